@@ -1,0 +1,158 @@
+"""The Assistant: every channel's single entry point for one user message.
+
+It owns the order of one turn: clean and mask the input, skip what was already handled, load the
+user's conversation under a lock, parse, let the flow engine decide, and store everything the turn
+changed in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.config import Settings, get_settings
+from bot.messages import Inbound, Reply
+from bot.privacy import mask_personal_numbers
+from bot.store import Store
+from flows.engine import REQUIRED_TEXTS, Engine
+from flows.loader import Domain, load_domain
+from flows.state import ConversationState, UserInput
+from knowledge.loader import load_knowledge
+
+log = logging.getLogger("giljabi.assistant")
+
+#: Longest message handled as a question; longer ones get a kind request to split them.
+MAX_TEXT_CHARS = 4000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_WORDISH = re.compile(r"[0-9A-Za-z\uac00-\ud7a3\u3131-\u318e\u1100-\u11ff]")
+
+Parser = Callable[[str], dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    text: str | None
+    notices: frozenset[str]
+
+
+def clean_text(raw: str | None) -> Cleaned:
+    """Normalise, strip control characters, mask personal numbers, and say what was odd."""
+    if raw is None:
+        return Cleaned(None, frozenset({"empty"}))
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", raw)).strip()
+    notices: set[str] = set()
+    text, masked = mask_personal_numbers(text)
+    if masked:
+        notices.add("masked_number")
+    if not text:
+        notices.add("empty")
+    elif len(text) > MAX_TEXT_CHARS:
+        notices.add("too_long")
+        text = text[:MAX_TEXT_CHARS]
+    elif not _WORDISH.search(text):
+        notices.add("no_words")
+    return Cleaned(text, frozenset(notices))
+
+
+def _default_parser() -> Parser:
+    import nlu
+
+    return nlu.parse
+
+
+class Assistant:
+    """Thread-safe: each call to ``handle`` runs in its own database transaction."""
+
+    def __init__(self, store: Store, domain: Domain, parser: Parser | None = None) -> None:
+        self.store = store
+        self.domain = domain
+        self.engine = Engine(domain, jobs=_jobs_handler(domain))
+        self._parser = parser
+
+    @property
+    def parse(self) -> Parser:
+        if self._parser is None:
+            self._parser = _default_parser()
+        return self._parser
+
+    def handle(self, inbound: Inbound) -> list[Reply]:
+        """Answer one message; never raises for anything a user can send."""
+        started = time.perf_counter()
+        payload = inbound.payload.strip()[:128] if inbound.payload is not None else None
+        cleaned = clean_text(inbound.text) if payload is None else Cleaned(None, frozenset())
+        try:
+            replies = self._turn(inbound, payload, cleaned)
+        except Exception:
+            log.exception("turn failed channel=%s", inbound.channel)
+            return [Reply(text=self.domain.knowledge.text("error.sorry"))]
+        log.info(
+            "turn channel=%s payload=%s replies=%d ms=%.1f",
+            inbound.channel, bool(payload), len(replies), (time.perf_counter() - started) * 1000,
+        )
+        return replies
+
+    def _turn(self, inbound: Inbound, payload: str | None, cleaned: Cleaned) -> list[Reply]:
+        parse = None
+        if payload is None and cleaned.text and not (cleaned.notices & {"empty", "too_long", "no_words"}):
+            parse = self.parse(cleaned.text)
+        with self.store.unit() as s:
+            user = self.store.user(s, inbound.channel, inbound.user_key)
+            conv = self.store.conversation(s, user)  # locks this user's turns
+            if inbound.message_id is not None:
+                earlier = self.store.replies_for(s, inbound.channel, inbound.message_id)
+                if earlier is not None:
+                    return [Reply.from_dict(r) for r in earlier]
+            state = ConversationState.model_validate(conv.state or {})
+            message = UserInput(text=cleaned.text, payload=payload, parse=parse, notices=cleaned.notices)
+            outcome = self.engine.step(state, message, self.store.done_stages(s, user))
+            replies = [r.to_dict() for r in outcome.replies]
+            for effect in outcome.effects:
+                if effect.kind == "delete_data":
+                    self.store.forget(s, user)
+                elif effect.kind in ("stage_done", "stage_undone") and effect.value:
+                    self.store.set_stage(s, user, effect.value, effect.kind == "stage_done")
+            conv.state = outcome.state.model_dump(mode="json", exclude_defaults=True)
+            forgotten = any(e.kind == "delete_data" for e in outcome.effects)
+            self.store.record_turn(
+                s,
+                user,
+                channel=inbound.channel,
+                message_id=inbound.message_id,
+                text=None if forgotten else cleaned.text,
+                payload=payload,
+                parse=None if forgotten else parse,
+                replies=replies,
+            )
+            return outcome.replies
+
+
+def _jobs_handler(domain: Domain) -> Any:
+    """The occupation-search part of the chat, when the recommendation core is installed."""
+    try:
+        from flows.jobs import make_jobs_handler
+    except ImportError:
+        return None
+    return make_jobs_handler(domain)
+
+
+def build_domain(settings: Settings | None = None) -> Domain:
+    settings = settings or get_settings()
+    knowledge = load_knowledge(institution_file=settings.institution_file)
+    return load_domain(knowledge, required_texts=REQUIRED_TEXTS)
+
+
+def build_assistant(settings: Settings | None = None, parser: Parser | None = None) -> Assistant:
+    """The Assistant as configured by ``GILJABI_*``: content validated, schema migrated."""
+    settings = settings or get_settings()
+    if parser is None:
+        import nlu
+
+        if hasattr(nlu, "set_cache_dir"):
+            nlu.set_cache_dir(settings.data_dir)
+    store = Store(settings.resolved_database_url())
+    return Assistant(store, build_domain(settings), parser)

@@ -1,0 +1,122 @@
+"""``giljabi chat`` (the terminal channel) and ``giljabi say`` (scripted turns, for tests and checks)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from flows.replies import Reply, numbered_payloads
+
+CHANNEL = "cli"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    chat = subparsers.add_parser("chat", help="대화형 터미널 채팅")
+    chat.add_argument("--user", default="cli", help="대화할 사용자 id (기본: cli)")
+    chat.set_defaults(func=run_chat)
+
+    say = subparsers.add_parser("say", help="메시지를 순서대로 보내고 답을 출력")
+    say.add_argument("--user", default="cli", help="사용자 id (기본: cli)")
+    say.add_argument("--json", action="store_true", help="답마다 JSON 한 줄")
+    say.add_argument("--jsonl", action="store_true", help='stdin의 {"user","text"|"payload"} 줄을 처리')
+    say.add_argument("messages", nargs="*", metavar="MESSAGE")
+    say.set_defaults(func=run_say)
+
+
+def _assistant() -> Any:
+    from bot.assistant import build_assistant
+    from bot.logs import configure_logging
+
+    configure_logging()
+    return build_assistant()
+
+
+def render_plain(replies: list[Reply], start: int = 1) -> str:
+    """Replies as terminal text, options numbered in the order ``numbered_payloads`` gives."""
+    lines: list[str] = []
+    number = start
+    for reply in replies:
+        if reply.title:
+            lines.append(f"[{reply.title}]")
+        if reply.text:
+            lines.append(reply.text.rstrip())
+        for item in reply.items:
+            if item.payload:
+                lines.append(f"  {number}) {item.title}")
+                number += 1
+            elif item.url:
+                lines.append(f"  🔗 {item.title}: {item.url}")
+        options = []
+        for button in reply.buttons:
+            if button.payload:
+                options.append(f"{number}) {button.label}")
+                number += 1
+        links = [f"  🔗 {b.label}: {b.url}" for b in reply.buttons if b.url]
+        if options:
+            lines.append("  " + "   ".join(options))
+        lines += links
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def run_chat(args: argparse.Namespace) -> int:
+    from bot.messages import Inbound
+
+    assistant = _assistant()
+    print("길잡이 터미널 채팅이에요. 번호를 입력하면 그 버튼을 누른 것과 같아요. 끝내려면 Ctrl+D.\n")
+    replies = assistant.handle(Inbound(channel=CHANNEL, user_key=args.user, payload="m"))
+    while True:
+        print(render_plain(replies))
+        try:
+            line = input("나> ")
+        except EOFError:
+            print()
+            return 0
+        options = numbered_payloads(replies)
+        picked = line.strip()
+        if picked.isdigit() and 1 <= int(picked) <= len(options):
+            inbound = Inbound(channel=CHANNEL, user_key=args.user, payload=options[int(picked) - 1])
+        else:
+            inbound = Inbound(channel=CHANNEL, user_key=args.user, text=line)
+        replies = assistant.handle(inbound)
+
+
+def run_say(args: argparse.Namespace) -> int:
+    from bot.messages import Inbound
+
+    assistant = _assistant()
+    out = sys.stdout
+    if args.jsonl:
+        for raw in sys.stdin:
+            if not raw.strip():
+                continue
+            try:
+                item = json.loads(raw)
+                user = str(item.get("user", "cli"))
+                text, payload = item.get("text"), item.get("payload")
+            except (json.JSONDecodeError, AttributeError):
+                out.write(json.dumps({"error": "not a JSON object", "line": raw.rstrip("\n")}, ensure_ascii=False) + "\n")
+                continue
+            inbound = Inbound(
+                channel=CHANNEL,
+                user_key=user,
+                text=None if payload is not None else ("" if text is None else str(text)),
+                payload=None if payload is None else str(payload),
+            )
+            record: dict[str, Any] = {"user": user, "text": text}
+            if payload is not None:
+                record["payload"] = payload
+            record["replies"] = [r.to_dict() for r in assistant.handle(inbound)]
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.flush()
+        return 0
+    for message in args.messages:
+        replies = assistant.handle(Inbound(channel=CHANNEL, user_key=args.user, text=message))
+        if args.json:
+            for reply in replies:
+                out.write(json.dumps(reply.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            out.write(render_plain(replies) + "\n")
+    return 0

@@ -1,0 +1,38 @@
+"""Runtime configuration from ``GILJABI_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob the product has; secrets are ``SecretStr`` so they never print by accident."""
+
+    model_config = SettingsConfigDict(env_prefix="GILJABI_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("giljabi", appauthor=False)))
+    database_url: str | None = None
+    institution_file: Path | None = None
+    timezone: str = "Asia/Seoul"
+    telegram_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base_url: str | None = None
+    kakao_skill_secret: SecretStr | None = None
+    log_level: str = "INFO"
+
+    def resolved_database_url(self) -> str:
+        """The configured URL, or an SQLite file in the data directory (created on demand)."""
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.data_dir / 'giljabi.sqlite3').as_posix()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,165 @@
+"""Loading flow files and checking every reference against the knowledge.
+
+Everything a button could later point at is checked here, once, so that a conversation never meets
+a dangling id at chat time.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.schema import Flow, FlowFile, Menu, Stage, Step
+from knowledge.loader import ContentError, Knowledge, load_knowledge, validate_file
+from knowledge.retrieval import FactIndex
+
+FLOWS_DIR = Path(__file__).parent / "content"
+
+#: Telegram's callback_data limit; every payload a flow can produce must fit.
+MAX_PAYLOAD_BYTES = 64
+
+
+@dataclass
+class Domain:
+    """Flows, menus and stages over the knowledge, with the look-ups the engine needs."""
+
+    knowledge: Knowledge
+    flows: dict[str, Flow] = field(default_factory=dict)
+    menus: dict[str, Menu] = field(default_factory=dict)
+    stages: dict[str, Stage] = field(default_factory=dict)
+    #: fact id -> (flow id, step key) where the fact is said inside a guide
+    fact_places: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: fact id -> flow id, for the facts that sum a flow up
+    about_of: dict[str, str] = field(default_factory=dict)
+    index: FactIndex | None = None
+
+    def step(self, flow_id: str, key: str) -> Step | None:
+        flow = self.flows.get(flow_id)
+        if flow is None:
+            return None
+        return next((s for s in flow.steps if s.key == key), None)
+
+    def flow_for_intent(self, intent: str) -> Flow | None:
+        return next((f for f in self.flows.values() if f.intent == intent), None)
+
+    def flow_of_fact(self, fact_id: str) -> str | None:
+        if fact_id in self.about_of:
+            return self.about_of[fact_id]
+        place = self.fact_places.get(fact_id)
+        return place[0] if place else None
+
+    def stage_of_flow(self, flow_id: str) -> str | None:
+        flow = self.flows.get(flow_id)
+        return flow.stage if flow else None
+
+
+def load_domain(
+    knowledge: Knowledge | None = None,
+    flows_dir: Path | None = None,
+    required_texts: Iterable[str] = (),
+    lenient: bool = False,
+) -> Domain:
+    """Load every flow file and validate it against ``knowledge``; raise ``ContentError``.
+
+    ``lenient`` only reports references to flows, stages and menus that do not exist yet (for
+    authors writing several files at once) as warnings.
+    """
+    knowledge = knowledge or load_knowledge()
+    domain = Domain(knowledge=knowledge)
+    origin: dict[str, Path] = {}
+    for path in sorted((flows_dir or FLOWS_DIR).rglob("*.yml")):
+        parsed = validate_file(path, FlowFile)
+        for kind, items in (("flows", parsed.flows), ("menus", parsed.menus), ("stages", parsed.stages)):
+            registry = getattr(domain, kind)
+            for index, item in enumerate(items):
+                if item.id in registry:
+                    raise ContentError(path, f"{kind}[{index}].id", f"'{item.id}' is defined twice")
+                registry[item.id] = item
+                origin[f"{kind}:{item.id}"] = path
+    _check(domain, origin, required_texts, lenient)
+    domain.index = FactIndex(knowledge.facts.values())
+    return domain
+
+
+def _check(domain: Domain, origin: dict[str, Path], required_texts: Iterable[str], lenient: bool) -> None:
+    """Collect every broken reference; raise the first (in lenient mode, only dangling flows warn)."""
+    k = domain.knowledge
+    problems: list[ContentError] = []
+
+    def fail(path: Path | str, where: str, problem: str) -> None:
+        problems.append(ContentError(path, where, problem))
+
+    def has_fact(path: Path, where: str, fact_id: str) -> bool:
+        if fact_id not in k.facts:
+            fail(path, where, f"no fact '{fact_id}' in knowledge/content")
+        return fact_id in k.facts
+
+    def has_text(path: Path, where: str, text_id: str) -> None:
+        if text_id not in k.texts:
+            fail(path, where, f"no text '{text_id}' in knowledge/content")
+
+    def has(path: Path, where: str, kind: str, ident: str | None) -> None:
+        if ident is not None and ident not in getattr(domain, kind + "s"):
+            fail(path, where, f"no {kind} '{ident}'")
+
+    primary: dict[str, str] = {}
+    for flow in domain.flows.values():
+        path = origin[f"flows:{flow.id}"]
+        if has_fact(path, f"flows({flow.id}).about", flow.about):
+            if k.facts[flow.about].title is None:
+                fail(path, f"flows({flow.id}).about", f"fact '{flow.about}' needs a title")
+            domain.about_of.setdefault(flow.about, flow.id)
+        if flow.intent:
+            if flow.intent in primary:
+                fail(path, f"flows({flow.id}).intent", f"'{flow.intent}' already starts '{primary[flow.intent]}'")
+            primary[flow.intent] = flow.id
+        has(path, f"flows({flow.id}).then", "flow", flow.then)
+        has(path, f"flows({flow.id}).stage", "stage", flow.stage)
+        keys = [s.key for s in flow.steps]
+        for i, step in enumerate(flow.steps):
+            where = f"flows({flow.id}).steps[{i}]"
+            if keys.count(step.key) > 1:
+                fail(path, where, f"step id '{step.key}' is used twice; give one an `id`")
+            if not has_fact(path, where, step.fact_id):
+                continue
+            domain.fact_places.setdefault(step.fact_id, (flow.id, step.key))
+            has(path, f"{where}.done", "stage", step.done)
+            if step.ask is None:
+                continue
+            options = k.facts[step.ask].options
+            if not options:
+                fail(path, where, f"fact '{step.ask}' is asked but has no `options`")
+                continue
+            for option, target in step.next.items():
+                if option not in options:
+                    fail(path, f"{where}.next.{option}", f"fact '{step.ask}' has no such option")
+                if target.step and target.step not in keys:
+                    fail(path, f"{where}.next.{option}.step", f"no step '{target.step}'")
+                has(path, f"{where}.next.{option}.flow", "flow", target.flow)
+                has(path, f"{where}.next.{option}.done", "stage", target.done)
+            payload = f"o:{flow.id}:{step.key}:{max(options, key=len)}"
+            if len(payload.encode()) > MAX_PAYLOAD_BYTES:
+                fail(path, where, f"payload '{payload}' is over {MAX_PAYLOAD_BYTES} bytes")
+    for stage in domain.stages.values():
+        path = origin[f"stages:{stage.id}"]
+        has_text(path, f"stages({stage.id}).label", stage.label)
+        has(path, f"stages({stage.id}).flow", "flow", stage.flow)
+    for menu in domain.menus.values():
+        path = origin[f"menus:{menu.id}"]
+        has_text(path, f"menus({menu.id}).title", menu.title)
+        for i, item in enumerate(menu.items):
+            where = f"menus({menu.id}).items[{i}]"
+            has(path, where, "flow", item.flow)
+            has(path, where, "menu", item.menu)
+            if item.label:
+                has_text(path, f"{where}.label", item.label)
+    missing = sorted(set(required_texts) - set(k.texts))
+    if missing:
+        fail("knowledge/content", "texts", f"the engine needs texts that are not defined: {', '.join(missing)}")
+    for problem in problems:
+        if lenient and problem.problem.startswith(("no flow", "no stage", "no menu")):
+            warnings.warn(str(problem), stacklevel=2)
+        else:
+            raise problem

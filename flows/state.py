@@ -1,0 +1,67 @@
+"""What a conversation remembers between turns (stored as JSON on the conversation row)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class Place(BaseModel):
+    """A position inside a guide: the flow, the current step, and the steps walked to get there."""
+
+    flow: str
+    step: str
+    trail: list[str] = Field(default_factory=list)
+
+
+class ConversationState(BaseModel):
+    """Everything the engine needs to continue a conversation, and nothing it can recompute."""
+
+    place: Place | None = None
+    #: a guide left with 그만, so that 계속 can pick it up again
+    paused: Place | None = None
+    slots: dict[str, str] = Field(default_factory=dict)
+    #: the guide the last answer offered: a plain "네" starts it
+    offer: str | None = None
+    #: a yes/no the engine is waiting for (e.g. confirming deletion)
+    confirm: Literal["delete"] | None = None
+    #: fallbacks in a row; the second one offers a consultant
+    fallbacks: int = 0
+    #: the text that could not be understood, replayed when a clarifying button is pressed
+    unclear: str | None = None
+    #: whether the user has been greeted with the introduction
+    greeted: bool = False
+    #: payloads of the last turn's buttons, so that typing "2" presses the second one
+    numbered: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class UserInput:
+    """One turn's input after the Assistant has cleaned it.
+
+    ``notices`` tells the engine what the Assistant did to the raw message: ``masked_number``
+    (a resident registration number was masked), ``empty``, ``too_long``, ``no_words`` (only
+    emoji or symbols).
+    """
+
+    text: str | None = None
+    payload: str | None = None
+    parse: dict[str, Any] | None = None
+    notices: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """A change outside the conversation state that the Assistant applies in the same transaction."""
+
+    kind: Literal["stage_done", "stage_undone", "delete_data", "handoff"]
+    value: str | None = None
+
+
+@dataclass(slots=True)
+class Progress:
+    """The user's checklist as the engine sees it: stage ids marked done."""
+
+    done: set[str] = field(default_factory=set)

@@ -1,0 +1,93 @@
+"""Where the trained model lives and how a cached one is recognised as current.
+
+The model file name carries a fingerprint of everything that shapes it: the training data and
+resource YAML, the nlu code, and the numpy/Python versions the pickle depends on. Any change
+yields a new fingerprint, so a stale model is never loaded; it is retrained and the old file removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+from nlu.config import PACKAGE_DIR
+
+_override: Path | None = None
+MODEL_SUBDIR = "nlu"
+
+
+def set_cache_dir(path: str | os.PathLike[str] | None) -> None:
+    """Use ``path`` (the app's data directory) for the model cache; ``None`` restores the default."""
+    global _override
+    _override = Path(path).expanduser() if path is not None else None
+
+
+def cache_dir() -> Path:
+    """The data directory: ``set_cache_dir`` value, else ``$GILJABI_DATA_DIR``, else the platform's."""
+    if _override is not None:
+        return _override
+    env = os.environ.get("GILJABI_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("giljabi", appauthor=False))
+
+
+def source_files() -> list[Path]:
+    """Every file whose content shapes the model."""
+    files = [p for p in PACKAGE_DIR.rglob("*") if p.suffix in (".py", ".yml", ".yaml") and p.is_file()]
+    return sorted(p for p in files if "__pycache__" not in p.parts)
+
+
+def fingerprint() -> str:
+    import numpy
+
+    h = hashlib.sha256()
+    h.update(f"py{sys.version_info[0]}.{sys.version_info[1]} numpy{numpy.__version__}".encode())
+    for path in source_files():
+        h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def model_path(fp: str | None = None) -> Path:
+    return cache_dir() / MODEL_SUBDIR / f"intent-model-{(fp or fingerprint())[:20]}.pkl"
+
+
+def load(fp: str) -> object | None:
+    """The cached model for fingerprint ``fp``, or ``None`` if absent or unreadable."""
+    path = model_path(fp)
+    try:
+        with path.open("rb") as fh:
+            model = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+    return model if getattr(model, "fingerprint", None) == fp else None
+
+
+def save(model: object, fp: str) -> Path:
+    """Write atomically (concurrent workers may train at once) and delete stale model files."""
+    path = model_path(fp)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".intent-model-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    for old in path.parent.glob("intent-model-*.pkl"):
+        if old != path:
+            try:
+                old.unlink()
+            except OSError:
+                pass
+    return path

@@ -1,0 +1,46 @@
+"""Morphological analysis with mecab-ko (python-mecab-ko), loaded once per process.
+
+Korean attaches particles and endings to words ("워크넷은", "가입했어요"), so whitespace tokens
+barely repeat; morphemes do. The tagger loads in ~40 ms and analyses a chat turn in ~0.1 ms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    surface: str
+    pos: str  # first mecab-ko-dic tag of the morpheme ("VV" for "VV+EC")
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> Any:
+    import mecab
+
+    return mecab.MeCab()
+
+
+def tokenize(norm: str) -> list[Token]:
+    """Morphemes of normalised text with their spans; whitespace tokens if the tagger fails."""
+    if not norm.strip():
+        return []
+    try:
+        morphs = _tagger().parse(norm)
+        return [
+            Token(m.surface, (m.feature.pos or "UNKNOWN").split("+", 1)[0], m.span.start, m.span.end)
+            for m in morphs
+        ]
+    except Exception:  # the tagger must never take a parse down
+        tokens: list[Token] = []
+        pos = 0
+        for word in norm.split():
+            start = norm.index(word, pos)
+            tokens.append(Token(word, "UNKNOWN", start, start + len(word)))
+            pos = start + len(word)
+        return tokens

@@ -1,0 +1,157 @@
+"""Storage on SQLite and PostgreSQL: schema, one transaction per turn, dedupe, masking, forgetting."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import create_engine, inspect, select, text
+
+from bot.assistant import Assistant
+from bot.messages import Inbound
+from bot.store import Store
+from bot.store.models import Conversation, ProcessedMessage, Progress, Turn, User
+from tests.conftest import postgres_url
+
+
+def fake_parse(text: str) -> dict:
+    name = "step_done" if "다 했" in text else "nlu_fallback"
+    return {"text": text, "intent": {"name": name, "confidence": 0.3}, "entities": [], "intent_ranking": []}
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        return
+    base = postgres_url()
+    if base is None:
+        pytest.skip("GILJABI_TEST_POSTGRES_URL is not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    s = Store(db_url)
+    yield s
+    s.close()
+
+
+def test_postgres_tests_run_when_configured() -> None:
+    """CI exports the URL; then the PostgreSQL half of this module must not be skipped."""
+    import os
+
+    if os.environ.get("CI"):
+        assert postgres_url(), "CI must export GILJABI_TEST_POSTGRES_URL"
+
+
+def test_migration_creates_every_table_and_is_idempotent(store: Store, db_url: str) -> None:
+    names = set(inspect(store.engine).get_table_names())
+    assert {"users", "conversations", "turns", "progress", "processed_messages", "alembic_version"} <= names
+    Store(db_url).close()  # a second start on a migrated database is a no-op
+
+
+def test_turn_is_stored_masked_with_state_and_parse(store: Store, domain) -> None:
+    assistant = Assistant(store, domain, fake_parse)
+    replies = assistant.handle(Inbound(channel="test", user_key="u1", text="제 번호 900101-2345678 이에요"))
+    assert "주민등록번호" in replies[0].text
+    with store.unit() as s:
+        turn = s.scalars(select(Turn)).one()
+        assert "2345678" not in (turn.text or "") and "******" in turn.text
+        assert "2345678" not in str(turn.parse) and turn.fallback is True
+        assert turn.replies and turn.replies[0]["type"] == "text"
+        assert s.scalars(select(Conversation)).one().state.get("fallbacks") == 1
+
+
+def test_redelivered_message_is_handled_once(store: Store, domain) -> None:
+    assistant = Assistant(store, domain, fake_parse)
+    first = assistant.handle(Inbound(channel="telegram", user_key="7", payload="f:worknet_signup", message_id="42"))
+    again = assistant.handle(Inbound(channel="telegram", user_key="7", payload="f:worknet_signup", message_id="42"))
+    assert [r.to_dict() for r in first] == [r.to_dict() for r in again]
+    nxt = assistant.handle(Inbound(channel="telegram", user_key="7", payload="n:worknet_signup:signup_open",
+                                   message_id="43"))
+    assert "2/7" in (nxt[0].title or "")
+    with store.unit() as s:
+        assert len(s.scalars(select(Turn)).all()) == 2
+        assert len(s.scalars(select(ProcessedMessage)).all()) == 2
+
+
+def test_progress_effects_are_stored(store: Store, domain) -> None:
+    assistant = Assistant(store, domain, fake_parse)
+    assistant.handle(Inbound(channel="test", user_key="u", payload="d:apply"))
+    assistant.handle(Inbound(channel="test", user_key="u", payload="d:worknet"))
+    assistant.handle(Inbound(channel="test", user_key="u", payload="u:worknet"))
+    assert store.progress_of("test", "u") == {"apply"}
+
+
+def test_a_failing_turn_changes_nothing(store: Store, domain, monkeypatch: pytest.MonkeyPatch) -> None:
+    assistant = Assistant(store, domain, fake_parse)
+    assistant.handle(Inbound(channel="test", user_key="u", payload="f:worknet_signup"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "record_turn", broken)
+    replies = assistant.handle(Inbound(channel="test", user_key="u", payload="n:worknet_signup:signup_open"))
+    assert "문제가 생겼어요" in replies[0].text
+    monkeypatch.undo()
+    with store.unit() as s:
+        assert s.scalars(select(Conversation)).one().state["place"]["step"] == "signup_open"
+        assert len(s.scalars(select(Turn)).all()) == 1
+
+
+def test_forget_deletes_turns_and_progress(store: Store, domain) -> None:
+    assistant = Assistant(store, domain, fake_parse)
+    assistant.handle(Inbound(channel="test", user_key="u", payload="d:apply", message_id="1"))
+    assistant.handle(Inbound(channel="test", user_key="u", payload="a:center"))
+    assistant.handle(Inbound(channel="test", user_key="other", payload="d:apply"))
+    with store.unit() as s:
+        user = store.user(s, "test", "u")
+        store.forget(s, user)
+    with store.unit() as s:
+        uid = s.scalar(select(User.id).where(User.user_key == "u"))
+        assert s.scalars(select(Turn).where(Turn.user_id == uid)).all() == []
+        assert s.scalars(select(Progress).where(Progress.user_id == uid)).all() == []
+    assert store.progress_of("test", "other") == {"apply"}
+
+
+def test_concurrent_turns_of_one_user_are_serialised(store: Store, domain) -> None:
+    """Two workers, one user: every turn is kept and the state ends consistent."""
+    assistant = Assistant(store, domain, fake_parse)
+    assistant.handle(Inbound(channel="test", user_key="u", payload="f:worknet_signup"))
+    errors: list[BaseException] = []
+
+    def press(n: int) -> None:
+        try:
+            assistant.handle(Inbound(channel="test", user_key="u", payload="p", message_id=f"m{n}"))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=press, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    with store.unit() as s:
+        assert len(s.scalars(select(Turn)).all()) == 9
+        assert len(s.scalars(select(User)).all()) == 1
+
+
+def test_review_lists_fallback_turns(store: Store, domain) -> None:
+    assistant = Assistant(store, domain, fake_parse)
+    assistant.handle(Inbound(channel="test", user_key="u", text="뭐라는지 모를 말"))
+    assistant.handle(Inbound(channel="test", user_key="u", payload="m"))
+    rows = store.review_turns()
+    assert [r.text for r in rows] == ["뭐라는지 모를 말"]

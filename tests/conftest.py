@@ -1,0 +1,65 @@
+"""Shared fixtures: the real content, the real NLU (trained once into a cache), fresh databases."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+#: NLU models are cached here between runs, keyed by a hash of data and code.
+NLU_CACHE = ROOT / ".giljabi-data" / "test-cache"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _nlu_cache() -> None:
+    import nlu
+
+    NLU_CACHE.mkdir(parents=True, exist_ok=True)
+    if hasattr(nlu, "set_cache_dir"):
+        nlu.set_cache_dir(NLU_CACHE)
+
+
+@pytest.fixture(scope="session")
+def domain():
+    from bot.assistant import build_domain
+    from bot.config import Settings
+
+    return build_domain(Settings(data_dir=NLU_CACHE))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data directory that every ``GILJABI_*`` reader in this test sees."""
+    from bot.config import get_settings
+
+    monkeypatch.setenv("GILJABI_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("GILJABI_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def make_assistant(tmp_path: Path, domain) -> Iterator[Callable[..., object]]:
+    """Build Assistants over one SQLite file; building a second one is a process restart."""
+    from bot.assistant import Assistant
+    from bot.store import Store
+
+    stores: list[Store] = []
+    url = f"sqlite:///{tmp_path / 'giljabi.sqlite3'}"
+
+    def make(url: str = url, parser=None) -> Assistant:
+        store = Store(url)
+        stores.append(store)
+        return Assistant(store, domain, parser)
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+def postgres_url() -> str | None:
+    return os.environ.get("GILJABI_TEST_POSTGRES_URL") or None
