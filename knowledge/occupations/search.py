@@ -56,12 +56,13 @@ FIELD_WEIGHTS: dict[str, float] = {
 }
 FIELDS = tuple(FIELD_WEIGHTS)
 _FIELD_BIT = {f: 1 << i for i, f in enumerate(FIELDS)}
+_VIA_FIELDS = frozenset({"certificates", "majors", "skills", "training"})
 TOKEN_FACTOR = 0.9  # a morpheme of an entry is weaker evidence than the whole entry
 PREFIX_FACTOR = 0.7
 SUBSTRING_FACTOR = 0.6
 MIN_SCORE = 0.2
 _MAX_AFFIX_HITS = 400
-_LEVEL_WORD = re.compile(r"^\d+(급|종|차|단계|수준)?$")
+_LEVEL_WORD = re.compile(r"^\d{1,2}(급|종|차|단계|수준)?$")
 
 
 class MatchReason(BaseModel):
@@ -80,8 +81,11 @@ class SearchHit(BaseModel):
 
 @dataclass(slots=True)
 class _Part:
+    """One looked-up piece of the query: a whole word, one of its morphemes, or the whole phrase."""
+
     cov: float  # share of the query word this part stands for (1.0 for the whole word)
-    hits: list[tuple[int, float]]  # (vocabulary id, match factor)
+    pos: np.ndarray  # positions in the postings arrays
+    fac: np.ndarray  # match factor per position (exact 1.0, prefix, substring, fuzzy)
 
 
 def _entry_fields(occ: Occupation) -> list[tuple[str, str]]:
@@ -136,10 +140,9 @@ class SearchIndex:
                 for word in parts:
                     if word not in self._stop and not _LEVEL_WORD.match(word):
                         add(word, TOKEN_FACTOR)
-        for word in parts:
-            for surface, tag in analyze(word):
-                if tag in CONTENT_TAGS and surface not in self._stop:
-                    add(surface, TOKEN_FACTOR)
+        for surface, tag in analyze(norm):
+            if tag in CONTENT_TAGS and surface not in self._stop:
+                add(surface, TOKEN_FACTOR)
         result = tuple(found.items())
         cache[(field == "tasks", text)] = result
         return result
@@ -149,20 +152,28 @@ class SearchIndex:
         self._entries: list[tuple[int, str, str]] = []
         postings: dict[str, dict[int, list]] = defaultdict(dict)
         for oi, occ in enumerate(self.occupations):
+            via_count: dict[str, int] = defaultdict(int)
+            for _, unit in occ.units:
+                for kw in {compact(k) for k in unit.via}:
+                    via_count[kw] += 1
+            n_units = max(1, occ.unit_count)
             for field, text in _entry_fields(occ):
                 eid = len(self._entries)
                 self._entries.append((oi, field, text))
                 weight = FIELD_WEIGHTS[field]
                 bit = _FIELD_BIT[field]
+                # Share of the occupation's units this keyword evidences (a tie-breaker between equal hits).
+                share = via_count.get(compact(text), 0) / n_units if field in _VIA_FIELDS else 0.0
                 for s, factor in self._strings_of(field, text, cache):
                     w = weight * factor
                     slot = postings[s].get(oi)
                     if slot is None:
-                        postings[s][oi] = [w, eid, bit]
+                        postings[s][oi] = [w, eid, bit, share]
                     else:
                         if w > slot[0]:
                             slot[0], slot[1] = w, eid
                         slot[2] |= bit
+                        slot[3] = max(slot[3], share)
         vocab = sorted(postings)
         self._vocab = vocab
         self._sid = {s: i for i, s in enumerate(vocab)}
@@ -171,49 +182,58 @@ class SearchIndex:
         w_l: list[float] = []
         e_l: list[int] = []
         m_l: list[int] = []
+        v_l: list[float] = []
         for i, s in enumerate(vocab):
-            items = sorted(postings[s].items())
-            for oi, (w, eid, mask) in items:
+            for oi, (w, eid, mask, share) in sorted(postings[s].items()):
                 occ_l.append(oi)
                 w_l.append(w)
                 e_l.append(eid)
                 m_l.append(mask)
+                v_l.append(share)
             offsets[i + 1] = len(occ_l)
         self._off = offsets
         self._p_occ = np.asarray(occ_l, dtype=np.int32)
         self._p_w = np.asarray(w_l, dtype=np.float32)
         self._p_entry = np.asarray(e_l, dtype=np.int32)
         self._p_mask = np.asarray(m_l, dtype=np.int32)
+        self._p_via = np.asarray(v_l, dtype=np.float32)
         self._build_gram_indexes()
 
     @staticmethod
-    def _csr(grams: dict[str, list[int]]) -> tuple[dict[str, tuple[int, int]], np.ndarray]:
-        spans: dict[str, tuple[int, int]] = {}
-        flat: list[int] = []
-        for gram, ids in grams.items():
-            spans[gram] = (len(flat), len(flat) + len(ids))
-            flat.extend(ids)
-        return spans, np.asarray(flat, dtype=np.int32)
+    def _csr(gram_ids: dict[str, int], codes: list[int], ids: list[int]
+             ) -> tuple[dict[str, tuple[int, int]], np.ndarray]:
+        """Group (gram code, vocabulary id) pairs into gram → span of one flat id array (ids ascending)."""
+        if not ids:
+            return {}, np.zeros(0, dtype=np.int32)
+        code_arr = np.asarray(codes, dtype=np.int32)
+        id_arr = np.asarray(ids, dtype=np.int32)
+        order = np.lexsort((id_arr, code_arr))
+        counts = np.bincount(code_arr, minlength=len(gram_ids))
+        ends = np.cumsum(counts).tolist()
+        spans = {g: (ends[c] - int(counts[c]), ends[c]) for g, c in gram_ids.items()}
+        return spans, id_arr[order]
 
     def _build_gram_indexes(self) -> None:
-        jamo_grams: dict[str, list[int]] = defaultdict(list)
-        syl_grams: dict[str, list[int]] = defaultdict(list)
-        jlen = np.zeros(len(self._vocab), dtype=np.int32)
-        self._jamo: list[str] = []
-        for i, s in enumerate(self._vocab):
-            j = to_jamo(s)
-            self._jamo.append(j)
-            jlen[i] = len(j)
+        jamo_ids: dict[str, int] = {}
+        syl_ids: dict[str, int] = {}
+        jamo_c: list[int] = []
+        jamo_v: list[int] = []
+        syl_c: list[int] = []
+        syl_v: list[int] = []
+        self._jamo: list[str] = [to_jamo(s) for s in self._vocab]
+        for i, (s, j) in enumerate(zip(self._vocab, self._jamo, strict=True)):
             if len(j) >= 4:
                 for g in {j[k:k + 2] for k in range(len(j) - 1)}:
-                    jamo_grams[g].append(i)
-            if len(s) >= 3 and any(is_hangul(c) for c in s):
+                    jamo_c.append(jamo_ids.setdefault(g, len(jamo_ids)))
+                    jamo_v.append(i)
+            if len(s) >= 3 and not s.isascii():
                 for g in {s[k:k + 2] for k in range(len(s) - 1)}:
-                    syl_grams[g].append(i)
-        self._jlen = jlen
+                    syl_c.append(syl_ids.setdefault(g, len(syl_ids)))
+                    syl_v.append(i)
+        self._jlen = np.asarray([len(j) for j in self._jamo], dtype=np.int32)
         self._slen = np.asarray([len(s) for s in self._vocab], dtype=np.int32)
-        self._jamo_spans, self._jamo_ids = self._csr(jamo_grams)
-        self._syl_spans, self._syl_ids = self._csr(syl_grams)
+        self._jamo_spans, self._jamo_ids = self._csr(jamo_ids, jamo_c, jamo_v)
+        self._syl_spans, self._syl_ids = self._csr(syl_ids, syl_c, syl_v)
 
     # ----------------------------------------------------------------- lookup
     def _ids(self, spans: dict[str, tuple[int, int]], flat: np.ndarray, gram: str) -> np.ndarray:
@@ -277,7 +297,8 @@ class SearchIndex:
                 out.append((sid, 0.85 - 0.1 * (d - 1)))
         return out
 
-    def _match(self, s: str, *, affix: bool = True, fuzzy: bool = True) -> list[tuple[int, float]]:
+    def _match(self, s: str, *, affix: bool = True, fuzzy: bool = True,
+               affix_if_exact: bool = True) -> list[tuple[int, float]]:
         hits: dict[int, float] = {}
         exact = None
         for form in self.synonyms.variants(s):
@@ -286,7 +307,7 @@ class SearchIndex:
                 hits[sid] = 1.0
                 if form == s:
                     exact = sid
-        if affix:
+        if affix and (affix_if_exact or not hits):
             for sid, f in self._affix(s, exact):
                 if hits.get(sid, 0.0) < f:
                     hits[sid] = f
@@ -296,17 +317,20 @@ class SearchIndex:
                     hits[sid] = f
         return list(hits.items())
 
-    def _scores(self, hits: list[tuple[int, float]]) -> np.ndarray:
+    def _part(self, cov: float, hits: list[tuple[int, float]]) -> tuple[np.ndarray, _Part]:
+        """Best score per occupation for these vocabulary hits, and the part that remembers them."""
         arr = np.zeros(len(self.occupations), dtype=np.float32)
         if not hits:
-            return arr
-        occs, ws = [], []
-        for sid, f in hits:
-            a, b = self._off[sid], self._off[sid + 1]
-            occs.append(self._p_occ[a:b])
-            ws.append(self._p_w[a:b] * np.float32(f))
-        np.maximum.at(arr, np.concatenate(occs), np.concatenate(ws))
-        return arr
+            empty = np.zeros(0, dtype=np.int64)
+            return arr, _Part(cov, empty, np.zeros(0, dtype=np.float32))
+        sids = np.fromiter((h[0] for h in hits), dtype=np.int64, count=len(hits))
+        factors = np.fromiter((h[1] for h in hits), dtype=np.float32, count=len(hits))
+        starts = self._off[sids]
+        lens = self._off[sids + 1] - starts
+        pos = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()))
+        fac = np.repeat(factors, lens)
+        np.maximum.at(arr, self._p_occ[pos], self._p_w[pos] * fac)
+        return arr, _Part(cov, pos, fac)
 
     def _word_parts(self, word: str) -> tuple[np.ndarray, list[_Part]] | None:
         key = word.replace(" ", "")
@@ -314,24 +338,21 @@ class SearchIndex:
             return None
         morphs = analyze(word)
         content = [s for s, t in morphs if t in CONTENT_TAGS and s not in self._stop]
-        unknown = any(t not in CONTENT_TAGS and not is_noise_tag(t) and t.startswith(("UNK", "NA"))
-                      for _, t in morphs)
+        unknown = any(t.startswith(("UNK", "NA")) for _, t in morphs)
         denom = sum(len(s) for s, t in morphs if not is_noise_tag(t) and s not in self._stop)
         denom = max(denom, sum(len(c) for c in content), 1)
         whole = strip_trailing_noise(word)
         if not content and not unknown and whole not in self._sid:
             return None
-        parts: list[_Part] = []
-        whole_hits = self._match(whole, fuzzy=bool(content) or unknown)
-        best = self._scores(whole_hits)
-        parts.append(_Part(1.0, whole_hits))
+        best, part = self._part(1.0, self._match(whole, fuzzy=bool(content) or unknown))
+        parts = [part]
         if not (len(content) == 1 and content[0] == whole):
             summed = np.zeros(len(self.occupations), dtype=np.float32)
             for m in content:
-                hits = self._match(m)
                 cov = len(m) / denom
-                summed += self._scores(hits) * np.float32(cov)
-                parts.append(_Part(cov, hits))
+                arr, part = self._part(cov, self._match(m, affix_if_exact=False))
+                summed += arr * np.float32(cov)
+                parts.append(part)
             best = np.maximum(best, summed)
         return best, parts
 
@@ -355,8 +376,9 @@ class SearchIndex:
         if len(norm.split()) > 1:
             phrase_hits = self._match(norm.replace(" ", ""), affix=False)
             if phrase_hits:
-                total = np.maximum(total, self._scores(phrase_hits))
-                parts.append(_Part(1.0, phrase_hits))
+                arr, part = self._part(1.0, phrase_hits)
+                total = np.maximum(total, arr)
+                parts.append(part)
         pool = min(len(total), max(limit * 4, 20))
         cand = np.argpartition(-total, pool - 1)[:pool] if pool < len(total) else np.arange(len(total))
         cand = np.sort(cand[total[cand] > 0]).astype(np.int32)
@@ -366,33 +388,34 @@ class SearchIndex:
 
     def _explain(self, cand: np.ndarray, base: np.ndarray, parts: list[_Part], limit: int) -> list[SearchHit]:
         n = len(cand)
-        masks = np.zeros(n, dtype=np.int32)
+        masks = np.zeros(n, dtype=np.int64)
+        via = np.zeros(n, dtype=np.float32)
         reasons: list[dict[int, float]] = [{} for _ in range(n)]
         for part in parts:
-            best_v = np.zeros(n, dtype=np.float32)
-            best_e = np.full(n, -1, dtype=np.int32)
-            for sid, f in part.hits:
-                a, b = self._off[sid], self._off[sid + 1]
-                occ = self._p_occ[a:b]
-                pos = np.searchsorted(occ, cand)
-                pos_c = np.minimum(pos, len(occ) - 1)
-                ok = occ[pos_c] == cand
-                if not ok.any():
-                    continue
-                vals = np.where(ok, self._p_w[a:b][pos_c] * np.float32(f), 0)
-                better = vals > best_v
-                best_v = np.where(better, vals, best_v)
-                best_e = np.where(better, self._p_entry[a:b][pos_c], best_e)
-                masks |= np.where(ok, self._p_mask[a:b][pos_c], 0)
-            for i in np.flatnonzero(best_e >= 0).tolist():
-                eid = int(best_e[i])
-                value = float(best_v[i]) * part.cov
+            if not len(part.pos):
+                continue
+            occ = self._p_occ[part.pos]
+            idx = np.minimum(np.searchsorted(cand, occ), n - 1)
+            sel = cand[idx] == occ
+            if not sel.any():
+                continue
+            pos, fac, who = part.pos[sel], part.fac[sel], idx[sel]
+            vals = self._p_w[pos] * fac * np.float32(part.cov)
+            if part.cov >= 1.0:  # breadth and centrality count only strong, whole-word hits
+                strong = fac >= PREFIX_FACTOR
+                np.bitwise_or.at(masks, who[strong], self._p_mask[pos[strong]].astype(np.int64))
+                np.maximum.at(via, who[strong], self._p_via[pos[strong]])
+            order = np.lexsort((-vals, who))
+            _, first = np.unique(who[order], return_index=True)
+            chosen = order[first]
+            for i, eid, value in zip(who[chosen].tolist(), self._p_entry[pos[chosen]].tolist(),
+                                     vals[chosen].tolist(), strict=True):
                 if reasons[i].get(eid, -1.0) < value:
                     reasons[i][eid] = value
         ranked = []
         for i in range(n):
             fields = bin(int(masks[i])).count("1")
-            score = float(base[i]) * (0.92 + 0.02 * min(4, max(0, fields - 1)))
+            score = float(base[i]) * (0.9 + 0.025 * min(2, max(0, fields - 1)) + 0.05 * float(via[i]))
             if score < MIN_SCORE:
                 continue
             ranked.append((score, int(cand[i]), i))

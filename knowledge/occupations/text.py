@@ -62,9 +62,16 @@ def is_latin(text: str) -> bool:
     return bool(text) and all(ch.isascii() for ch in text)
 
 
-@lru_cache(maxsize=65536)
 def to_jamo(text: str) -> str:
-    """Decompose every Hangul syllable into its jamo; other characters pass through."""
+    """Decompose every Hangul syllable into its jamo (conjoining, via NFD); other characters pass through.
+
+    '처' → 'ᄎ'+'ᅥ', '쳐' → 'ᄎ'+'ᅧ': a wrong vowel is one edit. Use :func:`to_compat_jamo` for display.
+    """
+    return unicodedata.normalize("NFD", text)
+
+
+def to_compat_jamo(text: str) -> str:
+    """Like :func:`to_jamo` but with compatibility jamo (ㄱ, ㅏ …) that print as standalone letters."""
     out: list[str] = []
     for ch in text:
         code = ord(ch)
@@ -114,14 +121,37 @@ def _mecab():
     return _tagger
 
 
+def _pos(text: str) -> list[tuple[str, str]]:
+    """(surface, full tag) pairs. Reads mecab's text output directly, which is about three times faster
+    than ``MeCab.pos`` (no per-morpheme feature objects); falls back to the public API if that fails."""
+    tagger = _mecab()
+    try:
+        import _mecab as raw
+
+        lattice = raw.Lattice()
+        lattice.add_request_type(raw.MECAB_ALLOCATE_SENTENCE)
+        lattice.set_sentence(text)
+        if not tagger._tagger.parse(lattice):
+            raise RuntimeError("mecab parse failed")
+        out = []
+        for line in lattice.to_string().split("\n"):
+            if not line or line == "EOS":
+                break
+            surface, feature = line.split("\t", 1)
+            out.append((surface, feature.split(",", 1)[0]))
+        return out
+    except (ImportError, AttributeError, RuntimeError, ValueError):
+        return tagger.pos(text)
+
+
 @lru_cache(maxsize=131072)
-def analyze(word: str) -> tuple[tuple[str, str], ...]:
-    """Morphemes of one normalised word as (surface, first tag). Latin-only words skip mecab."""
-    if not word:
+def analyze(text: str) -> tuple[tuple[str, str], ...]:
+    """Morphemes of normalised text as (surface, first tag). Latin-only words skip mecab."""
+    if not text:
         return ()
-    if is_latin(word):
-        return ((word, "SL"),)
-    return tuple((surface.casefold(), tag.split("+", 1)[0]) for surface, tag in _mecab().pos(word))
+    if is_latin(text) and " " not in text:
+        return ((text, "SL"),)
+    return tuple((surface.casefold(), tag.split("+", 1)[0]) for surface, tag in _pos(text))
 
 
 def is_noise_tag(tag: str) -> bool:

@@ -66,7 +66,8 @@ def test_dialogue(script: dict[str, Any], make_assistant) -> None:
         if turn.get("restart"):
             assistant = make_assistant()
         if "say" in turn:
-            inbound = Inbound(channel="test", user_key=user, text=str(turn["say"]))
+            text = str(turn["say"]) * int(turn.get("repeat", 1))
+            inbound = Inbound(channel="test", user_key=user, text=text)
         elif "press" in turn:
             inbound = Inbound(channel="test", user_key=user, payload=_resolve(str(turn["press"]), replies))
         elif "choose" in turn:
@@ -75,7 +76,7 @@ def test_dialogue(script: dict[str, Any], make_assistant) -> None:
             continue
         replies = assistant.handle(inbound)
         shown = _visible(replies)
-        where = f"turn {number} ({turn})"
+        where = f"turn {number} ({str(turn)[:200]})"
         assert replies, f"{where}: no reply"
         for needle in turn.get("expect", []):
             assert str(needle) in shown, f"{where}: '{needle}' not in replies:\n{shown}"
