@@ -55,6 +55,13 @@ REQUIRED_TEXTS = (
 FACT_IN_INTENT = 0.28
 #: A fact this similar answers the question whatever the intent said.
 FACT_ANYWHERE = 0.55
+#: How much better a fact outside the intent must match to be preferred.
+CLEARLY_BETTER = 0.15
+#: Only a near-verbatim match to a fact outweighs an action intent or "out of scope".
+FACT_OVERRULES_INTENT = 0.7
+#: Intents that act rather than inform; a clear fact match wins over them (e.g. "보고서 삭제").
+_ACTION_INTENTS = {"out_of_scope", "help", "delete_my_data", "job_search", "occupation_compare",
+                   "profile_recommend", "reminder_settings", "human_handoff"}
 
 _SMALL_TALK = {"greet", "goodbye", "thanks", "affirm", "deny"}
 _YES_OPTIONS = ("yes", "y", "ok")
@@ -244,6 +251,10 @@ class Turn:
         if intent in _SMALL_TALK:
             self.small_talk(intent, offer)
             return
+        fact = self.strong_fact(text) if intent in _ACTION_INTENTS else None
+        if fact is not None:
+            self.answer_fact(fact)
+            return
         simple = {
             "help": self.show_menu, "progress_status": self.show_progress, "human_handoff": self.handoff,
             "center_info": self.show_center, "reminder_settings": self.reminders,
@@ -252,7 +263,7 @@ class Turn:
         if intent in simple:
             simple[intent]()
         elif intent == "out_of_scope":
-            self.say(self.t("out_of_scope"), [self.menu_button()])
+            self.say(self.t("out_of_scope"), self.where_am_i_buttons())
         elif intent == "step_done":
             self.step_done(parse)
         elif intent in ("job_search", "occupation_compare", "profile_recommend"):
@@ -287,18 +298,25 @@ class Turn:
 
     # ------------------------------------------------------------- answering
     def find_fact(self, text: str, intent: str | None) -> Fact | None:
+        """The intent's best fact, unless another fact matches the words clearly better."""
         index = self.d.index
         if index is None:
             return None
-        if intent:
-            hits = index.search(text, intents={intent}, limit=1)
-            if hits and hits[0].score >= FACT_IN_INTENT:
-                return hits[0].fact
-        hits = index.search(text, limit=1)
-        if hits and hits[0].score >= FACT_ANYWHERE:
-            return hits[0].fact
+        anywhere = index.search(text, limit=1)
+        inside = index.search(text, intents={intent}, limit=1) if intent else []
+        best_anywhere = anywhere[0] if anywhere and anywhere[0].score >= FACT_ANYWHERE else None
+        best_inside = inside[0] if inside and inside[0].score >= FACT_IN_INTENT else None
+        if best_anywhere and (best_inside is None or best_anywhere.score > best_inside.score + CLEARLY_BETTER):
+            return best_anywhere.fact
+        if best_inside:
+            return best_inside.fact
         flow = self.d.flow_for_intent(intent) if intent else None
         return self.k.fact(flow.about) if flow else None
+
+    def strong_fact(self, text: str) -> Fact | None:
+        """A near-verbatim match to a fact: it outweighs what the NLU made of the message."""
+        hits = self.d.index.search(text, limit=1) if self.d.index and text else []
+        return hits[0].fact if hits and hits[0].score >= FACT_OVERRULES_INTENT else None
 
     def answer(self, text: str, intent: str | None) -> None:
         fact = self.find_fact(text, intent)
@@ -334,10 +352,10 @@ class Turn:
 
     def fallback(self, text: str, parse: dict[str, Any]) -> None:
         """Try the facts once more; then ask which of the two likeliest things was meant."""
-        hits = self.d.index.search(text, limit=1) if self.d.index else []
-        if hits and hits[0].score >= FACT_ANYWHERE:
+        fact = self.find_fact(text, None)
+        if fact is not None:
             self.state.fallbacks = 0
-            self.answer_fact(hits[0].fact)
+            self.answer_fact(fact)
             return
         self.state.fallbacks += 1
         self.state.unclear = text[:200]

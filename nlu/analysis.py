@@ -44,6 +44,12 @@ def _features(norm: str, tokens: list[Token], hits: list[Hit], dts: list[datetim
         feats["w:" + w] += 1
     for a, b in zip(words, words[1:], strict=False):
         feats["w:" + a + "_" + b] += 1
+    # t: part-of-speech tags (past tense EP marks "가입했어요" apart from "가입 어떻게 해요").
+    for t in tokens:
+        for tag in t.tags.split("+"):
+            feats["t:" + tag] += 1
+    if tokens:
+        feats["t:$" + tokens[-1].tags] += 1
     # c: characters, spacing ignored.
     compact = "".join(norm.split())
     _ngrams("^" + compact + "$", 1, 3, "c:", feats)

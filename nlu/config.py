@@ -16,7 +16,7 @@ DATA_DIR = PACKAGE_DIR / "data"
 RESOURCE_DIR = PACKAGE_DIR / "resources"
 
 FALLBACK_INTENT = "nlu_fallback"
-FALLBACK_THRESHOLD = 0.40
+FALLBACK_THRESHOLD = 0.35
 RANKING_SIZE = 10
 
 # Only the first characters of a message are analysed: chat turns are short, and a pasted essay must
@@ -28,6 +28,7 @@ MAX_FUZZY_CHARS = 300
 # Feature groups and their weights in the concatenated, per-group L2-normalised TF-IDF vector.
 FEATURE_WEIGHTS: dict[str, float] = {
     "w": 1.0,  # morphemes (mecab-ko), unigrams and bigrams
+    "t": 0.4,  # part-of-speech tags of the morphemes, and the tag of the last one
     "c": 1.0,  # character 1-3 grams, spaces removed
     "j": 0.7,  # keystroke-jamo 3-5 grams, spaces removed (typo tolerance)
     "k": 0.5,  # initial-consonant skeleton 1-3 grams (chosung shorthand)
@@ -35,7 +36,7 @@ FEATURE_WEIGHTS: dict[str, float] = {
 }
 
 # The classifier.
-CLASSIFIER_C = 10.0
+CLASSIFIER_C = 1.0  # LinearSVC regularisation
 CALIBRATION_FOLDS = 5
 RANDOM_SEED = 13
 

@@ -99,7 +99,8 @@ def parse(text: str, *, today: date | None = None) -> dict:
         order = probs.argsort()[::-1][:RANKING_SIZE]
         ranking = [{"name": model.classes[i], "confidence": round(float(probs[i]), 6)} for i in order]
         top = ranking[0]
-        name = top["name"] if a.norm.text and top["confidence"] >= FALLBACK_THRESHOLD else FALLBACK_INTENT
+        meaningful = any(ch.isalnum() for ch in a.norm.text)  # punctuation-only or empty: nothing to classify
+        name = top["name"] if meaningful and top["confidence"] >= FALLBACK_THRESHOLD else FALLBACK_INTENT
         ents = entities.build(text, a, top["name"])
         return _result(text, name, top["confidence"], ents, ranking)
     except Exception:

@@ -14,9 +14,14 @@ from typing import Any
 @dataclass(frozen=True, slots=True)
 class Token:
     surface: str
-    pos: str  # first mecab-ko-dic tag of the morpheme ("VV" for "VV+EC")
+    tags: str  # mecab-ko-dic tag, compound for inflected forms ("XSV+EP+EC")
     start: int
     end: int
+
+    @property
+    def pos(self) -> str:
+        """The first tag ("XSV" for "XSV+EP+EC")."""
+        return self.tags.split("+", 1)[0]
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +38,7 @@ def tokenize(norm: str) -> list[Token]:
     try:
         morphs = _tagger().parse(norm)
         return [
-            Token(m.surface, (m.feature.pos or "UNKNOWN").split("+", 1)[0], m.span.start, m.span.end)
+            Token(m.surface, m.feature.pos or "UNKNOWN", m.span.start, m.span.end)
             for m in morphs
         ]
     except Exception:  # the tagger must never take a parse down

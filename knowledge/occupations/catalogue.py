@@ -66,8 +66,11 @@ _MARKET_FIGURE = re.compile(
 
 
 def _items(name: str) -> Any:
+    """A required list with FORMAT.md's bounds (``certificates`` alone may be left out: none)."""
     lo, hi = BOUNDS[name]
-    return Field(default_factory=list, min_length=lo, max_length=hi)
+    if lo == 0:
+        return Field(default_factory=list, min_length=lo, max_length=hi)
+    return Field(min_length=lo, max_length=hi)
 
 
 class _Model(BaseModel):
@@ -224,6 +227,9 @@ def _message(err: Any) -> str:
     kind = err["type"]
     field = next((p for p in reversed(err["loc"]) if isinstance(p, str)), "")
     ctx = err.get("ctx") or {}
+    if kind == "missing" and field in BOUNDS:
+        lo, hi = BOUNDS[field]
+        return f"is required (a list of {lo}-{hi} items)"
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":

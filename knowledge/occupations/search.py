@@ -200,40 +200,31 @@ class SearchIndex:
         self._build_gram_indexes()
 
     @staticmethod
-    def _csr(gram_ids: dict[str, int], codes: list[int], ids: list[int]
-             ) -> tuple[dict[str, tuple[int, int]], np.ndarray]:
-        """Group (gram code, vocabulary id) pairs into gram → span of one flat id array (ids ascending)."""
-        if not ids:
+    def _csr(gram_sets: list) -> tuple[dict[str, tuple[int, int]], np.ndarray]:
+        """gram → span of one flat array of vocabulary ids (ascending) holding that gram."""
+        grams = [g for gs in gram_sets for g in gs]
+        if not grams:
             return {}, np.zeros(0, dtype=np.int32)
-        code_arr = np.asarray(codes, dtype=np.int32)
-        id_arr = np.asarray(ids, dtype=np.int32)
-        order = np.lexsort((id_arr, code_arr))
-        counts = np.bincount(code_arr, minlength=len(gram_ids))
+        ids = np.repeat(np.arange(len(gram_sets), dtype=np.int32), [len(gs) for gs in gram_sets])
+        gram_ids: dict[str, int] = {}
+        codes = np.fromiter((gram_ids.setdefault(g, len(gram_ids)) for g in grams), dtype=np.int32,
+                            count=len(grams))
+        order = np.argsort(codes, kind="stable")  # stable keeps ids ascending within a gram
+        counts = np.bincount(codes, minlength=len(gram_ids))
         ends = np.cumsum(counts).tolist()
-        spans = {g: (ends[c] - int(counts[c]), ends[c]) for g, c in gram_ids.items()}
-        return spans, id_arr[order]
+        starts = (np.cumsum(counts) - counts).tolist()
+        spans = {g: (starts[c], ends[c]) for g, c in gram_ids.items()}
+        return spans, ids[order]
 
     def _build_gram_indexes(self) -> None:
-        jamo_ids: dict[str, int] = {}
-        syl_ids: dict[str, int] = {}
-        jamo_c: list[int] = []
-        jamo_v: list[int] = []
-        syl_c: list[int] = []
-        syl_v: list[int] = []
         self._jamo: list[str] = [to_jamo(s) for s in self._vocab]
-        for i, (s, j) in enumerate(zip(self._vocab, self._jamo, strict=True)):
-            if len(j) >= 4:
-                for g in {j[k:k + 2] for k in range(len(j) - 1)}:
-                    jamo_c.append(jamo_ids.setdefault(g, len(jamo_ids)))
-                    jamo_v.append(i)
-            if len(s) >= 3 and not s.isascii():
-                for g in {s[k:k + 2] for k in range(len(s) - 1)}:
-                    syl_c.append(syl_ids.setdefault(g, len(syl_ids)))
-                    syl_v.append(i)
+        jamo_sets = [set(map(str.__add__, j, j[1:])) if len(j) >= 4 else () for j in self._jamo]
+        syl_sets = [set(map(str.__add__, s, s[1:])) if len(s) >= 3 and not s.isascii() else ()
+                    for s in self._vocab]
         self._jlen = np.asarray([len(j) for j in self._jamo], dtype=np.int32)
         self._slen = np.asarray([len(s) for s in self._vocab], dtype=np.int32)
-        self._jamo_spans, self._jamo_ids = self._csr(jamo_ids, jamo_c, jamo_v)
-        self._syl_spans, self._syl_ids = self._csr(syl_ids, syl_c, syl_v)
+        self._jamo_spans, self._jamo_ids = self._csr(jamo_sets)
+        self._syl_spans, self._syl_ids = self._csr(syl_sets)
 
     # ----------------------------------------------------------------- lookup
     def _ids(self, spans: dict[str, tuple[int, int]], flat: np.ndarray, gram: str) -> np.ndarray:
@@ -275,7 +266,7 @@ class SearchIndex:
 
     def _fuzzy(self, s: str) -> list[tuple[int, float]]:
         j = to_jamo(s)
-        k = fuzzy_budget(len(j))
+        k = fuzzy_budget(j)
         if k == 0:
             return []
         grams = {j[i:i + 2] for i in range(len(j) - 1)}

@@ -87,9 +87,13 @@ def to_compat_jamo(text: str) -> str:
     return "".join(out)
 
 
-def fuzzy_budget(jamo_len: int) -> int:
-    """How many jamo edits a string of this length may absorb and still count as the same word."""
-    if jamo_len <= 3:
+def fuzzy_budget(jamo: str) -> int:
+    """How many jamo edits this (decomposed) string may absorb and still count as the same word.
+
+    Short Latin strings get none: 'sqld' vs 'sqlp' or 'java' vs 'jave' are different names, not typos.
+    """
+    jamo_len = len(jamo)
+    if jamo_len <= 3 or (jamo.isascii() and jamo_len <= 4):
         return 0
     if jamo_len <= 8:
         return 1
