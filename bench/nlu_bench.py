@@ -78,18 +78,23 @@ def cold(data_dir: str, runs: int) -> None:
     hwm: list[int] = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", _CHILD], env=env, cwd=ROOT, capture_output=True,
-                             text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _CHILD], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+        )
         walls.append(time.perf_counter() - t0)
         first, maxrss, vmhwm = out.stdout.split()
         inner.append(float(first))
         rss.append(int(maxrss))
         hwm.append(int(vmhwm))
-    print(f"cold start wall time:   median {statistics.median(walls):.3f} s, max {max(walls):.3f} s "
-          f"(new process + import nlu + first parse, model cached; {runs} runs)")
+    print(
+        f"cold start wall time:   median {statistics.median(walls):.3f} s, max {max(walls):.3f} s "
+        f"(new process + import nlu + first parse, model cached; {runs} runs)"
+    )
     print(f"  of which import+parse: median {statistics.median(inner):.3f} s")
-    print(f"peak RSS of that process: {max(rss) / 1024:.1f} MB (getrusage ru_maxrss in the child; "
-          f"VmHWM {max(hwm) / 1024:.1f} MB)")
+    print(
+        f"peak RSS of that process: {max(rss) / 1024:.1f} MB (getrusage ru_maxrss in the child; "
+        f"VmHWM {max(hwm) / 1024:.1f} MB)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,8 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     # ru_maxrss starts from its parent's resident size at fork, so a big parent would inflate it.
     t0 = time.perf_counter()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    trained = subprocess.run([sys.executable, "-c", _TRAIN, args.data_dir], env=env, cwd=ROOT,
-                             capture_output=True, text=True, check=True)
+    trained = subprocess.run(
+        [sys.executable, "-c", _TRAIN, args.data_dir], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
     print(f"model cache:            {trained.stdout.strip()} (ready in {time.perf_counter() - t0:.1f} s)")
     cold(args.data_dir, args.cold_runs)
     sys.path.insert(0, str(ROOT))

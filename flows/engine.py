@@ -414,7 +414,8 @@ class Turn:
         buttons: list[Button] = []
         if step.ask:
             buttons += [
-                Button(label=label, payload=f"o:{flow.id}:{step.key}:{option}") for option, label in fact.options.items()
+                Button(label=label, payload=f"o:{flow.id}:{step.key}:{option}")
+                for option, label in fact.options.items()
             ]
         else:
             buttons.append(self.button("nav.next", f"n:{flow.id}:{step.key}"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -58,10 +58,3 @@ class Effect:
 
     kind: Literal["stage_done", "stage_undone", "delete_data", "handoff"]
     value: str | None = None
-
-
-@dataclass(slots=True)
-class Progress:
-    """The user's checklist as the engine sees it: stage ids marked done."""
-
-    done: set[str] = field(default_factory=set)

@@ -1,8 +1,8 @@
 """Korean NLU for Giljabi: ``parse(text)`` returns Rasa's ``/model/parse`` shape.
 
 Pipeline: normalisation (NFKC, emoji, repeated characters) -> mecab-ko morphemes, character,
-keystroke-jamo and chosung-skeleton n-grams, fuzzy domain lexicon -> TF-IDF + logistic regression
-with temperature-calibrated confidence -> ``nlu_fallback`` below ``FALLBACK_THRESHOLD``; entities
+keystroke-jamo and chosung-skeleton n-grams, fuzzy domain lexicon -> TF-IDF + linear SVM with
+temperature-calibrated confidence -> ``nlu_fallback`` below ``FALLBACK_THRESHOLD``; entities
 from the lexicon, patterns, dates/times and keyword extraction.
 
 This module stays import-light: the model, mecab and numpy load on the first ``parse``.

@@ -7,6 +7,7 @@ yields a new fingerprint, so a stale model is never loaded; it is retrained and 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -86,8 +87,6 @@ def save(model: object, fp: str) -> Path:
             os.unlink(tmp)
     for old in path.parent.glob("intent-model-*.pkl"):
         if old != path:
-            try:
+            with contextlib.suppress(OSError):
                 old.unlink()
-            except OSError:
-                pass
     return path

@@ -1,10 +1,11 @@
 """Fixed settings of the NLU pipeline, in one place so that changing one retrains the cached model.
 
 FALLBACK_THRESHOLD: below this calibrated top-intent probability ``parse`` answers ``nlu_fallback``.
-It was tuned on 5-fold cross-validated predictions of the training data and on a list of nonsense
-inputs (see ``python -m nlu.tune``): at 0.40 almost every cross-validated prediction above it is
-right while nonsense (``ㅁㄴㅇㄹ``, ``asdf``, emoji) stays below it. Lower it to answer more often,
-raise it to ask back more often.
+Tuned with ``python -m nlu.tune`` (5-fold out-of-fold predictions on the training data plus the
+nonsense list in ``nlu/resources/nonsense.yml``). At 0.35: 90.4 % of out-of-fold predictions are
+answered and 87.4 % of those are right (86.6 % at 0.30, 88.3 % at 0.40), and 1 of 29 nonsense inputs
+gets an intent (2 at 0.30, 5 at 0.25). On the held-out set 1 of 336 messages falls back wrongly.
+Lower it to answer more often, raise it to ask back more often.
 """
 
 from __future__ import annotations

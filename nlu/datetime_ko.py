@@ -51,17 +51,13 @@ def _grammar() -> _Grammar:
     weekdays = {str(k): int(v) for k, v in res["weekdays"].items()}
     morning = [str(w) for w in res["morning_words"]]
     afternoon = [str(w) for w in res["afternoon_words"]]
-    week_alt = "|".join(
-        r"\s?".join(re.escape(ch) for ch in w) for w in sorted(weeks, key=len, reverse=True)
-    )
+    week_alt = "|".join(r"\s?".join(re.escape(ch) for ch in w) for w in sorted(weeks, key=len, reverse=True))
     relative = re.compile(
         rf"(?:(?P<week>{week_alt})\s*)?(?P<weekday>{_alt(weekdays)})"
         rf"|(?P<day>{_alt(days)})"
     )
     y, mo, d = (re.escape(units[k]) for k in ("year", "month", "day"))
-    not_before_day = "".join(
-        f"(?<!{re.escape(w)})(?<!{re.escape(w)}\\s)" for w in units.get("day_not_preceded_by", [])
-    )
+    not_before_day = "".join(f"(?<!{re.escape(w)})(?<!{re.escape(w)}\\s)" for w in units.get("day_not_preceded_by", []))
     not_after_day = _alt(units.get("day_not_followed_by", []))
     absolute = re.compile(
         rf"(?<![0-9])(?:(?P<year>20[0-9]{{2}})\s*{y}\s*)?(?P<month>1[0-2]|0?[1-9])\s*{mo}\s*"

@@ -85,8 +85,9 @@ def build(original: str, a: Analysis, intent: str) -> list[dict]:
         add("stage", value, s, e)
     for d in a.datetimes:
         s, e = norm.original_span(d.start, d.end)
-        found.append((s, e, {"entity": d.entity, "value": original[s:e], "start": s, "end": e,
-                             "normalized": d.normalized}))
+        found.append(
+            (s, e, {"entity": d.entity, "value": original[s:e], "start": s, "end": e, "normalized": d.normalized})
+        )
 
     if intent in FREE_TEXT_INTENTS:
         blocked = [(h.start, h.end) for h in a.hits if h.entity in _SPAN_BLOCKING]

@@ -60,8 +60,12 @@ def evaluate_examples(examples: list[rasa_yaml.Example]) -> EvalReport:
         predicted.append(name)
         if name != ex.intent:
             errors.append(
-                {"text": ex.text, "expected": ex.intent, "predicted": name,
-                 "confidence": round(result["intent"]["confidence"], 4)}
+                {
+                    "text": ex.text,
+                    "expected": ex.intent,
+                    "predicted": name,
+                    "confidence": round(result["intent"]["confidence"], 4),
+                }
             )
     labels = sorted(set(expected))
     per_intent: dict[str, dict[str, float]] = {}
@@ -72,8 +76,12 @@ def evaluate_examples(examples: list[rasa_yaml.Example]) -> EvalReport:
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_intent[label] = {"precision": round(precision, 4), "recall": round(recall, 4),
-                             "f1": round(f1, 4), "support": tp + fn}
+        per_intent[label] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "support": tp + fn,
+        }
     pairs = Counter((e, p) for e, p in zip(expected, predicted, strict=True) if e != p)
     total = len(expected)
     return EvalReport(
@@ -82,8 +90,11 @@ def evaluate_examples(examples: list[rasa_yaml.Example]) -> EvalReport:
         macro_f1=round(sum(v["f1"] for v in per_intent.values()) / len(per_intent), 4) if per_intent else 0.0,
         per_intent=per_intent,
         confusions=[{"expected": e, "predicted": p, "count": c} for (e, p), c in pairs.most_common()],
-        latency_ms={"p50": round(_percentile(latencies, 0.5), 3), "p95": round(_percentile(latencies, 0.95), 3),
-                    "max": round(max(latencies), 3) if latencies else 0.0},
+        latency_ms={
+            "p50": round(_percentile(latencies, 0.5), 3),
+            "p95": round(_percentile(latencies, 0.95), 3),
+            "max": round(max(latencies), 3) if latencies else 0.0,
+        },
         errors=errors,
     )
 

@@ -70,9 +70,7 @@ class CompiledModel:
             sumsq[groups[i]] += v * v
         if not idx:
             return np.empty(0, np.intp), np.empty(0, np.float32), 0.0
-        scale = [
-            (w / math.sqrt(s)) if s > 0 else 0.0 for w, s in zip(self.group_weights, sumsq, strict=True)
-        ]
+        scale = [(w / math.sqrt(s)) if s > 0 else 0.0 for w, s in zip(self.group_weights, sumsq, strict=True)]
         ia = np.fromiter(idx, np.intp, len(idx))
         va = np.fromiter((v * scale[groups[i]] for i, v in zip(idx, val, strict=True)), np.float32, len(idx))
         evidence = known / total if total else 0.0

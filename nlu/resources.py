@@ -5,7 +5,7 @@ All Korean vocabulary the code needs lives in these YAML files, not in Python.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ def _load_yaml(path: Path) -> Any:
         return yaml.load(fh, Loader=_Loader)
 
 
-@lru_cache(maxsize=None)
+@cache
 def resource(name: str) -> dict[str, Any]:
     """One file of ``nlu/resources`` as a dict."""
     data = _load_yaml(RESOURCE_DIR / f"{name}.yml")

@@ -1,13 +1,13 @@
 """Morphological analysis with mecab-ko (python-mecab-ko), loaded once per process.
 
 Korean attaches particles and endings to words ("워크넷은", "가입했어요"), so whitespace tokens
-barely repeat; morphemes do. The tagger loads in ~40 ms and analyses a chat turn in ~0.1 ms.
+barely repeat; morphemes do. A tagger loads in ~40 ms and analyses a chat turn in ~0.1 ms.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 
@@ -24,11 +24,17 @@ class Token:
         return self.tags.split("+", 1)[0]
 
 
-@lru_cache(maxsize=1)
-def _tagger() -> Any:
-    import mecab
+_local = threading.local()
 
-    return mecab.MeCab()
+
+def _tagger() -> Any:
+    """One MeCab tagger per thread: the C tagger keeps per-call state and is not thread-safe."""
+    tagger = getattr(_local, "tagger", None)
+    if tagger is None:
+        import mecab
+
+        tagger = _local.tagger = mecab.MeCab()
+    return tagger
 
 
 def tokenize(norm: str) -> list[Token]:
@@ -37,10 +43,7 @@ def tokenize(norm: str) -> list[Token]:
         return []
     try:
         morphs = _tagger().parse(norm)
-        return [
-            Token(m.surface, m.feature.pos or "UNKNOWN", m.span.start, m.span.end)
-            for m in morphs
-        ]
+        return [Token(m.surface, m.feature.pos or "UNKNOWN", m.span.start, m.span.end) for m in morphs]
     except Exception:  # the tagger must never take a parse down
         tokens: list[Token] = []
         pos = 0

@@ -27,14 +27,16 @@ def report(thresholds: tuple[float, ...] = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5
     for th in thresholds:
         answered = [i for i in range(n) if oof.confidence[i] >= th]
         right = sum(1 for i in answered if oof.predicted[i] == oof.labels[i])
-        rows.append({
-            "threshold": th,
-            "answered": round(len(answered) / n, 4),
-            "answered_accuracy": round(right / len(answered), 4) if answered else 0.0,
-            "overall_correct": round(right / n, 4),
-            "nonsense_answered": sum(c >= th for c in nonsense_conf),
-            "nonsense_total": len(nonsense_conf),
-        })
+        rows.append(
+            {
+                "threshold": th,
+                "answered": round(len(answered) / n, 4),
+                "answered_accuracy": round(right / len(answered), 4) if answered else 0.0,
+                "overall_correct": round(right / n, 4),
+                "nonsense_answered": sum(c >= th for c in nonsense_conf),
+                "nonsense_total": len(nonsense_conf),
+            }
+        )
     return rows
 
 

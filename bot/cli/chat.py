@@ -97,7 +97,8 @@ def run_say(args: argparse.Namespace) -> int:
                 user = str(item.get("user", "cli"))
                 text, payload = item.get("text"), item.get("payload")
             except (json.JSONDecodeError, AttributeError):
-                out.write(json.dumps({"error": "not a JSON object", "line": raw.rstrip("\n")}, ensure_ascii=False) + "\n")
+                problem = {"error": "not a JSON object", "line": raw.rstrip("\n")}
+                out.write(json.dumps(problem, ensure_ascii=False) + "\n")
                 continue
             inbound = Inbound(
                 channel=CHANNEL,

@@ -211,7 +211,8 @@ def _search(args: argparse.Namespace) -> int:
         for raw in sys.stdin:
             q = raw.rstrip("\r\n").strip()
             hits = cat.index.search(q, limit=args.limit) if q else []
-            print(json.dumps({"q": q, "results": [_hit_json(h) for h in hits]}, ensure_ascii=False), flush=True)
+            line = {"q": q, "results": [_hit_json(h) for h in hits]}
+            print(json.dumps(line, ensure_ascii=False), flush=True)
         return 0
     if not args.keyword or not args.keyword.strip():
         print(labels["search.usage"], file=sys.stderr)
@@ -267,8 +268,9 @@ def _market_lines(section_loaded: bool, record, source: str | None, labels) -> N
     if record.age_bands:
         bands = ", ".join(f"{b.label} {b.share:g}%" for b in record.age_bands)
         _emit(f"{labels['market.age_bands']}: {bands}", "  ", "    ")
-    _emit(labels.fmt("market.imported_note", source=source or "CSV", service_name=labels["market.service_name"]),
-          "  ")
+    service = labels["market.service_name"]
+    note = labels.fmt("market.imported_note", source=source or "CSV", service_name=service)
+    _emit(note, "  ")
     print(f"  {labels['market.service_url']}")
 
 
@@ -301,7 +303,8 @@ def _show(args: argparse.Namespace) -> int:
         if values:
             _emit(f"{f(field)}: {', '.join(values)}")
     _emit(f"{f('ncs')}: {', '.join(d.ncs)}")
-    levels = f"{labels.fmt('fields.level', level=d.levels[0])}~{labels.fmt('fields.level', level=d.levels[-1])}"
+    lo, hi = (labels.fmt("fields.level", level=lv) for lv in (d.levels[0], d.levels[-1]))
+    levels = f"{lo}~{hi}"
     print(f"{f('competency_count')}: {d.unit_count} ({levels})")
     if d.coverage is not None:
         print(f"{f('coverage')}: " + labels.fmt("recommend.held_line", held=d.coverage.held,
@@ -383,7 +386,8 @@ def _recommend(args: argparse.Namespace) -> int:
     print(labels["recommend.heading"])
     for i, rec in enumerate(recs, 1):
         print(f"{i}. {rec.name} ({rec.code})")
-        print("   " + labels.fmt("recommend.held_line", held=rec.held, required=rec.required, percent=rec.percent))
+        held = labels.fmt("recommend.held_line", held=rec.held, required=rec.required, percent=rec.percent)
+        print(f"   {held}")
         evidence = list(dict.fromkeys(f"{m.item}→{m.keyword}" if m.item != m.keyword else m.item
                                       for m in rec.matched))
         _emit(f"{labels['recommend.matched_by']}: {', '.join(evidence)}", "   ")

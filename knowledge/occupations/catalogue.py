@@ -258,7 +258,8 @@ def _read_yaml(path: Path) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "yaml"
-        raise CatalogueError([(display_path(path), where, f"invalid YAML: {getattr(exc, 'problem', exc)}")]) from exc
+        problem = f"invalid YAML: {getattr(exc, 'problem', exc)}"
+        raise CatalogueError([(display_path(path), where, problem)]) from exc
     except OSError as exc:
         raise CatalogueError([(display_path(path), "", f"cannot read: {exc}")]) from exc
 
@@ -283,7 +284,8 @@ def _figure_problems(occ: Occupation, prefix: str) -> list[tuple[str, str]]:
     fields += [(f"tasks[{i}]", t) for i, t in enumerate(occ.tasks)]
     for loc, text in fields:
         if _MARKET_FIGURE.search(text):
-            problems.append((f"{prefix}.{loc}", "must not contain labour-market figures (import them as CSV)"))
+            problems.append((f"{prefix}.{loc}",
+                             "must not contain labour-market figures (import them as CSV)"))
     return problems
 
 
@@ -306,7 +308,8 @@ def load_occupation_file(path: Path) -> list[Occupation]:
     for i, occ in enumerate(parsed.occupations):
         prefix = f"occupations[{i}]"
         if occ.group != group:
-            problems.append((shown, f"{prefix}.code", f"{occ.code!r} must start with {group} in group-{group}.yml"))
+            problems.append((shown, f"{prefix}.code",
+                             f"{occ.code!r} must start with {group} in group-{group}.yml"))
         problems += [(shown, f, m) for f, m in _via_problems(occ, prefix)]
         problems += [(shown, f, m) for f, m in _figure_problems(occ, prefix)]
     if problems:
@@ -321,7 +324,8 @@ def load_synonyms(path: Path) -> Synonyms:
     try:
         return Synonyms.model_validate(data)
     except ValidationError as exc:
-        raise CatalogueError([(display_path(path), _loc(e["loc"]), _message(e)) for e in exc.errors()]) from None
+        shown = display_path(path)
+        raise CatalogueError([(shown, _loc(e["loc"]), _message(e)) for e in exc.errors()]) from None
 
 
 class Catalogue:

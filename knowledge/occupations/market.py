@@ -174,7 +174,8 @@ def _record(row: dict[str, str]) -> MarketRecord:
         if ratio is None:
             ratio = round(derived, 2)
         elif abs(ratio - derived) > max(0.01, 0.05 * derived):
-            raise ValueError(f"openings_ratio: {ratio} disagrees with job_openings/job_seekers = {derived:.2f}")
+            raise ValueError(f"openings_ratio: {ratio} disagrees with "
+                             f"job_openings/job_seekers = {derived:.2f}")
     return MarketRecord(
         code=code,
         period=period,
@@ -218,7 +219,8 @@ def parse_market_csv(path: Path, known_codes: Iterable[str]
                 if not any(c.strip() for c in cells):
                     continue
                 if len(cells) != len(header):
-                    errors.append(RowIssue(line=line, message=f"expected {len(header)} columns, got {len(cells)}"))
+                    errors.append(RowIssue(line=line,
+                                           message=f"expected {len(header)} columns, got {len(cells)}"))
                     continue
                 row = dict(zip(header, cells, strict=True))
                 code = row["code"].strip() or None
@@ -226,16 +228,19 @@ def parse_market_csv(path: Path, known_codes: Iterable[str]
                     record = _record(row)
                 except (ValueError, ValidationError) as exc:
                     field, _, message = str(exc).partition(": ")
-                    errors.append(RowIssue(line=line, code=code, field=field or None, message=message or str(exc)))
+                    errors.append(RowIssue(line=line, code=code, field=field or None,
+                                           message=message or str(exc)))
                     continue
                 if record.code not in known:
-                    unknown.append(RowIssue(line=line, code=record.code, field="code",
-                                            message="no occupation with this code in the catalogue (skipped)"))
+                    unknown.append(RowIssue(
+                        line=line, code=record.code, field="code",
+                        message="no occupation with this code in the catalogue (skipped)"))
                     continue
                 key = (record.code, record.period)
                 if key in seen:
-                    errors.append(RowIssue(line=line, code=record.code, field="period",
-                                           message=f"duplicate of line {seen[key]} for the same code and period"))
+                    errors.append(RowIssue(
+                        line=line, code=record.code, field="period",
+                        message=f"duplicate of line {seen[key]} for the same code and period"))
                     continue
                 seen[key] = line
                 records.append(record)

@@ -88,7 +88,8 @@ def build_report(code_or_name: str, *, profile: Profile | None = None, market: M
         gap[kind].sort(key=lambda g: (-len(g.closes), g.levels[0]))
     record = market.latest(occ.code) if market is not None else None
     return Report(
-        code=occ.code, name=occ.name, summary=occ.summary, has_profile=profile is not None and not profile.is_empty,
+        code=occ.code, name=occ.name, summary=occ.summary,
+        has_profile=profile is not None and not profile.is_empty,
         required=cov.required, held=cov.held, percent=cov.percent, ncs=[c.ncs for c in occ.competencies],
         levels=[LevelRow(level=lv, units=rows[lv]) for lv in sorted(rows)],
         gap=gap,

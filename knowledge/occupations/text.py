@@ -35,8 +35,8 @@ _SEPARATORS = re.compile(r"[\s·ㆍ•/\\,;:()\[\]{}<>\-_~&|'\"`!?.。、“”�
 # Morphological tags (Sejong / mecab-ko-dic) that carry searchable content.
 CONTENT_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
 # Tags that never count as part of a word's meaning (particles, endings, affixes, symbols, numerals).
-NOISE_PREFIXES = ("J", "E", "XS", "XP", "VCP", "VCN", "VX", "SF", "SP", "SS", "SE", "SO", "SW", "SY", "SC", "NNB",
-                  "NR", "SN")
+NOISE_PREFIXES = ("J", "E", "XS", "XP", "VCP", "VCN", "VX", "SF", "SP", "SS", "SE", "SO", "SW", "SY", "SC",
+                  "NNB", "NR", "SN")
 
 
 def normalize(text: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from knowledge.occupations import CatalogueError, default_catalogue, load_catalogue
-from knowledge.occupations.catalogue import CONTENT_DIR, BOUNDS, load_occupation_file
+from knowledge.occupations.catalogue import BOUNDS, CONTENT_DIR, load_occupation_file
 
 GOOD = {
     "code": "3101",
@@ -92,7 +92,8 @@ def test_missing_field(tmp_path):
     occ = _occ()
     del occ["training"]
     _write(tmp_path, "group-3.yml", [occ])
-    with pytest.raises(CatalogueError, match=r"occupations\[0\]\.training: is required \(a list of 1-3 items\)"):
+    pattern = r"occupations\[0\]\.training: is required \(a list of 1-3 items\)"
+    with pytest.raises(CatalogueError, match=pattern):
         load_catalogue(tmp_path)
 
 
@@ -102,7 +103,8 @@ def test_via_must_be_in_own_lists(tmp_path):
     _write(tmp_path, "group-3.yml", [occ])
     with pytest.raises(CatalogueError) as err:
         load_catalogue(tmp_path)
-    assert "occupations[0].competencies[0].units[0].via[1]: '남의자격증' is not in this occupation's" in str(err.value)
+    expected = "occupations[0].competencies[0].units[0].via[1]: '남의자격증' is not in this occupation's"
+    assert expected in str(err.value)
 
 
 def test_via_matching_ignores_case_and_spacing(tmp_path):
@@ -114,7 +116,8 @@ def test_via_matching_ignores_case_and_spacing(tmp_path):
 
 def test_code_digit_must_match_group(tmp_path):
     _write(tmp_path, "group-4.yml", [_occ()])
-    with pytest.raises(CatalogueError, match=r"group-4\.yml: occupations\[0\]\.code: '3101' must start with 4"):
+    pattern = r"group-4\.yml: occupations\[0\]\.code: '3101' must start with 4"
+    with pytest.raises(CatalogueError, match=pattern):
         load_catalogue(tmp_path)
 
 

@@ -106,7 +106,7 @@ def test_recommend(capsys):
 
 def test_report_and_user_flag(capsys):
     code, out, _ = _run(capsys, "report", "1332", "--skill", "python")
-    assert code == 0 and "6개 중 2개 보유 (33%)" in out and "[3수준]" in out
+    assert code == 0 and "6개 중 2개 보유 (33%)" in " ".join(out.split()) and "[3수준]" in out
     code, out, err = _run(capsys, "report", "1332", "--user", "u1", "--json")
     data = json.loads(out)
     assert code == 0 and data["code"] == "1332" and not data["market"]["loaded"]

@@ -71,7 +71,8 @@ def test_unit_counts_once_even_with_several_matching_items(cat):
 
 def test_recommend_ranks_by_coverage(cat):
     profile = Profile(majors=["컴퓨터공학과"], certificates=["정보쳐리기사", "SQLD"],
-                      skills=["파이썬", "java", "Git", "spring"], experiences=["리액트로 쇼핑몰 웹사이트 개발"])
+                      skills=["파이썬", "java", "Git", "spring"],
+                      experiences=["리액트로 쇼핑몰 웹사이트 개발"])
     recs = recommend(profile, limit=5, catalogue=cat)
     assert recs[0].code == "1332"
     assert all(a.ratio >= b.ratio for a, b in zip(recs, recs[1:], strict=False))

@@ -12,7 +12,8 @@ import yaml
 from knowledge.occupations import SearchIndex, default_catalogue, search
 from knowledge.occupations.text import compact, to_compat_jamo
 
-CASES = yaml.safe_load((Path(__file__).parent / "data" / "search_cases.yml").read_text(encoding="utf-8"))["cases"]
+CASE_FILE = Path(__file__).parent / "data" / "search_cases.yml"
+CASES = yaml.safe_load(CASE_FILE.read_text(encoding="utf-8"))["cases"]
 
 
 def _hit(case: dict, hits) -> bool:
