@@ -20,9 +20,11 @@ from bot.messages import Inbound, Reply
 from bot.privacy import mask_personal_numbers
 from bot.store import Store
 from flows.engine import REQUIRED_TEXTS, Engine
+from flows.jobs import JobsDialogue
 from flows.loader import Domain, load_domain
 from flows.state import ConversationState, UserInput
 from knowledge.loader import load_knowledge
+from knowledge.occupations import load_market
 
 log = logging.getLogger("giljabi.assistant")
 
@@ -68,10 +70,12 @@ def _default_parser() -> Parser:
 class Assistant:
     """Thread-safe: each call to ``handle`` runs in its own database transaction."""
 
-    def __init__(self, store: Store, domain: Domain, parser: Parser | None = None) -> None:
+    def __init__(
+        self, store: Store, domain: Domain, parser: Parser | None = None, jobs: JobsDialogue | None = None
+    ) -> None:
         self.store = store
         self.domain = domain
-        self.engine = Engine(domain, jobs=_jobs_handler(domain))
+        self.engine = Engine(domain, jobs=jobs or JobsDialogue())
         self._parser = parser
 
     @property
@@ -131,15 +135,6 @@ class Assistant:
             return outcome.replies
 
 
-def _jobs_handler(domain: Domain) -> Any:
-    """The occupation-search part of the chat, when the recommendation core is installed."""
-    try:
-        from flows.jobs import make_jobs_handler
-    except ImportError:
-        return None
-    return make_jobs_handler(domain)
-
-
 def build_domain(settings: Settings | None = None) -> Domain:
     settings = settings or get_settings()
     knowledge = load_knowledge(institution_file=settings.institution_file)
@@ -155,4 +150,5 @@ def build_assistant(settings: Settings | None = None, parser: Parser | None = No
         if hasattr(nlu, "set_cache_dir"):
             nlu.set_cache_dir(settings.data_dir)
     store = Store(settings.resolved_database_url())
-    return Assistant(store, build_domain(settings), parser)
+    jobs = JobsDialogue(market=lambda: load_market(settings.data_dir))
+    return Assistant(store, build_domain(settings), parser, jobs)

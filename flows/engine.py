@@ -14,19 +14,23 @@ Buttons carry explicit payloads, so a pressed button never depends on the NLU gu
 ``d:STAGE``     mark a stage done     ``u:STAGE``  mark it not done
 ``i:INTENT``    "I meant this"        ``c``        talk to a person
 ``a:center``    centre information    ``a:jobs``   occupation search
+``j:...``       occupations (see flows/jobs.py)
 ``y`` / ``no``  answer a confirmation
 ==============  ==================================================
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
 from flows.loader import Domain
+
+if TYPE_CHECKING:
+    from flows.jobs import JobsDialogue
 from flows.replies import Button, ListItem, Reply, numbered_payloads
 from flows.schema import Flow, Step, Target
 from flows.state import ConversationState, Effect, Place, UserInput
@@ -75,13 +79,10 @@ class Outcome:
     effects: list[Effect] = field(default_factory=list)
 
 
-JobsHandler = Callable[["Turn", str, dict[str, Any]], None]
-
-
 class Engine:
     """Holds the domain; ``step`` runs one turn. Safe to share between threads (no turn state)."""
 
-    def __init__(self, domain: Domain, jobs: JobsHandler | None = None) -> None:
+    def __init__(self, domain: Domain, jobs: JobsDialogue | None = None) -> None:
         self.domain = domain
         self.k = domain.knowledge
         self.jobs = jobs
@@ -107,8 +108,9 @@ class Turn:
         self.state, self.done = state, done
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
-        # a confirmation or a clarification only holds for the very next turn
+        # a confirmation, or free text asked for, only holds for the very next turn
         self.awaiting, state.confirm = state.confirm, None
+        self.expecting, state.expecting = state.expecting, None
 
     # ----------------------------------------------------------------- helpers
     def t(self, text_id: str, **values: object) -> str:
@@ -152,7 +154,7 @@ class Turn:
             "m": self.show_menu, "f": self.start_flow, "n": self.press_next, "b": self.press_back,
             "o": self.press_option, "r": self.resume, "h": self.home, "x": self.stop, "p": self.show_progress,
             "d": self.mark_done, "u": self.mark_undone, "i": self.clarified, "c": self.handoff,
-            "a": self.action, "y": self.confirmed, "no": self.declined,
+            "a": self.action, "y": self.confirmed, "no": self.declined, "j": self.jobs_payload,
         }.get(verb)
         try:
             if handler is None:
@@ -189,6 +191,9 @@ class Turn:
         command = self.e.command_for(text)
         if command is not None:
             self.on_command(command)
+            return
+        jobs = self.e.jobs
+        if self.expecting and jobs is not None and jobs.on_expected_text(self, self.expecting, text, parse):
             return
         intent = (parse.get("intent") or {}).get("name") or "nlu_fallback"
         self.on_intent(intent, text, parse)
@@ -294,7 +299,12 @@ class Turn:
         if self.e.jobs is None:
             self.say(self.t("jobs.unavailable"), [self.menu_button()])
         else:
-            self.e.jobs(self, intent, parse)
+            self.e.jobs.on_intent(self, intent, text, parse)
+
+    def jobs_payload(self, *args: str) -> None:
+        if self.e.jobs is None:
+            raise LookupError("jobs")
+        self.e.jobs.on_payload(self, list(args))
 
     # ------------------------------------------------------------- answering
     def find_fact(self, text: str, intent: str | None) -> Fact | None:

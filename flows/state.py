@@ -35,6 +35,11 @@ class ConversationState(BaseModel):
     greeted: bool = False
     #: payloads of the last turn's buttons, so that typing "2" presses the second one
     numbered: list[str] = Field(default_factory=list)
+    #: free text the last turn asked for (e.g. "jobs:keyword"); holds for the next turn only
+    expecting: str | None = None
+    #: the occupation profile (field -> items) and the comparison basket (occupation codes)
+    profile: dict[str, list[str]] = Field(default_factory=dict)
+    compare: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

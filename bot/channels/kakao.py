@@ -169,13 +169,19 @@ class _Quick:
     buttons: list[dict[str, Any]] = field(default_factory=list)
 
     def render(self) -> list[dict[str, Any]]:
+        """Items first, then buttons; when more than ten, the buttons win (they are the way on)."""
         seen: set[str] = set()
-        out = []
-        for q in self.items + self.buttons:
-            if q["extra"]["payload"] not in seen:
-                seen.add(q["extra"]["payload"])
-                out.append(q)
-        return out[:MAX_QUICK_REPLIES]
+        buttons = [q for q in self.buttons if not _seen(seen, q)][:MAX_QUICK_REPLIES]
+        items = [q for q in self.items if not _seen(seen, q)][: MAX_QUICK_REPLIES - len(buttons)]
+        return items + buttons
+
+
+def _seen(seen: set[str], quick: dict[str, Any]) -> bool:
+    payload = quick["extra"]["payload"]
+    if payload in seen:
+        return True
+    seen.add(payload)
+    return False
 
 
 @dataclass

@@ -43,8 +43,9 @@ def render_plain(replies: list[Reply], start: int = 1) -> str:
         if reply.text:
             lines.append(reply.text.rstrip())
         for item in reply.items:
+            detail = f" — {item.description}" if item.description else ""
             if item.payload:
-                lines.append(f"  {number}) {item.title}")
+                lines.append(f"  {number}) {item.title}{detail}")
                 number += 1
             elif item.url:
                 lines.append(f"  🔗 {item.title}: {item.url}")

@@ -161,11 +161,8 @@ def _as_profile(raw: Any):
 
 
 def _saved_profile(user_id: str, labels):
-    try:
-        from bot.profiles import load_profile  # provided by the lead later
-    except ImportError:
-        print(labels["report.user_note"], file=sys.stderr)
-        return None
+    from bot.profiles import load_profile
+
     profile = _as_profile(load_profile(user_id))
     if profile is None:
         print(labels.fmt("report.user_missing", user=user_id), file=sys.stderr)

@@ -1,0 +1,270 @@
+"""The web server: Kakao skill and Telegram webhook endpoints, health and metrics, on one ASGI app.
+
+``create_app(assistant, settings)`` builds it; ``giljabi serve`` runs it on uvicorn. The Assistant
+is synchronous, so every turn runs in the thread pool; the adapters in ``bot/channels`` only
+translate. Metrics live in a registry of the app's own, so several apps can exist in one process.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from pydantic import SecretStr
+from starlette.concurrency import run_in_threadpool
+
+from bot.channels import kakao
+from bot.config import Settings
+from bot.messages import Inbound, Reply
+
+log = logging.getLogger("giljabi.server")
+
+#: Open Builder waits about 5 s; a turn still running after this gets a "busy" answer instead
+KAKAO_BUDGET_SECONDS = 4.0
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Metrics:
+    """Prometheus metrics of one app, in a registry of its own."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.turns = Counter("giljabi_turns", "Turns handled", ["channel"], registry=self.registry)
+        self.fallbacks = Counter(
+            "giljabi_fallbacks", "Turns whose text the NLU could not place", ["channel"], registry=self.registry
+        )
+        self.errors = Counter(
+            "giljabi_errors", "Failed turns, bad requests, timeouts and failed sends", ["channel", "kind"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "giljabi_turn_seconds", "Time the Assistant took for one turn", ["channel"],
+            buckets=LATENCY_BUCKETS, registry=self.registry,
+        )
+
+    def error(self, channel: str, kind: str) -> None:
+        self.errors.labels(channel=channel, kind=kind).inc()
+
+
+class _TurnWatch(logging.Handler):
+    """Notes, per worker thread, whether the turn being handled logged an error or fell back."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.local = threading.local()
+
+    def begin(self) -> None:
+        self.local.active, self.local.error, self.local.fallback = True, False, False
+
+    def end(self) -> tuple[bool, bool]:
+        self.local.active = False
+        return self.local.error, self.local.fallback
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(self.local, "active", False):
+            self.local.error = True
+
+    def saw_fallback(self) -> None:
+        if getattr(self.local, "active", False):
+            self.local.fallback = True
+
+
+def _count_fallbacks(assistant: Any, watch: _TurnWatch) -> None:
+    """Wrap the Assistant's parser to note fallbacks (and load the NLU now, not on a user's turn)."""
+    if not hasattr(assistant, "_parser"):
+        return
+    try:
+        inner = assistant.parse
+    except Exception:  # noqa: BLE001 - the NLU failing to load shows up as failed turns
+        log.exception("could not load the NLU parser")
+        return
+
+    def parse(text: str) -> dict[str, Any]:
+        result = inner(text)
+        if ((result or {}).get("intent") or {}).get("name") == "nlu_fallback":
+            watch.saw_fallback()
+        return result
+
+    assistant._parser = parse
+
+
+def _secret_ok(given: str | None, expected: SecretStr | None) -> bool:
+    if expected is None or not expected.get_secret_value() or given is None:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.get_secret_value().encode("utf-8"))
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None and value.get_secret_value() else None
+
+
+def create_app(
+    assistant: Any,
+    settings: Settings | None = None,
+    *,
+    telegram_polling: bool = False,
+    telegram_webhook_url: str | None = None,
+    warm_up: bool = True,
+) -> FastAPI:
+    """The ASGI app around ``assistant`` (anything with ``handle(Inbound) -> list[Reply]`` and ``store``)."""
+    settings = settings or Settings()
+    metrics = Metrics()
+    watch = _TurnWatch()
+    assistant_log = logging.getLogger("giljabi.assistant")
+
+    def handle_counted(inbound: Inbound) -> tuple[list[Reply], bool, bool]:
+        watch.begin()
+        try:
+            replies = assistant.handle(inbound)
+        finally:
+            error, fallback = watch.end()
+        return replies, error, fallback
+
+    async def turn(inbound: Inbound, *, budget: float | None = None) -> list[Reply] | None:
+        """One Assistant turn in the thread pool; None if it did not finish within ``budget``."""
+        started = time.perf_counter()
+        result: tuple[list[Reply], bool, bool] | None = None
+        try:
+            if budget is None:
+                result = await anyio.to_thread.run_sync(handle_counted, inbound)
+            else:
+                with anyio.move_on_after(budget):
+                    result = await anyio.to_thread.run_sync(handle_counted, inbound, abandon_on_cancel=True)
+        except Exception:
+            log.exception("turn raised channel=%s", inbound.channel)
+            metrics.error(inbound.channel, "turn")
+            return [Reply(text=kakao.APOLOGY)]
+        metrics.latency.labels(channel=inbound.channel).observe(time.perf_counter() - started)
+        metrics.turns.labels(channel=inbound.channel).inc()
+        if result is None:
+            log.warning("turn over budget channel=%s budget=%.1fs", inbound.channel, budget or 0)
+            metrics.error(inbound.channel, "timeout")
+            return None
+        replies, error, fallback = result
+        if error:
+            metrics.error(inbound.channel, "turn")
+        if fallback:
+            metrics.fallbacks.labels(channel=inbound.channel).inc()
+        return replies
+
+    telegram = None
+    token = _secret(settings.telegram_token)
+    if token:
+        from bot.channels.telegram import TelegramChannel
+
+        async def telegram_turn(inbound: Inbound) -> list[Reply]:
+            return await turn(inbound) or []
+
+        telegram = TelegramChannel(
+            token,
+            telegram_turn,
+            base_url=settings.telegram_api_base_url,
+            webhook_secret=_secret(settings.telegram_webhook_secret),
+            on_error=lambda kind: metrics.error("telegram", kind),
+        )
+        if not _secret(settings.telegram_webhook_secret):
+            log.warning("GILJABI_TELEGRAM_WEBHOOK_SECRET is not set: every Telegram webhook request is rejected")
+    else:
+        log.info("Telegram is off: GILJABI_TELEGRAM_TOKEN is not set")
+    if not _secret(settings.kakao_skill_secret):
+        log.warning("GILJABI_KAKAO_SKILL_SECRET is not set: every Kakao skill request is rejected")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        assistant_log.addHandler(watch)
+        if warm_up:
+            started = time.perf_counter()
+            await run_in_threadpool(_count_fallbacks, assistant, watch)
+            log.info("parser ready in %.1f s", time.perf_counter() - started)
+        if telegram is not None:
+            await telegram.start(polling=telegram_polling, webhook_url=telegram_webhook_url)
+            log.info("Telegram on: %s", "long polling" if telegram_polling else "webhook /telegram/webhook")
+        try:
+            yield
+        finally:
+            if telegram is not None:
+                await telegram.stop()
+            assistant_log.removeHandler(watch)
+
+    app = FastAPI(title="giljabi", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.assistant = assistant
+    app.state.metrics = metrics
+    app.state.telegram = telegram
+
+    @app.post("/kakao/skill")
+    async def kakao_skill(request: Request) -> Response:
+        if not _secret_ok(request.headers.get("x-skill-secret"), settings.kakao_skill_secret):
+            metrics.error("kakao", "unauthorized")
+            return JSONResponse({"detail": "unauthorized"}, status_code=401)
+        try:
+            inbound = kakao.parse_request(json.loads(await request.body()))
+        except (ValueError, UnicodeDecodeError):  # JSONDecodeError and kakao.BadRequest are ValueErrors
+            metrics.error("kakao", "bad_request")
+            return JSONResponse(kakao.simple_response(kakao.APOLOGY), status_code=400)
+        replies = await turn(inbound, budget=KAKAO_BUDGET_SECONDS)
+        body = kakao.simple_response(kakao.BUSY) if replies is None else kakao.render(replies)
+        return JSONResponse(body)
+
+    @app.post("/telegram/webhook")
+    async def telegram_webhook(request: Request) -> Response:
+        if telegram is None:
+            return JSONResponse({"detail": "telegram is not configured"}, status_code=404)
+        if not _secret_ok(request.headers.get("x-telegram-bot-api-secret-token"), settings.telegram_webhook_secret):
+            metrics.error("telegram", "unauthorized")
+            return JSONResponse({"detail": "unauthorized"}, status_code=401)
+        try:
+            data = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError):
+            data = None
+        outcome = await telegram.process(data)
+        if outcome == "bad":
+            metrics.error("telegram", "bad_request")
+            return JSONResponse({"detail": "not a Telegram update"}, status_code=400)
+        if outcome == "retry":
+            return JSONResponse({"detail": "try again"}, status_code=503)
+        return JSONResponse({"ok": True, "outcome": outcome})
+
+    @app.get("/healthz")
+    async def healthz() -> Response:
+        ok = await run_in_threadpool(assistant.store.ping)
+        if ok:
+            return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+
+    @app.get("/metrics")
+    async def metrics_endpoint() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+def serve(
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    telegram_polling: bool = False,
+    telegram_webhook_url: str | None = None,
+    build: Callable[[Settings], Any] | None = None,
+) -> None:
+    """Build the Assistant and run the app on uvicorn until interrupted."""
+    import uvicorn
+
+    from bot.assistant import build_assistant
+
+    assistant = (build or build_assistant)(settings)
+    app = create_app(
+        assistant, settings, telegram_polling=telegram_polling, telegram_webhook_url=telegram_webhook_url
+    )
+    level = settings.log_level.lower()
+    uvicorn.run(app, host=host, port=port, log_level=level, access_log=level == "debug", lifespan="on")
