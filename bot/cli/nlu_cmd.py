@@ -107,3 +107,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     e.add_argument("file", help="Rasa NLU YAML with intent examples")
     e.add_argument("--report", metavar="OUT.json", help="also write the metrics as JSON")
     e.set_defaults(func=_eval)
+
+    r = sub.add_parser("review", help="list fallback and low-confidence turns to turn into training data")
+    r.add_argument("--limit", type=int, default=50, help="how many turns, newest first (default 50)")
+    r.add_argument("--below", type=float, default=0.6, help="confidence under which a turn is listed")
+    r.add_argument("--yaml", action="store_true", help="print Rasa NLU YAML to label and paste into nlu/data")
+    r.set_defaults(func=_review)
+
+
+def _review(args: argparse.Namespace) -> int:
+    """Fallback and low-confidence turns, masked as stored, ready to label as training examples."""
+    from bot.config import get_settings
+    from bot.store import Store
+
+    store = Store(get_settings().resolved_database_url())
+    try:
+        turns = store.review_turns(limit=args.limit, below=args.below)
+    finally:
+        store.close()
+    if args.yaml:
+        by_guess: dict[str, list[str]] = {}
+        for turn in turns:
+            ranking = (turn.parse or {}).get("intent_ranking") or [{}]
+            guess = ranking[0].get("name") or "nlu_fallback"
+            by_guess.setdefault(guess, []).append(" ".join((turn.text or "").split()))
+        print('version: "3.1"\nnlu:')
+        for guess, texts in sorted(by_guess.items()):
+            print(f"# NLU guessed {guess}: check every line before moving it to nlu/data")
+            print(f"- intent: {guess}\n  examples: |")
+            for text in dict.fromkeys(texts):
+                print(f"    - {text}")
+        return 0
+    for turn in turns:
+        confidence = f"{turn.confidence:.2f}" if turn.confidence is not None else "-"
+        ranking = ", ".join(r.get("name", "?") for r in ((turn.parse or {}).get("intent_ranking") or [])[:2])
+        print(json.dumps({"at": turn.created_at.isoformat(timespec="seconds"), "text": turn.text,
+                          "intent": turn.intent, "confidence": confidence, "likely": ranking},
+                         ensure_ascii=False))
+    if not turns:
+        print("no fallback or low-confidence turns", file=sys.stderr)
+    return 0

@@ -100,3 +100,13 @@ def test_chat_in_a_real_terminal_process(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "1) 재맞고(빌드업·점프업) 안내" in proc.stdout
     assert "워크넷 가입하기 · 2/7" in proc.stdout
+
+
+def test_nlu_review_lists_fallback_turns_masked(data_dir: Path, capsys) -> None:
+    run(["say", "블라블라 쿠쿠루삥뽕 900101-1234567", "메뉴"], capsys)
+    out = run(["nlu", "review"], capsys)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 1 and "쿠쿠루삥뽕" in rows[0]["text"] and "1234567" not in rows[0]["text"]
+    assert rows[0]["intent"] == "nlu_fallback"
+    yaml_out = run(["nlu", "review", "--yaml"], capsys)
+    assert yaml_out.startswith('version: "3.1"') and "쿠쿠루삥뽕" in yaml_out
