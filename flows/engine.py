@@ -41,7 +41,7 @@ from knowledge.schema import Fact
 REQUIRED_TEXTS = (
     "nav.next", "nav.back", "nav.home", "nav.stop", "nav.resume", "nav.menu", "nav.start",
     "nav.start_here", "nav.from_start", "nav.done", "nav.later", "nav.progress", "nav.consultant",
-    "nav.yes", "nav.no", "nav.next_guide",
+    "nav.yes", "nav.no", "nav.next_guide", "nav.open_other",
     "greet.first", "greet.again", "goodbye", "thanks", "affirm.nothing", "deny.ok",
     "menu.hint", "step.header", "step.first", "step.resume", "guide.finished", "guide.stage_hint",
     "guide.stage_already", "guide.stopped", "guide.none_to_resume",
@@ -342,7 +342,8 @@ class Turn:
         place = self.state.place
         if place is not None:
             self.say(fact.text, links, title=fact.title)
-            extra = [] if flow_id in (None, place.flow) else [self.start_button(fact, flow_id)]
+            other = flow_id not in (None, place.flow)
+            extra = [self.button("nav.open_other", self.start_button(fact, flow_id).payload or "")] if other else []
             self.render_step(place, prefix=self.t("step.resume"), extra=extra)
             return
         buttons = links[:]
@@ -431,10 +432,9 @@ class Turn:
             buttons.append(self.button("nav.next", f"n:{flow.id}:{step.key}"))
         if fact.link:
             buttons.append(Button(label=fact.link.label, url=str(fact.link.url)))
-        buttons += list(extra)
         if place.trail:
             buttons.append(self.button("nav.back", f"b:{flow.id}:{step.key}"))
-        buttons += [self.button("nav.home", "h"), self.button("nav.stop", "x")]
+        buttons += [self.button("nav.home", "h"), self.button("nav.stop", "x"), *extra]
         self.replies.append(Reply(type="card", title=title, text=text, buttons=buttons))
 
     def press_next(self, flow_id: str, key: str) -> None:
