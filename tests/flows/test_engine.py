@@ -149,3 +149,19 @@ def test_every_flow_can_be_walked_to_its_end_by_pressing_next_and_first_options(
             press = next(p for p in payloads if p.startswith(("n:", "o:")))
             out = engine.step(out.state, UserInput(payload=press))
         assert seen < 60, f"{flow_id} loops"
+
+
+def test_flows_and_facts_use_only_catalogue_intents_and_every_intent_is_handled(domain) -> None:
+    import nlu
+
+    catalogue = set(nlu.intents())
+    used = {f.intent for f in domain.knowledge.facts.values() if f.intent} | {
+        f.intent for f in domain.flows.values() if f.intent
+    }
+    assert used <= catalogue, used - catalogue
+    engine = Engine(domain)
+    for intent in sorted(catalogue):
+        out = engine.step(ConversationState(), UserInput(text="무엇", parse=parse(intent, "무엇")))
+        assert out.replies, intent
+        answered_by_fact = intent in used
+        assert answered_by_fact or "알 수 없는" not in out.replies[0].text, intent
