@@ -21,6 +21,7 @@ Buttons carry explicit payloads, so a pressed button never depends on the NLU gu
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -159,8 +160,13 @@ class Turn:
         try:
             if handler is None:
                 raise LookupError(payload)
-            handler(*args)
+            inspect.signature(handler).bind(*args)
         except (LookupError, TypeError):
+            self.unknown_button()
+            return
+        try:
+            handler(*args)
+        except LookupError:  # an id that no longer exists: a button from another version of the content
             self.unknown_button()
 
     def unknown_button(self) -> None:

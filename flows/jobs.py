@@ -94,7 +94,10 @@ class JobsDialogue:
             turn.state.compare = []
             turn.say(turn.t("jobs.compare_cleared"), [self.search_button(turn), turn.menu_button()])
         elif verb == "r":
-            self.report(turn, rest[0], int(rest[1]) if len(rest) > 1 else 1)
+            part = rest[1] if len(rest) > 1 else "1"
+            if not part.isdigit():
+                raise LookupError(part)
+            self.report(turn, rest[0], int(part))
         elif verb == "p":
             self.show_profile(turn)
         elif verb == "e" and rest and rest[0] in PROFILE_FIELDS:

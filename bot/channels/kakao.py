@@ -240,7 +240,7 @@ def _reply_outputs(reply: Reply, final: bool, quick: _Quick) -> list[_Out]:
     if title:
         card["title"] = _cut(title, CARD_TITLE)
     if body or not title:
-        card["description"] = body or LINK_FALLBACK
+        card["description"] = body or (LINK_FALLBACK if any(b.url for b in card_buttons) else CHOOSE)
     rendered = [x for x in (_card_button(b) for b in card_buttons) if x is not None]
     if rendered:
         card["buttons"] = rendered
@@ -312,6 +312,8 @@ def _merge_texts(outs: list[_Out]) -> list[_Out]:
     """Adjacent plain texts as one simpleText where they fit together."""
     merged: list[_Out] = []
     for out in outs:
+        if out.kind == "text" and not out.text.strip():
+            continue
         prev = merged[-1] if merged else None
         if (
             prev is not None

@@ -264,7 +264,8 @@ class TelegramChannel:
         try:
             await self.bot.initialize()
         except TelegramError as exc:
-            log.error("telegram: getMe failed (%s); sending will retry it", type(exc).__name__)
+            log.error("telegram: getMe failed (%s); carrying on, sends will show if the token works",
+                      type(exc).__name__)
         if webhook_url:
             try:
                 await self.bot.set_webhook(

@@ -17,6 +17,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--telegram-webhook-url", metavar="URL", default=None,
         help="call setWebhook with this public URL (…/telegram/webhook) and the webhook secret at start",
     )
+    serve.add_argument(
+        "--threads", type=int, default=None, metavar="N",
+        help="threads that run turns (default: 1 on SQLite, 8 on PostgreSQL)",
+    )
     serve.set_defaults(func=run_serve)
 
 
@@ -33,5 +37,6 @@ def run_serve(args: argparse.Namespace) -> int:
         port=args.port,
         telegram_polling=args.telegram_polling,
         telegram_webhook_url=args.telegram_webhook_url,
+        turn_threads=args.threads,
     )
     return 0
