@@ -105,32 +105,31 @@ class Assistant:
         if payload is None and cleaned.text and not (cleaned.notices & {"empty", "too_long", "no_words"}):
             parse = self.parse(cleaned.text)
         with self.store.unit() as s:
-            user = self.store.user(s, inbound.channel, inbound.user_key)
-            conv = self.store.conversation(s, user)  # locks this user's turns
+            conv = self.store.open_conversation(s, inbound.channel, inbound.user_key)  # locks this user's turns
             if inbound.message_id is not None:
                 earlier = self.store.replies_for(s, inbound.channel, inbound.message_id)
                 if earlier is not None:
                     return [Reply.from_dict(r) for r in earlier]
-            state = ConversationState.model_validate(conv.state or {})
+            state = ConversationState.model_validate(conv.state)
             message = UserInput(text=cleaned.text, payload=payload, parse=parse, notices=cleaned.notices)
-            outcome = self.engine.step(state, message, self.store.done_stages(s, user))
-            replies = [r.to_dict() for r in outcome.replies]
+            outcome = self.engine.step(state, message, self.store.done_stages(s, conv.user_id))
+            forgotten = False
             for effect in outcome.effects:
                 if effect.kind == "delete_data":
-                    self.store.forget(s, user)
+                    self.store.forget(s, conv.user_id)
+                    forgotten = True
                 elif effect.kind in ("stage_done", "stage_undone") and effect.value:
-                    self.store.set_stage(s, user, effect.value, effect.kind == "stage_done")
-            conv.state = outcome.state.model_dump(mode="json", exclude_defaults=True)
-            forgotten = any(e.kind == "delete_data" for e in outcome.effects)
+                    self.store.set_stage(s, conv.user_id, effect.value, effect.kind == "stage_done")
+            self.store.save_state(s, conv.conversation_id, outcome.state.model_dump(mode="json", exclude_defaults=True))
             self.store.record_turn(
                 s,
-                user,
+                conv.user_id,
                 channel=inbound.channel,
                 message_id=inbound.message_id,
                 text=None if forgotten else cleaned.text,
                 payload=payload,
                 parse=None if forgotten else parse,
-                replies=replies,
+                replies=[r.to_dict() for r in outcome.replies],
             )
             return outcome.replies
 

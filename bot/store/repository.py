@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,46 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, delete, event, select
+from sqlalchemy import JSON, Engine, bindparam, create_engine, delete, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.models import Conversation, ProcessedMessage, Progress, Turn, User
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: ``users.last_seen_at`` is refreshed at most this often: one write fewer on most turns.
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+
+
+@dataclass(slots=True)
+class OpenConversation:
+    user_id: int
+    conversation_id: int
+    state: dict[str, Any]
+
+
+# The statements every turn runs, built once: constructing SQLAlchemy statements costs more than
+# running these on SQLite.
+_OPEN = (
+    select(User.id, User.last_seen_at, Conversation.id, Conversation.state)
+    .join(Conversation, Conversation.user_id == User.id)
+    .where(User.channel == bindparam("channel"), User.user_key == bindparam("user_key"))
+    .with_for_update(of=Conversation)
+)
+_TOUCH = update(User).where(User.id == bindparam("uid")).values(last_seen_at=bindparam("now"))
+_SAVE_STATE = (
+    update(Conversation)
+    .where(Conversation.id == bindparam("cid"))
+    .values(state=bindparam("state", type_=JSON), updated_at=bindparam("now"))
+)
+_DONE = select(Progress.stage).where(Progress.user_id == bindparam("uid"), Progress.done.is_(True))
+_INSERT_TURN = insert(Turn)
+_INSERT_TURN_ID = insert(Turn).returning(Turn.id)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without a zone; they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def make_engine(url: str) -> Engine:
@@ -87,51 +121,68 @@ class Store:
         with self._sessions() as session, session.begin():
             yield session
 
-    def user(self, s: Session, channel: str, user_key: str) -> User:
-        user = s.scalar(select(User).where(User.channel == channel, User.user_key == user_key))
-        if user is None:
-            try:
-                with s.begin_nested():
-                    user = User(channel=channel, user_key=user_key)
-                    s.add(user)
-            except IntegrityError:  # another worker created it a moment ago
-                user = s.scalars(select(User).where(User.channel == channel, User.user_key == user_key)).one()
-        user.last_seen_at = datetime.now(UTC)
-        return user
+    def open_conversation(self, s: Session, channel: str, user_key: str) -> OpenConversation:
+        """The user's ids and state, the conversation row locked until the transaction ends.
 
-    def conversation(self, s: Session, user: User) -> Conversation:
-        """The user's conversation, locked until the transaction ends."""
-        query = select(Conversation).where(Conversation.user_id == user.id).with_for_update()
-        conv = s.scalar(query)
-        if conv is None:
-            conv = Conversation(user_id=user.id, state={})
-            s.add(conv)
-            s.flush()
-        return conv
+        Core statements rather than ORM objects: this runs on every message, and a turn's cost is
+        mostly round trips and unit-of-work bookkeeping.
+        """
+        who = {"channel": channel, "user_key": user_key}
+        row = s.execute(_OPEN, who).first()
+        if row is None:
+            self._create_user(s, channel, user_key)
+            row = s.execute(_OPEN, who).one()
+        user_id, last_seen, conversation_id, state = row
+        now = datetime.now(UTC)
+        if last_seen is None or now - _aware(last_seen) > LAST_SEEN_RESOLUTION:
+            s.execute(_TOUCH, {"uid": user_id, "now": now})
+        return OpenConversation(user_id, conversation_id, dict(state or {}))
+
+    def _create_user(self, s: Session, channel: str, user_key: str) -> None:
+        try:
+            with s.begin_nested():
+                now = datetime.now(UTC)
+                user_id = s.execute(
+                    insert(User).values(channel=channel, user_key=user_key, created_at=now, last_seen_at=now)
+                    .returning(User.id)
+                ).scalar_one()
+                s.execute(insert(Conversation).values(user_id=user_id, state={}, updated_at=now))
+        except IntegrityError:  # another worker created them a moment ago; the caller reads them again
+            pass
+
+    def user_id(self, s: Session, channel: str, user_key: str) -> int | None:
+        return s.scalar(select(User.id).where(User.channel == channel, User.user_key == user_key))
+
+    def save_state(self, s: Session, conversation_id: int, state: dict[str, Any]) -> None:
+        s.execute(_SAVE_STATE, {"cid": conversation_id, "state": state, "now": datetime.now(UTC)})
 
     def replies_for(self, s: Session, channel: str, message_id: str) -> list[dict[str, Any]] | None:
         """The replies already sent for this platform message, if it was handled before."""
-        seen = s.get(ProcessedMessage, (channel, message_id))
+        seen = s.execute(
+            select(ProcessedMessage.turn_id, Turn.replies)
+            .outerjoin(Turn, Turn.id == ProcessedMessage.turn_id)
+            .where(ProcessedMessage.channel == channel, ProcessedMessage.message_id == message_id)
+        ).first()
         if seen is None:
             return None
-        turn = s.get(Turn, seen.turn_id) if seen.turn_id else None
-        return list(turn.replies) if turn else []
+        return list(seen.replies or [])
 
-    def done_stages(self, s: Session, user: User) -> set[str]:
-        rows = s.scalars(select(Progress.stage).where(Progress.user_id == user.id, Progress.done.is_(True)))
-        return set(rows)
+    def done_stages(self, s: Session, user_id: int) -> set[str]:
+        return set(s.scalars(_DONE, {"uid": user_id}))
 
-    def set_stage(self, s: Session, user: User, stage: str, done: bool) -> None:
-        row = s.get(Progress, (user.id, stage))
-        if row is None:
-            s.add(Progress(user_id=user.id, stage=stage, done=done))
-        else:
-            row.done = done
+    def set_stage(self, s: Session, user_id: int, stage: str, done: bool) -> None:
+        now = datetime.now(UTC)
+        changed = s.execute(
+            update(Progress).where(Progress.user_id == user_id, Progress.stage == stage)
+            .values(done=done, updated_at=now)
+        ).rowcount
+        if not changed:
+            s.execute(insert(Progress).values(user_id=user_id, stage=stage, done=done, updated_at=now))
 
     def record_turn(
         self,
         s: Session,
-        user: User,
+        user_id: int,
         *,
         channel: str,
         message_id: str | None,
@@ -139,30 +190,27 @@ class Store:
         payload: str | None,
         parse: dict[str, Any] | None,
         replies: list[dict[str, Any]],
-    ) -> Turn:
+    ) -> None:
         intent = (parse or {}).get("intent") or {}
-        turn = Turn(
-            user_id=user.id,
-            text=text,
-            payload=payload,
-            parse=parse,
-            intent=intent.get("name"),
-            confidence=intent.get("confidence"),
-            fallback=intent.get("name") == "nlu_fallback",
-            replies=replies,
-        )
-        s.add(turn)
-        s.flush()
-        if message_id is not None:
-            s.add(ProcessedMessage(channel=channel, message_id=message_id, turn_id=turn.id))
-        return turn
+        values = {
+            "user_id": user_id, "created_at": datetime.now(UTC), "text": text, "payload": payload, "parse": parse,
+            "intent": intent.get("name"), "confidence": intent.get("confidence"),
+            "fallback": intent.get("name") == "nlu_fallback", "replies": replies,
+        }
+        if message_id is None:
+            s.execute(_INSERT_TURN, values)
+            return
+        turn_id = s.execute(_INSERT_TURN_ID, values).scalar_one()
+        s.execute(insert(ProcessedMessage).values(
+            channel=channel, message_id=message_id, turn_id=turn_id, created_at=values["created_at"]
+        ))
 
-    def forget(self, s: Session, user: User) -> None:
+    def forget(self, s: Session, user_id: int) -> None:
         """Delete what a user asked us to forget: their turns, progress and conversation state."""
-        turn_ids = select(Turn.id).where(Turn.user_id == user.id)
+        turn_ids = select(Turn.id).where(Turn.user_id == user_id)
         s.execute(delete(ProcessedMessage).where(ProcessedMessage.turn_id.in_(turn_ids)))
-        s.execute(delete(Turn).where(Turn.user_id == user.id))
-        s.execute(delete(Progress).where(Progress.user_id == user.id))
+        s.execute(delete(Turn).where(Turn.user_id == user_id))
+        s.execute(delete(Progress).where(Progress.user_id == user_id))
 
     # ----------------------------------------------------------------- reads
     def review_turns(self, limit: int = 50, below: float = 0.6) -> list[Turn]:
@@ -178,5 +226,5 @@ class Store:
 
     def progress_of(self, channel: str, user_key: str) -> set[str]:
         with self._sessions() as s:
-            user = s.scalar(select(User).where(User.channel == channel, User.user_key == user_key))
-            return self.done_stages(s, user) if user else set()
+            user_id = self.user_id(s, channel, user_key)
+            return self.done_stages(s, user_id) if user_id is not None else set()

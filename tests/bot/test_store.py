@@ -117,8 +117,7 @@ def test_forget_deletes_turns_and_progress(store: Store, domain) -> None:
     assistant.handle(Inbound(channel="test", user_key="u", payload="a:center"))
     assistant.handle(Inbound(channel="test", user_key="other", payload="d:apply"))
     with store.unit() as s:
-        user = store.user(s, "test", "u")
-        store.forget(s, user)
+        store.forget(s, store.user_id(s, "test", "u"))
     with store.unit() as s:
         uid = s.scalar(select(User.id).where(User.user_key == "u"))
         assert s.scalars(select(Turn).where(Turn.user_id == uid)).all() == []
