@@ -37,6 +37,15 @@ Parser = Callable[[str], dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
+class TurnResult:
+    """The replies of one turn, and what a server counts: a fallback, or a failure."""
+
+    replies: list[Reply]
+    fallback: bool = False
+    error: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Cleaned:
     text: str | None
     notices: frozenset[str]
@@ -86,21 +95,30 @@ class Assistant:
 
     def handle(self, inbound: Inbound) -> list[Reply]:
         """Answer one message; never raises for anything a user can send."""
+        return self.handle_turn(inbound).replies
+
+    def handle_turn(self, inbound: Inbound) -> TurnResult:
+        """``handle``, also saying whether the turn fell back or failed (for metrics)."""
         started = time.perf_counter()
         payload = inbound.payload.strip()[:128] if inbound.payload is not None else None
         cleaned = clean_text(inbound.text) if payload is None else Cleaned(None, frozenset())
         try:
-            replies = self._turn(inbound, payload, cleaned)
+            result = self._turn(inbound, payload, cleaned)
         except Exception:
             log.exception("turn failed channel=%s", inbound.channel)
-            return [Reply(text=self.domain.knowledge.text("error.sorry"))]
+            return TurnResult([Reply(text=self.domain.knowledge.text("error.sorry"))], error=True)
         log.info(
-            "turn channel=%s payload=%s replies=%d ms=%.1f",
-            inbound.channel, bool(payload), len(replies), (time.perf_counter() - started) * 1000,
+            "turn channel=%s payload=%s replies=%d fallback=%s ms=%.1f",
+            inbound.channel, bool(payload), len(result.replies), result.fallback,
+            (time.perf_counter() - started) * 1000,
         )
-        return replies
+        return result
 
-    def _turn(self, inbound: Inbound, payload: str | None, cleaned: Cleaned) -> list[Reply]:
+    def warm_up(self) -> None:
+        """Load (or train) the NLU model now, so that no user's first message waits for it."""
+        self.parse("안녕하세요")
+
+    def _turn(self, inbound: Inbound, payload: str | None, cleaned: Cleaned) -> TurnResult:
         parse = None
         if payload is None and cleaned.text and not (cleaned.notices & {"empty", "too_long", "no_words"}):
             parse = self.parse(cleaned.text)
@@ -109,7 +127,7 @@ class Assistant:
             if inbound.message_id is not None:
                 earlier = self.store.replies_for(s, inbound.channel, inbound.message_id)
                 if earlier is not None:
-                    return [Reply.from_dict(r) for r in earlier]
+                    return TurnResult([Reply.from_dict(r) for r in earlier])
             state = ConversationState.model_validate(conv.state)
             message = UserInput(text=cleaned.text, payload=payload, parse=parse, notices=cleaned.notices)
             outcome = self.engine.step(state, message, self.store.done_stages(s, conv.user_id))
@@ -131,7 +149,8 @@ class Assistant:
                 parse=None if forgotten else parse,
                 replies=[r.to_dict() for r in outcome.replies],
             )
-            return outcome.replies
+            fallback = ((parse or {}).get("intent") or {}).get("name") == "nlu_fallback"
+            return TurnResult(outcome.replies, fallback=fallback)
 
 
 def build_domain(settings: Settings | None = None) -> Domain:

@@ -12,7 +12,6 @@ import asyncio
 import hmac
 import json
 import logging
-import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -33,7 +32,6 @@ log = logging.getLogger("giljabi.server")
 
 #: Open Builder waits about 5 s; a turn still running after this gets a "busy" answer instead
 KAKAO_BUDGET_SECONDS = 4.0
-WARM_UP_TEXT = "안녕하세요"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -74,49 +72,6 @@ class Metrics:
         self.errors.labels(channel=channel, kind=kind).inc()
 
 
-class _TurnWatch(logging.Handler):
-    """Notes, per worker thread, whether the turn being handled logged an error or fell back."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.local = threading.local()
-
-    def begin(self) -> None:
-        self.local.active, self.local.error, self.local.fallback = True, False, False
-
-    def end(self) -> tuple[bool, bool]:
-        self.local.active = False
-        return self.local.error, self.local.fallback
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if getattr(self.local, "active", False):
-            self.local.error = True
-
-    def saw_fallback(self) -> None:
-        if getattr(self.local, "active", False):
-            self.local.fallback = True
-
-
-def _count_fallbacks(assistant: Any, watch: _TurnWatch) -> None:
-    """Wrap the Assistant's parser to note fallbacks, and load the NLU now rather than on a user's turn."""
-    if not hasattr(assistant, "_parser"):
-        return
-    try:
-        inner = assistant.parse
-        inner(WARM_UP_TEXT)  # loads (or trains) the model before the first request
-    except Exception:  # noqa: BLE001 - the NLU failing to load shows up as failed turns
-        log.exception("could not load the NLU parser")
-        return
-
-    def parse(text: str) -> dict[str, Any]:
-        result = inner(text)
-        if ((result or {}).get("intent") or {}).get("name") == "nlu_fallback":
-            watch.saw_fallback()
-        return result
-
-    assistant._parser = parse
-
-
 def default_turn_threads(assistant: Any) -> int:
     """Threads for turns: 1 over SQLite (one writer at a time; a second thread only waits for its lock,
     measured slower), 8 over a server database, where turns also wait on the network."""
@@ -143,7 +98,7 @@ def create_app(
     warm_up: bool = True,
     turn_threads: int | None = None,
 ) -> FastAPI:
-    """The ASGI app around ``assistant`` (anything with ``handle(Inbound) -> list[Reply]`` and ``store``).
+    """The ASGI app around ``assistant`` (``handle_turn(Inbound) -> TurnResult``, ``warm_up()``, ``store``).
 
     Turns run on ``turn_threads`` threads of their own (default: ``default_turn_threads``): turns are
     CPU-bound under the GIL, SQLite takes one writer at a time, and each thread that runs turns holds
@@ -161,16 +116,10 @@ def create_app(
 
     metrics = Metrics()
     metrics.declare("kakao")
-    watch = _TurnWatch()
-    assistant_log = logging.getLogger("giljabi.assistant")
 
     def handle_counted(inbound: Inbound) -> tuple[list[Reply], bool, bool]:
-        watch.begin()
-        try:
-            replies = assistant.handle(inbound)
-        finally:
-            error, fallback = watch.end()
-        return replies, error, fallback
+        result = assistant.handle_turn(inbound)
+        return result.replies, result.error, result.fallback
 
     async def turn(inbound: Inbound, *, budget: float | None = None) -> list[Reply] | None:
         """One Assistant turn in the thread pool; None if it did not finish within ``budget``."""
@@ -225,11 +174,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        assistant_log.addHandler(watch)
         if warm_up:
             started = time.perf_counter()
-            await run_in_threadpool(_count_fallbacks, assistant, watch)
-            log.info("parser ready in %.1f s", time.perf_counter() - started)
+            try:
+                await run_in_threadpool(assistant.warm_up)
+                log.info("parser ready in %.1f s", time.perf_counter() - started)
+            except Exception:  # the NLU failing to load shows up as failed turns, counted and logged
+                log.exception("could not load the NLU parser")
         if telegram is not None:
             await telegram.start(polling=telegram_polling, webhook_url=telegram_webhook_url)
             log.info("Telegram on: %s", "long polling" if telegram_polling else "webhook /telegram/webhook")
@@ -240,7 +191,6 @@ def create_app(
                 await telegram.stop()
             if "turns" in pool:
                 await asyncio.get_running_loop().run_in_executor(None, pool.pop("turns").shutdown)
-            assistant_log.removeHandler(watch)
 
     app = FastAPI(title="giljabi", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.assistant = assistant

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.assistant import TurnResult
 from bot.cli import build_parser
 from bot.messages import Inbound, Reply
 from bot.server import create_app
@@ -90,10 +91,13 @@ class SlowAssistant:
     def __init__(self) -> None:
         self.handled: list[str] = []
 
-    def handle(self, inbound: Inbound) -> list[Reply]:
+    def warm_up(self) -> None:
+        pass
+
+    def handle_turn(self, inbound: Inbound) -> TurnResult:
         self.handled.append(inbound.user_key)
         time.sleep(1.0)
-        return [Reply(text="늦은 답")]
+        return TurnResult([Reply(text="늦은 답")])
 
 
 def test_a_turn_over_the_kakao_budget_gets_a_busy_answer(make_settings, serve_app, http, monkeypatch) -> None:

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.assistant import TurnResult
 from bot.channels import telegram
 from bot.messages import Button, Inbound, ListItem, Reply
 from bot.server import create_app
@@ -128,9 +129,12 @@ class LongAssistant:
         def ping() -> bool:
             return True
 
-    def handle(self, inbound: Inbound) -> list[Reply]:
+    def warm_up(self) -> None:
+        pass
+
+    def handle_turn(self, inbound: Inbound) -> TurnResult:
         text = "\n".join(f"{n}번째 안내 문장이에요 🙂 " * 3 for n in range(200))
-        return [Reply(text=text, buttons=[Button(label="메뉴", payload="m")])]
+        return TurnResult([Reply(text=text, buttons=[Button(label="메뉴", payload="m")])])
 
 
 def test_long_text_is_split_at_4096_characters(telegram_settings, serve_app, http, bot_api) -> None:
