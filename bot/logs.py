@@ -12,3 +12,4 @@ def configure_logging(default_level: str = "WARNING") -> None:
         level=getattr(logging, level, logging.WARNING),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -21,3 +21,22 @@ def test_profile_saved_in_chat_feeds_the_cli_report(data_dir, capsys) -> None:
     assert main(["jobs", "report", "1332", "--user", "kim"]) == 0
     out = capsys.readouterr().out
     assert "6개 중 1개 보유" in out
+
+
+def test_the_chat_report_shows_imported_market_figures(data_dir, capsys) -> None:
+    csv = data_dir / "market.csv"
+    csv.write_text(
+        "code,period,job_openings,job_seekers,openings_ratio,top_certificates,top_majors,age_bands\n"
+        "1344,2025,120,60,,빅데이터분석기사,통계학,20대:40;30대:60\n",
+        encoding="utf-8",
+    )
+    assert main(["jobs", "import-market", str(csv)]) == 0
+    from bot.assistant import build_assistant
+    from bot.messages import Inbound
+
+    assistant = build_assistant()
+    replies = assistant.handle(Inbound(channel="cli", user_key="m", payload="j:r:1344:3"))
+    assistant.store.close()
+    text = replies[0].text or ""
+    assert "구인인원: 120" in text and "구인배수: 2.0" in text and "빅데이터분석기사" in text
+    assert "2025" in text
