@@ -6,12 +6,13 @@ the ``Reply`` list they get back. They never see flows or the NLU.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flows.replies import Button, ListItem, Reply
 
-__all__ = ["Button", "Inbound", "ListItem", "Reply"]
+__all__ = ["Button", "Inbound", "ListItem", "Reply", "split_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,3 +29,26 @@ class Inbound:
     payload: str | None = None
     message_id: str | None = None
     ts: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def split_text(text: str, limit: int, measure: Callable[[str], int] = len) -> list[str]:
+    """``text`` in pieces of at most ``limit`` (as ``measure`` counts), cut at paragraph, line or
+    word ends where one falls in the second half of a piece. Every channel has its own limit and its
+    own way of counting (Telegram counts UTF-16 units), but the same readable cut."""
+    text = text.strip()
+    out: list[str] = []
+    while measure(text) > limit:
+        n = min(len(text), limit)
+        while (excess := measure(text[:n]) - limit) > 0:
+            n -= excess
+        window = text[:n]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"))
+        if cut < n // 2:
+            cut = window.rfind(" ")
+        if cut < n // 2:
+            cut = n
+        out.append(text[:cut].rstrip())
+        text = text[cut:].strip()
+    if text:
+        out.append(text)
+    return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.messages import Button, Inbound, ListItem, Reply
+from bot.messages import Button, Inbound, ListItem, Reply, split_text
 
 log = logging.getLogger("giljabi.channels.kakao")
 
@@ -112,24 +112,6 @@ def _payload_ok(payload: str | None) -> bool:
     return True
 
 
-def _chunks(text: str, limit: int) -> list[str]:
-    """``text`` in pieces of at most ``limit`` characters, cut at paragraph, line or word ends."""
-    text = text.strip()
-    out: list[str] = []
-    while len(text) > limit:
-        window = text[:limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"))
-        if cut < limit // 2:
-            cut = window.rfind(" ")
-        if cut < limit // 2:
-            cut = limit
-        out.append(text[:cut].rstrip())
-        text = text[cut:].strip()
-    if text:
-        out.append(text)
-    return out
-
-
 def _quick_reply(label: str, payload: str) -> dict[str, Any]:
     full = " ".join(label.split()) or payload
     return {
@@ -206,7 +188,7 @@ def _join(*parts: str | None) -> str:
 
 
 def _text_outputs(text: str, final: bool) -> list[_Out]:
-    return [_Out("text", chunk, final=final) for chunk in _chunks(text, SIMPLE_TEXT)]
+    return [_Out("text", chunk, final=final) for chunk in split_text(text, SIMPLE_TEXT)]
 
 
 def _reply_outputs(reply: Reply, final: bool, quick: _Quick) -> list[_Out]:
@@ -349,7 +331,7 @@ def _fit(outs: list[_Out], quick: _Quick) -> list[_Out]:
         last = outs[-1]
         texts = outs if last.kind == "text" else outs[:-1]
         room = MAX_OUTPUTS if last.kind == "text" else MAX_OUTPUTS - 1
-        pieces = _chunks("\n\n".join(o.text for o in texts), SIMPLE_TEXT)
+        pieces = split_text("\n\n".join(o.text for o in texts), SIMPLE_TEXT)
         if len(pieces) > room:
             pieces = pieces[:room]
             pieces[-1] = _cut(pieces[-1], SIMPLE_TEXT - 1) + ELLIPSIS

@@ -23,7 +23,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ExtBot, Updater
 from telegram.request import HTTPXRequest
 
-from bot.messages import Button, Inbound, ListItem, Reply
+from bot.messages import Button, Inbound, ListItem, Reply, split_text
 
 log = logging.getLogger("giljabi.channels.telegram")
 
@@ -47,31 +47,9 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _prefix_within(text: str, limit: int) -> int:
-    """How many characters of ``text`` fit in ``limit`` UTF-16 units."""
-    n = min(len(text), limit)
-    while (excess := utf16_len(text[:n]) - limit) > 0:
-        n -= excess
-    return n
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """``text`` in messages of at most ``limit`` units, cut at paragraph, line or word ends."""
-    text = text.strip()
-    out: list[str] = []
-    while utf16_len(text) > limit:
-        n = _prefix_within(text, limit)
-        window = text[:n]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"))
-        if cut < n // 2:
-            cut = window.rfind(" ")
-        if cut < n // 2:
-            cut = n
-        out.append(text[:cut].rstrip())
-        text = text[cut:].strip()
-    if text:
-        out.append(text)
-    return out
+def split_message(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """``text`` in messages of at most ``limit`` UTF-16 units (how Telegram counts)."""
+    return split_text(text, limit, measure=utf16_len)
 
 
 def callback_ok(payload: str | None) -> bool:
@@ -166,7 +144,7 @@ def render(replies: Sequence[Reply]) -> list[OutMessage]:
     out: list[OutMessage] = []
     for reply in replies:
         keyboard = tuple(tuple(row) for row in _keyboard(reply.items, reply.buttons))
-        chunks = split_text(_reply_text(reply))
+        chunks = split_message(_reply_text(reply))
         if not chunks:
             if not keyboard:
                 continue
