@@ -114,6 +114,10 @@ class Assistant:
         )
         return result
 
+    def text(self, text_id: str, **values: object) -> str:
+        """Interface wording from knowledge/content, for the channels' own messages (e.g. 'busy')."""
+        return self.domain.knowledge.text(text_id, **values)
+
     def warm_up(self) -> None:
         """Load (or train) the NLU model now, so that no user's first message waits for it."""
         self.parse("안녕하세요")

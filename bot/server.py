@@ -98,7 +98,7 @@ def create_app(
     warm_up: bool = True,
     turn_threads: int | None = None,
 ) -> FastAPI:
-    """The ASGI app around ``assistant`` (``handle_turn(Inbound) -> TurnResult``, ``warm_up()``, ``store``).
+    """The ASGI app around ``assistant`` (``handle_turn``, ``warm_up``, ``text`` and ``store``).
 
     Turns run on ``turn_threads`` threads of their own (default: ``default_turn_threads``): turns are
     CPU-bound under the GIL, SQLite takes one writer at a time, and each thread that runs turns holds
@@ -116,6 +116,7 @@ def create_app(
 
     metrics = Metrics()
     metrics.declare("kakao")
+    apology, busy = assistant.text("error.sorry"), assistant.text("channel.busy")
 
     def handle_counted(inbound: Inbound) -> tuple[list[Reply], bool, bool]:
         result = assistant.handle_turn(inbound)
@@ -135,7 +136,7 @@ def create_app(
         except Exception:
             log.exception("turn raised channel=%s", inbound.channel)
             metrics.error(inbound.channel, "turn")
-            return [Reply(text=kakao.APOLOGY)]
+            return [Reply(text=apology)]
         metrics.latency.labels(channel=inbound.channel).observe(time.perf_counter() - started)
         if result is None:
             log.warning("turn over budget channel=%s budget=%.1fs", inbound.channel, budget or 0)
@@ -206,9 +207,9 @@ def create_app(
             inbound = kakao.parse_request(json.loads(await request.body()))
         except (ValueError, RecursionError):  # JSON, UTF-8 and kakao.BadRequest errors are ValueErrors
             metrics.error("kakao", "bad_request")
-            return UTF8JSONResponse(kakao.simple_response(kakao.APOLOGY), status_code=400)
+            return UTF8JSONResponse(kakao.simple_response(apology), status_code=400)
         replies = await turn(inbound, budget=KAKAO_BUDGET_SECONDS)
-        body = kakao.simple_response(kakao.BUSY) if replies is None else kakao.render(replies)
+        body = kakao.simple_response(busy) if replies is None else kakao.render(replies or [Reply(text=apology)])
         return UTF8JSONResponse(body)
 
     @app.post("/telegram/webhook")

@@ -53,7 +53,7 @@ REQUIRED_TEXTS = (
     "progress.grade", "progress.pick_stage", "stage.marked_done", "stage.marked_undone",
     "center.unset", "center.header", "center.consultants_unset", "handoff.requested",
     "reminders.unavailable", "delete.confirm", "delete.done", "delete.cancelled",
-    "jobs.unavailable", "error.sorry",
+    "jobs.unavailable", "error.sorry", "channel.busy",
 )
 
 #: Confidence below which a guide intent is not trusted to pick a fact on its own.

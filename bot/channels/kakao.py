@@ -38,11 +38,11 @@ LIST_ITEM_DESCRIPTION = 40
 MAX_PAYLOAD = 128
 
 ELLIPSIS = "…"
-APOLOGY = "죄송해요, 메시지를 이해하지 못했어요. 잠시 후 다시 보내 주세요."
-BUSY = "답을 준비하는 데 시간이 걸리고 있어요. 잠시 후 다시 보내 주세요."
-CHOOSE = "아래에서 골라 주세요."
-LIST_HEADER_FALLBACK = "목록"
-LINK_FALLBACK = "링크"
+# Stand-ins where Kakao needs a non-empty field and a reply left it empty. They are symbols, not
+# words: every sentence a user reads comes from knowledge/content (the server passes its own).
+CHOOSE = "👇"
+LIST_HEADER_FALLBACK = "☰"
+LINK_FALLBACK = "🔗"
 
 
 class BadRequest(ValueError):
@@ -343,14 +343,14 @@ def render(replies: Sequence[Reply]) -> dict[str, Any]:
     """One skill response for the Assistant's replies, within Kakao's limits."""
     replies = [r for r in replies if (r.text or "").strip() or (r.title or "").strip() or r.items or r.buttons]
     if not replies:
-        return simple_response(APOLOGY)
+        return simple_response(ELLIPSIS)
     quick = _Quick()
     outs: list[_Out] = []
     for index, reply in enumerate(replies):
         outs += _reply_outputs(reply, index == len(replies) - 1, quick)
     outs = _fit(outs, quick)
     quick_replies = quick.render()
-    outs = outs or [_Out("text", CHOOSE if quick_replies else APOLOGY)]
+    outs = outs or [_Out("text", CHOOSE if quick_replies else ELLIPSIS)]
     template: dict[str, Any] = {"outputs": [o.render() for o in outs]}
     if quick_replies:
         template["quickReplies"] = quick_replies

@@ -79,12 +79,12 @@ def test_without_a_configured_secret_every_request_is_rejected(assistant, make_s
 
 @pytest.mark.parametrize("body", [b"{not json", b"", b"\xff\xfe", b"[]", b'{"userRequest": {}}',
                                   b'{"userRequest": {"user": {"id": ""}}}', b"[" * 100_000])
-def test_malformed_requests_get_a_kakao_shaped_400(kakao_url, http, body: bytes) -> None:
+def test_malformed_requests_get_a_kakao_shaped_400(kakao_url, http, assistant, body: bytes) -> None:
     response = post(http, kakao_url, body)
     assert response.status_code == 400
     data = response.json()
     assert data["version"] == "2.0"
-    assert components(data, "simpleText")[0]["text"] == kakao.APOLOGY
+    assert components(data, "simpleText")[0]["text"] == assistant.text("error.sorry")
 
 
 def test_a_typed_message_gets_a_reply(kakao_url, http) -> None:

@@ -94,6 +94,9 @@ class SlowAssistant:
     def warm_up(self) -> None:
         pass
 
+    def text(self, text_id: str) -> str:
+        return f"[{text_id}]"
+
     def handle_turn(self, inbound: Inbound) -> TurnResult:
         self.handled.append(inbound.user_key)
         time.sleep(1.0)
@@ -109,7 +112,7 @@ def test_a_turn_over_the_kakao_budget_gets_a_busy_answer(make_settings, serve_ap
     response = kakao(http, base, "s1", "안녕")
     assert time.perf_counter() - started < 0.9
     assert response.status_code == 200
-    assert response.json()["template"]["outputs"][0]["simpleText"]["text"] == bot.server.kakao.BUSY
+    assert response.json()["template"]["outputs"][0]["simpleText"]["text"] == "[channel.busy]"
     metrics = http.get(f"{base}/metrics").text
     assert metric(metrics, 'giljabi_errors_total{channel="kakao",kind="timeout"}') == 1
 
@@ -124,7 +127,7 @@ def test_a_turn_still_queued_when_its_budget_ends_never_runs(make_settings, serv
     base = serve_app(create_app(slow, make_settings(), turn_threads=1))
     with ThreadPoolExecutor(2) as pool, httpx.Client(timeout=10) as client:
         answers = list(pool.map(lambda user: kakao(client, base, user, "안녕"), ["q1", "q2"]))
-    assert all(a.json()["template"]["outputs"][0]["simpleText"]["text"] == bot.server.kakao.BUSY for a in answers)
+    assert all(a.json()["template"]["outputs"][0]["simpleText"]["text"] == "[channel.busy]" for a in answers)
     time.sleep(1.2)  # the running turn ends; the queued one must not start
     assert len(slow.handled) == 1
 

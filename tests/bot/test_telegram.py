@@ -132,6 +132,9 @@ class LongAssistant:
     def warm_up(self) -> None:
         pass
 
+    def text(self, text_id: str) -> str:
+        return f"[{text_id}]"
+
     def handle_turn(self, inbound: Inbound) -> TurnResult:
         text = "\n".join(f"{n}번째 안내 문장이에요 🙂 " * 3 for n in range(200))
         return TurnResult([Reply(text=text, buttons=[Button(label="메뉴", payload="m")])])
