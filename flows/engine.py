@@ -53,8 +53,11 @@ REQUIRED_TEXTS = (
     "progress.grade", "progress.pick_stage", "stage.marked_done", "stage.marked_undone",
     "center.unset", "center.header", "center.consultants_unset", "handoff.requested",
     "reminders.unavailable", "delete.confirm", "delete.done", "delete.cancelled",
-    "jobs.unavailable", "error.sorry", "channel.busy",
+    "jobs.unavailable", "error.sorry", "channel.busy", "cli.welcome", "cli.prompt",
 )
+
+#: Typed words that act like buttons (word lists in knowledge/content/ui.yml ``words``).
+NAV_COMMANDS = ("next", "back", "home", "stop", "resume", "menu", "progress")
 
 #: Confidence below which a guide intent is not trusted to pick a fact on its own.
 FACT_IN_INTENT = 0.28
@@ -87,7 +90,7 @@ class Engine:
         self.domain = domain
         self.k = domain.knowledge
         self.jobs = jobs
-        self._words = {cmd: {squash(w) for w in words} for cmd, words in self.k.words.items()}
+        self._words = {cmd: {squash(w) for w in self.k.words.get(cmd, [])} for cmd in NAV_COMMANDS}
 
     def step(self, state: ConversationState, message: UserInput, done: Iterable[str] = ()) -> Outcome:
         turn = Turn(self, state.model_copy(deep=True), set(done))

@@ -34,12 +34,25 @@ if TYPE_CHECKING:
 PROFILE_FIELDS = ("majors", "courses", "certificates", "skills", "experiences")
 MAX_COMPARE = 3
 REPORT_PARTS = 3
-_SPLIT = re.compile(r"\s*[,，、/·\n]\s*|\s+및\s+|\s+그리고\s+")
+_SEPARATORS = r"\s*[,，、/·;\n]\s*"
 #: Guide intents this sure mean a new question, not the keyword or profile item we asked for.
 _NEW_QUESTION_CONFIDENCE = 0.9
 _JOB_INTENTS = {"job_search", "occupation_compare", "profile_recommend", "nlu_fallback", "out_of_scope"}
 
 MarketLoader = Callable[[], MarketData]
+
+#: Texts this dialogue uses; loading fails if one is missing from knowledge/content.
+REQUIRED_TEXTS = (
+    "jobs.ask_keyword", "jobs.results", "jobs.none", "jobs.not_found", "jobs.details_more", "jobs.added",
+    "jobs.already_added", "jobs.compare_full", "jobs.compare_need", "jobs.compare_cleared", "jobs.compare_line",
+    "jobs.coverage_line", "jobs.rec_header", "jobs.rec_item", "jobs.rec_none", "jobs.rec_from_text",
+    "jobs.profile_header", "jobs.profile_empty", "jobs.profile_line", "jobs.profile_hint", "jobs.profile_ask",
+    "jobs.profile_saved", "jobs.profile_deleted", "jobs.none_word", "jobs.report_part", "jobs.report_level_line",
+    "jobs.report_no_gap", "jobs.report_gap_line", "jobs.market_line", "jobs.btn.search", "jobs.btn.details",
+    "jobs.btn.add", "jobs.btn.compare", "jobs.btn.clear", "jobs.btn.report", "jobs.btn.more", "jobs.btn.profile",
+    "jobs.btn.recommend", "jobs.btn.delete_profile", "jobs.btn.market",
+    *(f"jobs.field.{f}" for f in PROFILE_FIELDS),
+)
 
 
 def whole_words(text: str, entity: dict[str, Any]) -> str:
@@ -122,11 +135,16 @@ class JobsDialogue:
         field = expecting.removeprefix("jobs:profile:")
         if field not in PROFILE_FIELDS:
             return False
-        items = [] if text.strip() == turn.t("jobs.none_word") else [i for i in _SPLIT.split(text) if i.strip()]
+        items = [] if text.strip() == turn.t("jobs.none_word") else [i for i in self.splitter(turn).split(text) if i]
         turn.state.profile[field] = [i.strip()[:60] for i in items][:10]
         turn.say(turn.t("jobs.profile_saved", label=turn.t(f"jobs.field.{field}")))
         self.show_profile(turn)
         return True
+
+    def splitter(self, turn: Turn) -> re.Pattern[str]:
+        """Commas and the like, or a joining word between spaces ("컴퓨터공학 및 통계학")."""
+        words = "|".join(re.escape(w) for w in turn.k.words.get("and", []))
+        return re.compile(_SEPARATORS + (rf"|\s+(?:{words})\s+" if words else ""))
 
     # ------------------------------------------------------------------ views
     def search_button(self, turn: Turn) -> Button:

@@ -66,12 +66,13 @@ def run_chat(args: argparse.Namespace) -> int:
     from bot.messages import Inbound
 
     assistant = _assistant()
-    print("길잡이 터미널 채팅이에요. 번호를 입력하면 그 버튼을 누른 것과 같아요. 끝내려면 Ctrl+D.\n")
+    print(assistant.text("cli.welcome") + "\n")
+    prompt = assistant.text("cli.prompt")
     replies = assistant.handle(Inbound(channel=CHANNEL, user_key=args.user, payload="m"))
     while True:
         print(render_plain(replies))
         try:
-            line = input("나> ")
+            line = input(prompt)
         except EOFError:
             print()
             return 0
