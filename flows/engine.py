@@ -44,7 +44,7 @@ REQUIRED_TEXTS = (
     "nav.start_here", "nav.from_start", "nav.done", "nav.later", "nav.progress", "nav.consultant",
     "nav.yes", "nav.no", "nav.next_guide", "nav.open_other",
     "greet.first", "greet.again", "goodbye", "thanks", "affirm.nothing", "deny.ok",
-    "menu.hint", "step.header", "step.first", "step.resume", "guide.finished", "guide.stage_hint",
+    "menu.hint", "step.header", "step.header_open", "step.first", "step.resume", "guide.finished", "guide.stage_hint",
     "guide.stage_already", "guide.stopped", "guide.none_to_resume",
     "fallback.clarify", "fallback.again", "fallback.plain", "out_of_scope",
     "input.empty", "input.too_long", "input.no_words", "input.masked_number",
@@ -420,6 +420,20 @@ class Turn:
             return False
         return all(slots.get(name) in values for name, values in step.when.items())
 
+    def counted_steps(self, flow: Flow, place: Place) -> tuple[list[str], bool]:
+        """The steps "n/total" counts (walked, current, and those that apply), and whether the total
+        is known: while a branch ahead is undecided it is not, and only "n단계" is shown."""
+        keys: list[str] = []
+        known = True
+        for step in flow.steps:
+            if step.key in place.trail or step.key == place.step:
+                keys.append(step.key)
+            elif any(name not in self.state.slots for name in step.when):
+                known = False
+            elif self.applies(step):
+                keys.append(step.key)
+        return keys, known
+
     def first_applicable(self, flow: Flow, start: int) -> Step | None:
         return next((s for s in flow.steps[start:] if self.applies(s)), None)
 
@@ -428,8 +442,10 @@ class Turn:
         step = self.d.step(place.flow, place.step)
         assert step is not None
         fact = self.k.fact(step.fact_id)
-        position = [s.key for s in flow.steps].index(step.key) + 1
-        title = self.t("step.header", title=self.flow_title(flow.id), n=position, total=len(flow.steps))
+        counted, known = self.counted_steps(flow, place)
+        position = counted.index(step.key) + 1
+        header = "step.header" if known else "step.header_open"
+        title = self.t(header, title=self.flow_title(flow.id), n=position, total=len(counted))
         text = f"{prefix}\n\n{fact.text}" if prefix else fact.text
         buttons: list[Button] = []
         if step.ask:

@@ -165,3 +165,30 @@ def test_flows_and_facts_use_only_catalogue_intents_and_every_intent_is_handled(
         assert out.replies, intent
         answered_by_fact = intent in used
         assert answered_by_fact or "알 수 없는" not in out.replies[0].text, intent
+
+
+@pytest.mark.parametrize("choice", [0, 1, 2, 3])
+def test_step_counters_run_one_by_one_to_the_total(domain, choice: int) -> None:
+    """"n/total" on every guide and branch: starts at 1, goes up by one, ends at total, total fixed
+    once it is known (before a branch is decided only "n단계" shows)."""
+    import re
+
+    engine = Engine(domain)
+    for flow_id in domain.flows:
+        out = engine.step(ConversationState(), UserInput(payload=f"f:{flow_id}"))
+        seen: list[tuple[int, int]] = []
+        while out.state.place is not None and out.state.place.flow == flow_id and len(seen) < 60:
+            title = out.replies[-1].title or ""
+            known = re.search(r"(\d+)/(\d+)$", title)
+            n, total = map(int, known.groups()) if known else (int(re.search(r"(\d+)단계$", title)[1]), None)
+            seen.append((n, total))
+            payloads = numbered_payloads(out.replies)
+            options = [p for p in payloads if p.startswith("o:")]
+            nxt = next((p for p in payloads if p.startswith("n:")), None)
+            press = options[min(choice, len(options) - 1)] if options else nxt
+            out = engine.step(out.state, UserInput(payload=press))
+        if out.state.place is not None:
+            continue  # this choice led into another guide
+        assert [n for n, _ in seen] == list(range(1, len(seen) + 1)), (flow_id, choice, seen)
+        assert {t for _, t in seen if t is not None} <= {len(seen)}, (flow_id, choice, seen)
+        assert seen[-1][1] == len(seen), (flow_id, choice, seen)
