@@ -7,8 +7,7 @@ a confused answer in the middle of somebody's conversation.
 from __future__ import annotations
 
 import re
-import string
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -101,11 +100,6 @@ class Knowledge:
         template = self.texts[text_id]
         return template.format(**values) if values else template
 
-    def placeholders(self, text_id: str) -> set[str]:
-        return {name for _, name, _, _ in string.Formatter().parse(self.texts[text_id]) if name}
-
-    def facts_for_intent(self, intent: str) -> Iterator[Fact]:
-        return (f for f in self.facts.values() if f.intent == intent)
 
 
 def content_files(content_dir: Path) -> list[Path]:

@@ -118,22 +118,24 @@ def market_path(data_dir: Path) -> Path:
     return Path(data_dir) / "market" / "occupations.json"
 
 
-def _int(value: str, field: str) -> int | None:
+def _number(value: str, field: str, pattern: str, kind: str) -> str | None:
+    """The cleaned digits of a non-negative count or number, or None when the cell is empty."""
     value = value.replace(",", "").replace(" ", "")
     if not value:
         return None
-    if not re.fullmatch(r"\d+", value):
-        raise ValueError(f"{field}: must be a non-negative integer (got {value!r})")
-    return int(value)
+    if not re.fullmatch(pattern, value):
+        raise ValueError(f"{field}: must be a non-negative {kind} (got {value!r})")
+    return value
+
+
+def _int(value: str, field: str) -> int | None:
+    cleaned = _number(value, field, r"\d+", "integer")
+    return None if cleaned is None else int(cleaned)
 
 
 def _float(value: str, field: str) -> float | None:
-    value = value.replace(",", "").replace(" ", "")
-    if not value:
-        return None
-    if not re.fullmatch(r"\d+(\.\d+)?", value):
-        raise ValueError(f"{field}: must be a non-negative number (got {value!r})")
-    return float(value)
+    cleaned = _number(value, field, r"\d+(\.\d+)?", "number")
+    return None if cleaned is None else float(cleaned)
 
 
 def _list(value: str, field: str) -> list[str]:

@@ -11,25 +11,10 @@ from nlu.evaluate import evaluate_file
 from nlu.normalize import normalize
 from nlu.training import load_training_data
 
-GUIDE_INTENTS = {
-    "program_overview",
-    "program_apply",
-    "worknet_signup",
-    "jobseeker_conversion",
-    "jobcare_guide",
-    "assessment_guide",
-    "support_type",
-    "iap_booking",
-    "iap_guide",
-    "progress_status",
-    "step_done",
-    "job_search",
-    "occupation_compare",
-    "profile_recommend",
-    "midcareer_service",
-    "job_center",
-    "work_experience_admin",
-    "center_info",
+#: Everything that routes to a guide or a feature; out_of_scope must never land on one of these.
+GUIDE_INTENTS = set(nlu.intents()) - {
+    "greet", "goodbye", "thanks", "affirm", "deny", "help", "out_of_scope",
+    "human_handoff", "reminder_settings", "delete_my_data",
 }
 
 TEST_DATA = Path(__file__).resolve().parent / "data" / "test_nlu.yml"
