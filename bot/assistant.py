@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.config import Settings, get_settings
+from bot.handoff import Desk
 from bot.messages import Inbound, Reply
 from bot.privacy import mask_personal_numbers
 from bot.store import Store
@@ -81,10 +82,12 @@ class Assistant:
     """Thread-safe: each call to ``handle`` runs in its own database transaction."""
 
     def __init__(
-        self, store: Store, domain: Domain, parser: Parser | None = None, jobs: JobsDialogue | None = None
+        self, store: Store, domain: Domain, parser: Parser | None = None, jobs: JobsDialogue | None = None,
+        timezone: str = "Asia/Seoul",
     ) -> None:
         self.store = store
         self.domain = domain
+        self.desk = Desk(domain.knowledge, timezone)
         self.engine = Engine(domain, jobs=jobs or JobsDialogue())
         self._parser = parser
 
@@ -125,24 +128,37 @@ class Assistant:
 
     def _turn(self, inbound: Inbound, payload: str | None, cleaned: Cleaned) -> TurnResult:
         parse = None
-        if payload is None and cleaned.text and not (cleaned.notices & {"empty", "too_long", "no_words"}):
-            parse = self.parse(cleaned.text)
+        parsable = payload is None and cleaned.text and not (cleaned.notices & {"empty", "too_long", "no_words"})
+        if parsable:
+            with self.store.unit() as s:  # a consultant's conversation never reaches the NLU
+                held = self.desk.is_held(s, inbound.channel, inbound.user_key)
+            parse = None if held else self.parse(cleaned.text)
         with self.store.unit() as s:
             conv = self.store.open_conversation(s, inbound.channel, inbound.user_key)  # locks this user's turns
             if inbound.message_id is not None:
                 earlier = self.store.replies_for(s, inbound.channel, inbound.message_id)
                 if earlier is not None:
                     return TurnResult([Reply.from_dict(r) for r in earlier])
+            relayed = self.desk.intercept(s, conv.user_id, inbound.channel, cleaned.text, payload)
+            if relayed is not None:  # waiting for or held by a consultant: stored for the console only
+                self.store.record_turn(s, conv.user_id, channel=inbound.channel, message_id=inbound.message_id,
+                                       text=cleaned.text, payload=payload, parse=None,
+                                       replies=[r.to_dict() for r in relayed])
+                return TurnResult(relayed)
+            if parsable and parse is None:  # handed back between the look above and this lock
+                parse = self.parse(cleaned.text)
             state = ConversationState.model_validate(conv.state)
             message = UserInput(text=cleaned.text, payload=payload, parse=parse, notices=cleaned.notices)
             outcome = self.engine.step(state, message, self.store.done_stages(s, conv.user_id))
-            forgotten = False
+            forgotten, replies = False, outcome.replies
             for effect in outcome.effects:
                 if effect.kind == "delete_data":
                     self.store.forget(s, conv.user_id)
                     forgotten = True
                 elif effect.kind in ("stage_done", "stage_undone") and effect.value:
                     self.store.set_stage(s, conv.user_id, effect.value, effect.kind == "stage_done")
+                elif effect.kind == "handoff":
+                    replies = self.desk.request(s, conv.user_id, inbound.channel, effect.value or "chat") or replies
             self.store.save_state(s, conv.conversation_id, outcome.state.model_dump(mode="json", exclude_defaults=True))
             self.store.record_turn(
                 s,
@@ -152,10 +168,10 @@ class Assistant:
                 text=None if forgotten else cleaned.text,
                 payload=payload,
                 parse=None if forgotten else parse,
-                replies=[r.to_dict() for r in outcome.replies],
+                replies=[r.to_dict() for r in replies],
             )
             fallback = ((parse or {}).get("intent") or {}).get("name") == "nlu_fallback"
-            return TurnResult(outcome.replies, fallback=fallback)
+            return TurnResult(replies, fallback=fallback)
 
 
 def build_domain(settings: Settings | None = None) -> Domain:
@@ -174,4 +190,4 @@ def build_assistant(settings: Settings | None = None, parser: Parser | None = No
             nlu.set_cache_dir(settings.data_dir)
     store = Store(settings.resolved_database_url())
     jobs = JobsDialogue(market=lambda: load_market(settings.data_dir))
-    return Assistant(store, build_domain(settings), parser, jobs)
+    return Assistant(store, build_domain(settings), parser, jobs, timezone=settings.timezone)

@@ -24,6 +24,17 @@ class Settings(BaseSettings):
     telegram_api_base_url: str | None = None
     kakao_skill_secret: SecretStr | None = None
     log_level: str = "INFO"
+    #: a student waiting this long for a consultant gets an apology and the centre's contacts
+    handoff_timeout_minutes: int = 30
+    #: canned replies of the console (YAML list of {title, text}); default: canned_replies.yml in data_dir
+    console_canned_file: Path | None = None
+    #: how long a console login lasts
+    console_session_hours: int = 12
+    #: failed console logins allowed per email (and per address) in 15 minutes
+    console_login_attempts: int = 5
+
+    def canned_file(self) -> Path:
+        return self.console_canned_file or self.data_dir / "canned_replies.yml"
 
     def resolved_database_url(self) -> str:
         """The configured URL, or an SQLite file in the data directory (created on demand)."""

@@ -8,7 +8,7 @@ to both by id, so a fact is written once and can be both a guide step and a dire
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator
 
@@ -103,6 +103,19 @@ class Institution(Strict):
     url: HttpUrl | None = None
     booking: str | None = None
     consultants: list[Consultant] = Field(default_factory=list)
+    #: when consultants answer in the console, by weekday (mon … sun): "09:00-18:00"; unset days are closed.
+    #: Left empty, the bot promises no time at all when a student asks for a person.
+    consultant_hours: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], str] = Field(
+        default_factory=dict
+    )
+
+    @field_validator("consultant_hours")
+    @classmethod
+    def _hours_ranges(cls, value: dict[str, str]) -> dict[str, str]:
+        for day, span in value.items():
+            if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d", span or ""):
+                raise ValueError(f"{day}: write the hours as HH:MM-HH:MM, e.g. 09:00-18:00")
+        return value
 
     @field_validator("consultants")
     @classmethod
