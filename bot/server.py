@@ -173,6 +173,8 @@ def create_app(
     if not _secret(settings.kakao_skill_secret):
         log.warning("GILJABI_KAKAO_SKILL_SECRET is not set: every Kakao skill request is rejected")
 
+    has_console = hasattr(assistant, "store") and hasattr(assistant, "domain") and hasattr(assistant, "desk")
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if warm_up:
@@ -185,9 +187,12 @@ def create_app(
         if telegram is not None:
             await telegram.start(polling=telegram_polling, webhook_url=telegram_webhook_url)
             log.info("Telegram on: %s", "long polling" if telegram_polling else "webhook /telegram/webhook")
+        ticker = asyncio.create_task(_handoff_ticker(assistant, settings)) if has_console else None
         try:
             yield
         finally:
+            if ticker is not None:
+                ticker.cancel()
             if telegram is not None:
                 await telegram.stop()
             if "turns" in pool:
@@ -197,6 +202,10 @@ def create_app(
     app.state.assistant = assistant
     app.state.metrics = metrics
     app.state.telegram = telegram
+    if has_console:
+        from bot.console import install
+
+        install(app, assistant.store, assistant.domain, settings)
 
     @app.post("/kakao/skill")
     async def kakao_skill(request: Request) -> Response:
@@ -243,6 +252,18 @@ def create_app(
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+async def _handoff_ticker(assistant: Any, settings: Settings, every: float = 30.0) -> None:
+    """Apologise to students who waited too long for a consultant (any process may tick; each is told once)."""
+    from bot.handoff.timeouts import expire_waiting
+
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await run_in_threadpool(expire_waiting, assistant.store, assistant.desk, settings.handoff_timeout_minutes)
+        except Exception:  # a database hiccup: try again at the next tick
+            log.exception("handoff timeout tick failed")
 
 
 def serve(
