@@ -4,7 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: chat test bench lint install clean
+.PHONY: chat test bench lint install clean browser
+
+## browser: Debian's chromium and the Nanum fonts for the console's browser tests (apt, only when missing)
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! ls /usr/share/fonts/truetype/nanum/NanumGothic*.ttf >/dev/null 2>&1; then \
+		echo "installing chromium and fonts-nanum with apt"; \
+		apt-get update && apt-get install -y chromium fonts-nanum; \
+	fi
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +26,7 @@ chat: $(STAMP)
 	$(BIN)/giljabi chat
 
 ## test: the whole suite (PostgreSQL tests run when GILJABI_TEST_POSTGRES_URL is set)
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 ## bench: NLU, search and server benchmarks, printed side by side

@@ -99,7 +99,7 @@ def collect(s: Session, domain: Domain, zone: str) -> dict[str, Any]:
     )))) or 0
     return {
         "students": students,
-        "funnel": bars(funnel, height=230, horizontal=True),
+        "funnel": bars(funnel, width=960, height=230, horizontal=True),
         "active": bars(_days(active, today)),
         "texts": texts, "fallbacks": fallbacks, "fallback_rate": (fallbacks / texts * 100) if texts else 0.0,
         "unanswered": unanswered,

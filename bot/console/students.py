@@ -6,7 +6,7 @@ import csv
 import io
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -24,6 +24,8 @@ from bot.outbox import enqueue
 from bot.store.models import OutboxMessage, User
 
 router = APIRouter()
+STATUS = {"pending": "보낼 예정", "sending": "보내는 중", "sent": "보냄", "held": "다음 대화 때 전달", "failed": "실패",
+          "cancelled": "취소됨", "unreachable": "전달 불가", "unknown": "확인 불가"}
 Seen = Annotated[Viewer, Depends(viewer_of)]
 Acting = Annotated[Viewer, Depends(checked)]
 
@@ -31,6 +33,12 @@ Acting = Annotated[Viewer, Depends(checked)]
 def _filters(stage: str | None, stalled: str | None, grade: str | None, page: int) -> roster.Filters:
     days = int(stalled) if stalled and stalled.isdigit() else None
     return roster.Filters(stage or None, days, grade or None, max(1, page))
+
+
+def _preview(replies: list[dict[str, Any]] | None, template: str | None) -> str:
+    if replies:
+        return str(replies[0].get("text") or replies[0].get("title") or "")
+    return template or ""
 
 
 @router.get("/students", response_class=HTMLResponse)
@@ -84,11 +92,13 @@ async def student_page(request: Request, user_id: int, viewer: Seen, msg: str | 
                 .where(OutboxMessage.user_id == user_id).order_by(OutboxMessage.due_at.desc()).limit(50)
             ).all()
             return {"student": who, "entries": transcript(s, user_id, limit=500),
-                    "queued": [(k, aware(d), st, r, t) for k, d, st, r, t in queued]}
+                    "queued": [(k, aware(d), STATUS.get(st, st), _preview(r, t)) for k, d, st, r, t in queued]}
 
     data = await run_in_threadpool(read)
     if data is None:
         return console.page(request, "missing.html", status=404)
+    texts = console.domain.knowledge.texts
+    data["queued"] = [(k, d, st, texts.get(p, p)) for k, d, st, p in data["queued"]]  # type: ignore[union-attr]
     notice = {"sent": "메시지를 보냈어요.", "scheduled": "예약했어요.", "empty": "내용을 입력해 주세요.",
               "past": "예약 시각이 지났어요."}.get(msg or "")
     return console.page(request, "student.html", message=notice, **data)

@@ -2,7 +2,13 @@
 // "console-update" for lists and "console-user-<id>" for that student's transcript.
 (function () {
   "use strict";
+  function toBottom() {
+    var list = document.querySelector("#transcript-box .transcript");
+    if (list) { list.scrollTop = list.scrollHeight; }
+  }
   function start() {
+    toBottom();
+    document.body.addEventListener("htmx:afterSwap", toBottom);
     var url = document.body.getAttribute("data-live");
     if (url && window.EventSource && window.htmx) {
       var source = new EventSource(url);
