@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from statistics import median
@@ -74,11 +75,16 @@ def collect(s: Session, domain: Domain, zone: str) -> dict[str, Any]:
     funnel = [("전체 학생", float(students))] + [
         (domain.knowledge.text(st.label), float(done.get(sid, 0))) for sid, st in domain.stages.items()
     ]
-    turn_day = _day(Turn.created_at, dialect, zone)
-    active = s.execute(select(turn_day, func.count(func.distinct(Turn.user_id))).where(Turn.created_at >= since)
-                       .group_by(turn_day)).all()
-    texts, fallbacks = s.execute(select(func.count(Turn.text), func.count().filter(Turn.fallback.is_(True)))
-                                 .where(Turn.created_at >= since)).one()
+    # one pass over the fortnight's turns: distinct users per day, texts the NLU saw, fallbacks
+    turn_day = _day(Turn.created_at, dialect, zone).label("day")
+    per_user = (select(turn_day, Turn.user_id, func.count(Turn.confidence).label("texts"),
+                       func.count().filter(Turn.fallback.is_(True)).label("fallbacks"))
+                .where(Turn.created_at >= since).group_by(turn_day, Turn.user_id).subquery())
+    days = s.execute(select(per_user.c.day, func.count(), func.sum(per_user.c.texts), func.sum(per_user.c.fallbacks))
+                     .group_by(per_user.c.day)).all()
+    active = [(d, n) for d, n, _, _ in days]
+    texts = sum(int(t or 0) for _, _, t, _ in days)
+    fallbacks = sum(int(f or 0) for _, _, _, f in days)
     unanswered = s.execute(select(Turn.text, func.count().label("n")).where(
         Turn.fallback.is_(True), Turn.created_at >= month, Turn.text.is_not(None)
     ).group_by(Turn.text).order_by(func.count().desc()).limit(10)).all()
@@ -111,12 +117,23 @@ def collect(s: Session, domain: Domain, zone: str) -> dict[str, Any]:
     }
 
 
+#: the figures are aggregates over weeks: each process recomputes them at most once a minute
+CACHE_SECONDS = 60.0
+_cache: dict[int, tuple[float, dict[str, Any]]] = {}
+
+
 @router.get("/stats", response_class=HTMLResponse)
-async def stats_page(request: Request, viewer: Annotated[Viewer, Depends(viewer_of)]) -> Response:
+async def stats_page(request: Request, viewer: Annotated[Viewer, Depends(viewer_of)], fresh: int = 0) -> Response:
     console = console_of(request)
 
     def read() -> dict[str, Any]:
+        cached = _cache.get(id(console))
+        if cached and not fresh and time.monotonic() - cached[0] < CACHE_SECONDS:
+            return cached[1]
         with console.store.unit() as s:
-            return collect(s, console.domain, console.settings.timezone)
+            data = collect(s, console.domain, console.settings.timezone)
+        data["computed_at"] = datetime.now(UTC)
+        _cache[id(console)] = (time.monotonic(), data)
+        return data
 
     return console.page(request, "stats.html", **await run_in_threadpool(read))
