@@ -274,3 +274,13 @@ def test_shipped_catalogue_uses_real_codes():
     assert all(o.code.startswith("90") for o in cat if o.group == 9 and o.keco is None)
     shared = [o for o in cat if o.keco is not None]
     assert all(cat.by_code[o.keco].keco is None for o in shared)  # the holder of a 세분류 is a real code
+
+
+def test_format_md_lists_every_shared_and_unconfirmed_occupation():
+    text = " ".join((CONTENT_DIR / "FORMAT.md").read_text(encoding="utf-8").split())  # lines are wrapped
+    cat = default_catalogue()
+    for occ in cat:
+        if occ.keco is not None:
+            assert f"{occ.name} ({occ.code}" in text, occ.name
+        if occ.code_status == "unconfirmed":
+            assert occ.name in text.split("code_status: unconfirmed`:", 1)[1].split("**", 1)[0], occ.name
