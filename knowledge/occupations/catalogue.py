@@ -309,13 +309,13 @@ def load_keco_codes(path: Path) -> dict[str, str]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise CatalogueError([(shown, "", f"cannot read the KECO-2018 code list: {exc}")]) from exc
-    numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")]
-    rows = list(csv.reader(line for _, line in numbered))
-    if not rows or rows[0] != ["code", "name", "level"]:
-        raise CatalogueError([(shown, "line 1", "header must be code,name,level")])
+    rows = [(n, next(csv.reader([line]))) for n, line in enumerate(lines, 1)
+            if line.strip() and not line.startswith("#")]  # one record per line, names may be quoted
+    if not rows or rows[0][1] != ["code", "name", "level"]:
+        raise CatalogueError([(shown, f"line {rows[0][0] if rows else 1}", "header must be code,name,level")])
     codes: dict[str, str] = {}
     problems = []
-    for (n, _), row in zip(numbered[1:], rows[1:], strict=True):
+    for n, row in rows[1:]:
         if len(row) != 3 or not re.fullmatch(r"\d{4}", row[0]) or not row[1].strip() or row[2] != "4":
             problems.append((shown, f"line {n}", "must be a 4-digit code, a name and level 4"))
         elif row[0] in codes:
@@ -331,11 +331,6 @@ def _keco_list_path(content_dir: Path) -> Path:
     """The list next to the catalogue files, else the shipped one (test catalogues use the real list)."""
     own = Path(content_dir) / KECO_FILE
     return own if own.exists() else CONTENT_DIR / KECO_FILE
-
-
-@lru_cache(maxsize=4)
-def _keco_codes_cached(path: Path) -> dict[str, str]:
-    return load_keco_codes(path)
 
 
 def _code_problems(occ: Occupation, prefix: str, keco_codes: dict[str, str]) -> list[tuple[str, str]]:
@@ -364,7 +359,7 @@ def load_occupation_file(path: Path, keco_codes: dict[str, str] | None = None) -
     path = Path(path)
     shown = display_path(path)
     if keco_codes is None:
-        keco_codes = _keco_codes_cached(_keco_list_path(path.parent))
+        keco_codes = load_keco_codes(_keco_list_path(path.parent))
     match = _GROUP_FILE.match(path.name)
     if not match or len(match.group(1)) != 1:
         raise CatalogueError([(shown, "", "file name must be group-0.yml … group-9.yml")])
