@@ -19,6 +19,7 @@ from flows.jobs_views import (
     saved_profile,
     search_button,
     show_comparison,
+    show_details,
     show_profile,
     show_recommendations,
 )
@@ -39,10 +40,8 @@ from flows.payloads import (
 from flows.replies import ListItem, Reply
 from knowledge.occupations import (
     MarketData,
-    OccupationNotFound,
     Profile,
     default_catalogue,
-    details,
     load_labels,
     search,
 )
@@ -125,7 +124,7 @@ class JobsDialogue:
             case JobAsk():
                 self.ask_keyword(ctx)
             case JobDetails(code):
-                self.show(ctx, code)
+                show_details(ctx, self.catalogue, self.labels, code)
             case JobAdd(code):
                 self.add(ctx, code)
             case JobCompare():
@@ -193,30 +192,6 @@ class JobsDialogue:
                  for h in hits]
         ctx.replies.append(Reply(type="list", title=ctx.t("jobs.results", q=keyword), items=items))
         ctx.say(ctx.t("jobs.details_more"), [search_button(ctx), profile_button(ctx), ctx.menu_button()])
-
-    def show(self, ctx: TurnContext, code: str) -> None:
-        try:
-            info = details(code, profile=saved_profile(ctx), catalogue=self.catalogue)
-        except OccupationNotFound:
-            ctx.say(ctx.t("jobs.not_found"), [search_button(ctx)])
-            return
-        occ, field = info.occupation, self.labels.field
-        lines = [occ.summary, "", f"{field('tasks')}"] + [f"• {task}" for task in occ.tasks]
-        for name in ("certificates", "majors", "skills"):
-            values = getattr(occ, name)
-            if values:
-                lines.append(ctx.t("jobs.compare_line", label=field(name), values=", ".join(values[:6])))
-        lines.append(ctx.t("jobs.compare_line", label=field("competency_count"), values=info.unit_count))
-        if info.coverage is not None:
-            c = info.coverage
-            lines.append(ctx.t("jobs.coverage_line", held=c.held, required=c.required, percent=c.percent))
-        buttons = [
-            ctx.button("jobs.btn.report", JobReport(occ.code, 1)),
-            ctx.button("jobs.btn.add", JobAdd(occ.code)),
-            search_button(ctx),
-            ctx.menu_button(),
-        ]
-        ctx.say("\n".join(lines), buttons, title=occ.name)
 
     # ------------------------------------------------------------- comparing
     def add(self, ctx: TurnContext, code: str) -> None:

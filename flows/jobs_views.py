@@ -4,9 +4,19 @@ comparisons and recommendations."""
 from __future__ import annotations
 
 from flows.context import TurnContext
-from flows.payloads import JobAsk, JobClear, JobDeleteProfile, JobDetails, JobEdit, JobProfile, JobRecommend
+from flows.payloads import (
+    JobAdd,
+    JobAsk,
+    JobClear,
+    JobDeleteProfile,
+    JobDetails,
+    JobEdit,
+    JobProfile,
+    JobRecommend,
+    JobReport,
+)
 from flows.replies import Button, ListItem, Reply
-from knowledge.occupations import Catalogue, Labels, Profile, compare, recommend
+from knowledge.occupations import Catalogue, Labels, OccupationNotFound, Profile, compare, details, recommend
 
 PROFILE_FIELDS = ("majors", "courses", "certificates", "skills", "experiences")
 
@@ -22,6 +32,31 @@ def profile_button(ctx: TurnContext) -> Button:
 def saved_profile(ctx: TurnContext) -> Profile | None:
     saved = {f: ctx.state.profile.get(f, []) for f in PROFILE_FIELDS}
     return Profile(**saved) if any(saved.values()) else None
+
+
+def show_details(ctx: TurnContext, catalogue: Catalogue, labels: Labels, code: str) -> None:
+    try:
+        info = details(code, profile=saved_profile(ctx), catalogue=catalogue)
+    except OccupationNotFound:
+        ctx.say(ctx.t("jobs.not_found"), [search_button(ctx)])
+        return
+    occ, field = info.occupation, labels.field
+    lines = [occ.summary, "", f"{field('tasks')}"] + [f"• {task}" for task in occ.tasks]
+    for name in ("certificates", "majors", "skills"):
+        values = getattr(occ, name)
+        if values:
+            lines.append(ctx.t("jobs.compare_line", label=field(name), values=", ".join(values[:6])))
+    lines.append(ctx.t("jobs.compare_line", label=field("competency_count"), values=info.unit_count))
+    if info.coverage is not None:
+        c = info.coverage
+        lines.append(ctx.t("jobs.coverage_line", held=c.held, required=c.required, percent=c.percent))
+    buttons = [
+        ctx.button("jobs.btn.report", JobReport(occ.code, 1)),
+        ctx.button("jobs.btn.add", JobAdd(occ.code)),
+        search_button(ctx),
+        ctx.menu_button(),
+    ]
+    ctx.say("\n".join(lines), buttons, title=occ.name)
 
 
 def show_comparison(ctx: TurnContext, catalogue: Catalogue, labels: Labels, codes: list[str]) -> None:
