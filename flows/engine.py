@@ -83,9 +83,9 @@ class Engine:
     """Holds the domain and the registered parts; ``step`` runs one turn. Safe to share between
     threads (no turn state lives here)."""
 
-    def __init__(self, domain: Domain, jobs: Any = None) -> None:
+    def __init__(self, domain: Domain, jobs: Part | None = None) -> None:
         self.domain = domain
-        self._payloads: dict[type[Payload], Any] = {}
+        self._payloads: dict[type[Payload], Any] = {}  # parts (Any: their hooks are optional)
         self._intents: dict[str, Any] = {}
         self._text_hooks: list[Any] = []
         self._intercepts: list[Any] = []
@@ -94,7 +94,7 @@ class Engine:
         for part in (self.guides, Menus(), ProgressPart(), Centre(), Deletion(), Answers(), jobs or NoJobs()):
             self.register(part)
 
-    def register(self, part: Any) -> None:
+    def register(self, part: Part) -> None:
         """Route ``part.payloads`` and ``part.intents`` to ``part``; hooks run in registration order."""
         for kind in part.payloads:
             if kind in self._payloads:
