@@ -26,6 +26,7 @@ the content is for the dialogue part to decide (a stale id is not malformed).
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, fields
+from functools import cache
 from typing import ClassVar
 
 #: Telegram allows 1-64 bytes of callback data; every channel is held to the strictest.
@@ -41,17 +42,22 @@ class Payload:
 
     def fields(self) -> list[str]:
         """The wire fields after the verb, in order (optional trailing fields left out when unset)."""
-        return [str(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name) is not None]
+        values = (getattr(self, name) for name in _field_names(type(self)))
+        return [str(v) for v in values if v is not None]
 
     def encode(self) -> str:
         parts = self.fields()
-        for part in parts:
-            if not part or SEP in part:
-                raise ValueError(f"payload field {part!r} is empty or contains {SEP!r}")
         text = SEP.join([self.verb, *parts])
-        if len(text.encode("utf-8")) > MAX_BYTES:
+        if "" in parts or text.count(SEP) != len(parts):  # one separator per field: none inside a field
+            raise ValueError(f"payload fields {parts!r}: one is empty or contains {SEP!r}")
+        if len(text) > MAX_BYTES // 4 and len(text.encode("utf-8")) > MAX_BYTES:  # <= 16 chars always fit
             raise ValueError(f"payload {text!r} is over {MAX_BYTES} bytes")
         return text
+
+
+@cache
+def _field_names(kind: type[Payload]) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
 
 
 # ------------------------------------------------------------------------------------ navigation
