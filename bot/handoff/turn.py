@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 from bot.handoff import hours, machine
 from bot.messages import Button, Reply
 from bot.store.models import Conversation, OutboxMessage, User
+from flows.payloads import HandoffCancel, HandoffCheck
 from knowledge.loader import Knowledge
 
-CANCEL = "handoff:cancel"
-CHECK = "handoff:check"
+CANCEL = HandoffCancel().encode()
+CHECK = HandoffCheck().encode()
 #: channels that cannot stay silent: every message needs an answer of some kind
 MUST_ANSWER = frozenset({"kakao"})
 _SPACES = re.compile(r"\s+")
@@ -79,12 +80,17 @@ class Desk:
             return [Reply(text=self.k.text("handoff.relayed"), buttons=self._buttons(channel, waiting=False))]
         return []
 
-    def request(self, s: Session, user_id: int, channel: str, reason: str) -> list[Reply] | None:
+    def request(self, s: Session, user_id: int, reason: str) -> list[Reply] | None:
         """Start waiting for a person (the engine's ``handoff`` effect); the replies replace the engine's."""
         if machine.request(s, user_id, reason) is None:
             return None
         machine.mark_told(s, user_id)
-        return [self._waiting_reply(channel)]
+        channel = s.execute(select(User.channel).where(User.id == user_id)).scalar_one()
+        waiting = self._waiting_reply(channel)
+        if reason == "fallback":  # say why a person is coming
+            waiting = Reply(text=self.k.text("handoff.after_fallback") + "\n" + (waiting.text or ""),
+                            buttons=waiting.buttons)
+        return [waiting]
 
     # ------------------------------------------------------------------ wording
     def _waiting_reply(self, channel: str) -> Reply:
