@@ -175,3 +175,31 @@ def test_consultants_cli_adds_lists_and_disables(data_dir: Path, capsys, monkeyp
     main(["consultants", "list"])
     assert "disabled" in capsys.readouterr().out
     assert main(["consultants", "disable", "nobody@example.org"]) == 1
+
+
+def test_a_console_on_another_process_sees_the_message(make_assistant, make_settings, serve_app, tmp_path) -> None:
+    """Two apps, each with its own Store over one database (as two serve processes): the message goes
+    through one, the live console is connected to the other."""
+    writer: Assistant = make_assistant(parser=fallback_parse)
+    reader: Assistant = make_assistant(parser=fallback_parse)
+    with reader.store.unit() as s:
+        accounts.add(s, "kim@example.org", "김상담", PASSWORD)
+    url = serve_app(create_app(reader, make_settings(), warm_up=False))
+    writer.handle(Inbound(channel="telegram", user_key="7", payload="c"))
+    client, _ = login(url, "kim@example.org")
+    got: list[dict] = []
+
+    def listen() -> None:
+        with client.stream("GET", "/console/events", timeout=10) as stream:
+            for line in stream.iter_lines():
+                if line.startswith("data:"):
+                    got.append(json.loads(line[5:]))
+                    return
+
+    thread = threading.Thread(target=listen, daemon=True)
+    thread.start()
+    time.sleep(0.8)
+    writer.handle(Inbound(channel="telegram", user_key="7", text="다른 프로세스에서 왔어요"))
+    thread.join(3)
+    assert got == [{"user": 1, "action": "message"}]
+    assert "다른 프로세스에서 왔어요" in client.get("/console/c/1").text
