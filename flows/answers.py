@@ -13,7 +13,6 @@ from flows.context import TurnContext
 from flows.guides import render_step, start_button
 from flows.payloads import Clarify, Handoff, Payload, StartFlow
 from flows.replies import Button
-from flows.state import EffectKind
 from knowledge.schema import Fact
 
 #: Confidence below which a guide intent is not trusted to pick a fact on its own.
@@ -122,10 +121,8 @@ class Answers:
             return
         ctx.state.fallbacks += 1
         ctx.state.unclear = text[:200]
-        if ctx.state.fallbacks >= 2:  # twice in a row: a person takes over (the student can cancel)
-            ctx.state.fallbacks = 0
-            ctx.effect(EffectKind.HANDOFF, "fallback")
-            ctx.say(ctx.t("fallback.again"), [ctx.button("nav.consultant", Handoff()), ctx.menu_button()])
+        if ctx.state.fallbacks >= 2:  # twice in a row: one tap hands the conversation to a person
+            ctx.say(ctx.t("fallback.again"), [ctx.button("nav.consultant", Handoff("fallback")), ctx.menu_button()])
             return
         ranking = [r.get("name") for r in parse.get("intent_ranking") or []]
         likely = [name for name in ranking if name and f"intent.{name}" in ctx.k.texts][:2]

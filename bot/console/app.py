@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated
@@ -42,6 +43,7 @@ from flows.loader import Domain
 STATIC = Path(__file__).parent / "static"
 #: how often a live connection looks for new console events (any process may have written them)
 POLL_SECONDS = 0.5
+SESSION_RECHECK_SECONDS = 60.0
 
 router = APIRouter()
 
@@ -121,8 +123,12 @@ async def events(request: Request, viewer: Annotated[Viewer, Depends(viewer_of)]
     async def stream() -> AsyncIterator[str]:
         nonlocal last
         yield "retry: 1000\n\n"
-        idle = 0.0
+        idle, checked_at = 0.0, time.monotonic()
         while not await request.is_disconnected():
+            if time.monotonic() - checked_at > SESSION_RECHECK_SECONDS:  # logged out or disabled since
+                checked_at = time.monotonic()
+                if await run_in_threadpool(console.sessions.find, request.cookies.get(COOKIE)) is None:
+                    return
             rows = await run_in_threadpool(read_after, last)
             for event_id, user_id, action in rows:
                 last = event_id

@@ -232,13 +232,15 @@ def test_a_message_racing_a_hand_back_is_never_lost(pg_store: Store, domain) -> 
         assert mode(pg_store, uid) == "bot"
 
 
-def test_the_second_fallback_in_a_row_and_a_follow_up_button_ask_for_a_person(store: Store, domain) -> None:
+def test_the_offer_after_two_fallbacks_and_a_follow_up_button_ask_for_a_person(store: Store, domain) -> None:
     from bot.store.models import Handoff as HandoffRow
     from flows.payloads import Handoff, HandoffCancel, HandoffCheck, decode
 
     assistant = Assistant(store, domain, CountingParser())
     assistant.handle(Inbound(channel="telegram", user_key="f1", text="ㅁㄴㅇㄹ 쀍"))
-    second = assistant.handle(Inbound(channel="telegram", user_key="f1", text="ㅋㅌㅊㅍ 뷁"))
+    offer = assistant.handle(Inbound(channel="telegram", user_key="f1", text="ㅋㅌㅊㅍ 뷁"))
+    assert Handoff("fallback").encode() in [b.payload for b in offer[0].buttons]
+    second = assistant.handle(Inbound(channel="telegram", user_key="f1", payload=Handoff("fallback").encode()))
     assert second[0].text.startswith(domain.knowledge.text("handoff.after_fallback"))
     assert [b.payload for b in second[0].buttons] == [HandoffCancel().encode()]
     assistant.handle(Inbound(channel="telegram", user_key="f2", payload=Handoff("followup").encode()))
