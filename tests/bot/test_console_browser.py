@@ -136,6 +136,8 @@ def test_a_consultant_takes_over_and_hands_back(world, browser) -> None:
     assert kim.locator(".msg.student .text", has_text="<script>window.__pwned = 1</script>").count() == 1
     assert kim.evaluate("window.__pwned") is None
 
+    kim.click(".canned >> text=인사")  # a canned reply fills the box, to be edited before sending
+    assert kim.input_value("#reply-text").startswith("안녕하세요, 상담사입니다.")
     kim.fill("#reply-text", "안녕하세요, 김상담이에요. 서류는 센터 2층에 내 주세요.")
     kim.click("form.reply button[type=submit]")
     kim.wait_for_selector(".msg.consultant >> text=센터 2층", timeout=2500)
