@@ -197,26 +197,21 @@ class Assistant:
         self.parse("안녕하세요")
 
     def _turn(self, inbound: Inbound, payload: str | None, cleaned: Cleaned) -> TurnResult:
-        parse = None
         parsable = payload is None and cleaned.text and not (cleaned.notices & {"empty", "too_long", "no_words"})
-        if parsable:
-            with self.store.unit() as s:  # a consultant's conversation never reaches the NLU
-                held = self.desk.is_held(s, inbound.channel, inbound.user_key)
-            parse = None if held else self.parse(cleaned.text)
         with self.store.unit() as s:
             conv = self.store.open_conversation(s, inbound.channel, inbound.user_key)  # locks this user's turns
             if inbound.message_id is not None:
                 earlier = self.store.replies_for(s, inbound.channel, inbound.message_id)
                 if earlier is not None:
                     return TurnResult([Reply.from_dict(r) for r in earlier])
-            relayed = self.desk.intercept(s, conv.user_id, inbound.channel, cleaned.text, payload)
+            relayed = self.desk.intercept(s, conv.user_id, conv.mode, inbound.channel, cleaned.text, payload)
             if relayed is not None:  # waiting for or held by a consultant: stored for the console only
                 self.store.record_turn(s, conv.user_id, channel=inbound.channel, message_id=inbound.message_id,
                                        text=cleaned.text, payload=payload, parse=None,
                                        replies=[r.to_dict() for r in relayed])
                 return TurnResult(relayed)
-            if parsable and parse is None:  # handed back between the look above and this lock
-                parse = self.parse(cleaned.text)
+            # parsed only now, under the conversation's lock: a consultant's conversation never reaches the NLU
+            parse = self.parse(cleaned.text) if parsable else None
             state = ConversationState.model_validate(conv.state)
             message = UserInput(text=cleaned.text, payload=payload, parse=parse, notices=cleaned.notices)
             outcome = self.engine.step(state, message, self.store.done_stages(s, conv.user_id), now=self.clock())

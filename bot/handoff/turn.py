@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.handoff import hours, machine
 from bot.messages import Button, Reply
-from bot.store.models import Conversation, OutboxMessage, User
+from bot.store.models import OutboxMessage, User
 from flows.payloads import HandoffCancel, HandoffCheck
 from knowledge.loader import Knowledge
 
@@ -39,28 +39,18 @@ class Desk:
         self.timezone = timezone
         self._cancel_words = {_squash(w) for w in knowledge.words.get("handoff_cancel", [])}
 
-    # ------------------------------------------------------------------ before the NLU
-    @staticmethod
-    def is_held(s: Session, channel: str, user_key: str) -> bool:
-        """A cheap look before parsing, so a held conversation's text never reaches the NLU."""
-        mode = s.execute(
-            select(Conversation.mode).join(User, User.id == Conversation.user_id)
-            .where(User.channel == channel, User.user_key == user_key)
-        ).scalar_one_or_none()
-        return mode in machine.HELD
-
     def wants_cancel(self, text: str | None, payload: str | None) -> bool:
         return payload == CANCEL or (text is not None and _squash(text) in self._cancel_words)
 
     # ------------------------------------------------------------------ in the turn
     def intercept(
-        self, s: Session, user_id: int, channel: str, text: str | None, payload: str | None
+        self, s: Session, user_id: int, mode: str, channel: str, text: str | None, payload: str | None
     ) -> list[Reply] | None:
         """The replies of a held turn (possibly none), or None when the bot should answer as usual.
 
-        The caller has locked the conversation row and stores the turn with these replies.
+        The caller has locked the conversation row (and read its ``mode``) and stores the turn with these replies.
         """
-        current = machine.holding(s, user_id)
+        current = machine.holding(s, user_id) if mode in machine.HELD else None
         if current is None or current.mode not in machine.HELD:
             if payload == CHECK:  # a late press of "상담사 답변 확인"
                 return self._check(s, user_id)

@@ -33,12 +33,14 @@ class OpenConversation:
     user_id: int
     conversation_id: int
     state: dict[str, Any]
+    #: bot, waiting, human or closed (bot/handoff): read with the state, so a turn knows it at once
+    mode: str = "bot"
 
 
 # The statements every turn runs, built once: constructing SQLAlchemy statements costs more than
 # running these on SQLite.
 _OPEN = (
-    select(User.id, User.last_seen_at, Conversation.id, Conversation.state)
+    select(User.id, User.last_seen_at, Conversation.id, Conversation.state, Conversation.mode)
     .join(Conversation, Conversation.user_id == User.id)
     .where(User.channel == bindparam("channel"), User.user_key == bindparam("user_key"))
     .with_for_update(of=Conversation)
@@ -132,11 +134,11 @@ class Store:
         if row is None:
             self._create_user(s, channel, user_key)
             row = s.execute(_OPEN, who).one()
-        user_id, last_seen, conversation_id, state = row
+        user_id, last_seen, conversation_id, state, mode = row
         now = datetime.now(UTC)
         if last_seen is None or now - _aware(last_seen) > LAST_SEEN_RESOLUTION:
             s.execute(_TOUCH, {"uid": user_id, "now": now})
-        return OpenConversation(user_id, conversation_id, dict(state or {}))
+        return OpenConversation(user_id, conversation_id, dict(state or {}), mode or "bot")
 
     def _create_user(self, s: Session, channel: str, user_key: str) -> None:
         try:
