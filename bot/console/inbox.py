@@ -104,7 +104,8 @@ def _act(request: Request, user_id: int, action: str, viewer: Viewer, text: str)
         if action == "handback":
             return "returned" if machine.hand_back(s, user_id, me, text or None) else "not_yours"
         if action == "close":
-            return "closed" if machine.close(s, user_id, me, text or None) else "not_yours"
+            closed = machine.close(s, user_id, me, text or None, admin=viewer.account.is_admin)
+            return "closed" if closed else "not_yours"
     raise ValueError(action)
 
 

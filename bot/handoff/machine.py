@@ -122,9 +122,14 @@ def hand_back(s: Session, user_id: int, consultant_id: int, note: str | None = N
     return True
 
 
-def close(s: Session, user_id: int, consultant_id: int, note: str | None = None) -> bool:
-    """waiting|human → closed (the matter is settled); the next message goes to the bot again."""
-    hid = _finish(s, user_id, Mode.CLOSED, "close", HELD, consultant_id=consultant_id, note=note)
+def close(s: Session, user_id: int, consultant_id: int, note: str | None = None, *, admin: bool = False) -> bool:
+    """waiting|human → closed (the matter is settled); the next message goes to the bot again.
+
+    A held conversation is closed by its consultant (or an admin); a waiting one by anyone.
+    """
+    allowed = (Conversation.mode == Mode.WAITING.value) | (Conversation.consultant_id == consultant_id)
+    extra = () if admin else (allowed,)
+    hid = _finish(s, user_id, Mode.CLOSED, "close", HELD, *extra, consultant_id=consultant_id, note=note)
     if hid is None:
         return False
     _tell(s, user_id, "handoff.closed", f"handoff-end:{hid}")

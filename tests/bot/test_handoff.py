@@ -121,8 +121,10 @@ def test_a_close_sends_the_next_message_to_the_bot(store: Store, domain) -> None
     parser = CountingParser()
     assistant = Assistant(store, domain, parser)
     uid = ask_for_person(assistant)
-    a = consultant(store)
+    a, b = consultant(store), consultant(store, "b@example.org")
     with store.unit() as s:
+        assert machine.claim(s, uid, a)
+        assert not machine.close(s, uid, b)  # not b's conversation
         assert machine.close(s, uid, a)
         assert not machine.close(s, uid, a)
     assert mode(store, uid) == "closed"
