@@ -9,7 +9,9 @@ gone, or a fact that no longer says what it is listed for each fails the test.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -37,7 +39,7 @@ def _entries(inventory: dict):
             yield number, f"{number}[{index}] line {entry.get('line')}", entry
 
 
-def held_by(entry: dict, knowledge: Knowledge, squash) -> str | None:
+def held_by(entry: dict, knowledge: Knowledge, squash: Callable[[str], str]) -> str | None:
     """Why the entry's fact is not held (``None`` when it is)."""
     fact_id, wanted = entry.get("id"), entry.get("has")
     text = knowledge.texts.get(entry["text"]) if entry.get("text") else None
@@ -56,7 +58,7 @@ def held_by(entry: dict, knowledge: Knowledge, squash) -> str | None:
     return f"{fact_id or entry['text']} does not say {missing}" if missing else None
 
 
-def coverage(inventory: dict, knowledge: Knowledge, squash) -> dict[str, tuple[int, int]]:
+def coverage(inventory: dict, knowledge: Knowledge, squash: Callable[[str], str]) -> dict[str, tuple[int, int]]:
     """Source number -> (facts held, facts listed)."""
     out: dict[str, tuple[int, int]] = {}
     for number, _, entry in _entries(inventory):
@@ -78,7 +80,7 @@ def test_every_entry_is_well_formed(inventory: dict) -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_quoted_lines_say_what_is_quoted(inventory: dict, sources) -> None:
+def test_quoted_lines_say_what_is_quoted(inventory: dict, sources: SimpleNamespace) -> None:
     if not sources.files():
         pytest.skip("shared/sources is not beside the checkout")
     assert set(inventory["sources"]) == set(sources.files())
@@ -94,7 +96,9 @@ def test_quoted_lines_say_what_is_quoted(inventory: dict, sources) -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_listed_facts_are_held_by_the_named_fact(inventory: dict, knowledge: Knowledge, sources) -> None:
+def test_listed_facts_are_held_by_the_named_fact(
+    inventory: dict, knowledge: Knowledge, sources: SimpleNamespace
+) -> None:
     problems = [
         f"{where}: {why}"
         for _, where, entry in _entries(inventory)
@@ -104,7 +108,7 @@ def test_listed_facts_are_held_by_the_named_fact(inventory: dict, knowledge: Kno
 
 
 def test_coverage_per_source(
-    inventory: dict, knowledge: Knowledge, sources, capsys: pytest.CaptureFixture[str]
+    inventory: dict, knowledge: Knowledge, sources: SimpleNamespace, capsys: pytest.CaptureFixture[str]
 ) -> None:
     counts = coverage(inventory, knowledge, sources.squash)
     report = [f"  {n} {inventory['sources'][n]['file']}: {h}/{t} = {h / t:.0%}" for n, (h, t) in counts.items()]

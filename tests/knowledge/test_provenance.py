@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -61,7 +62,9 @@ def _institution_text(path: Path) -> str:
     return yaml.safe_dump(data, allow_unicode=True)
 
 
-def offenders(knowledge: Knowledge, sources, institution: Path = INSTITUTION_EXAMPLE) -> set[tuple[str, str]]:
+def offenders(
+    knowledge: Knowledge, sources: SimpleNamespace, institution: Path = INSTITUTION_EXAMPLE
+) -> set[tuple[str, str]]:
     """(fact id, claim) for every claim not found in the fact's cited documents."""
     extra = sources.squash(_institution_text(institution))
     out: set[tuple[str, str]] = set()
@@ -83,7 +86,7 @@ def exceptions() -> list[dict]:
     return yaml.safe_load(EXCEPTIONS.read_text(encoding="utf-8"))["exceptions"]
 
 
-def test_claims_are_found_in_the_cited_sources(sources, exceptions: list[dict]) -> None:
+def test_claims_are_found_in_the_cited_sources(sources: SimpleNamespace, exceptions: list[dict]) -> None:
     if not sources.files():
         pytest.skip("shared/sources is not beside the checkout")
     found = offenders(load_knowledge(), sources)
@@ -100,7 +103,7 @@ def test_every_exception_says_why(exceptions: list[dict]) -> None:
     assert all(len(str(e.get("reason", "")).strip()) >= 20 for e in exceptions), "each exception needs a reason"
 
 
-def test_the_check_catches_an_invented_claim(sources, tmp_path: Path) -> None:
+def test_the_check_catches_an_invented_claim(sources: SimpleNamespace, tmp_path: Path) -> None:
     if not sources.files():
         pytest.skip("shared/sources is not beside the checkout")
     facts = [
