@@ -123,7 +123,8 @@ async def send_message(request: Request, user_id: int, viewer: Acting, text: str
             channel = s.scalar(select(User.channel).where(User.id == user_id))
             if channel is None:
                 return False
-            enqueue(s, user_id=user_id, channel=channel, kind="consultant", dedupe_key=f"console:{uuid.uuid4().hex}",
+            # kind "console": the consultant speaks first, so the student's opt-out and quiet hours apply
+            enqueue(s, user_id=user_id, channel=channel, kind="console", dedupe_key=f"console:{uuid.uuid4().hex}",
                     due_at=due, replies=[Reply(text=text).to_dict()], quiet_hours=True)
             machine.event(s, user_id, "scheduled" if due else "sent", consultant_id=viewer.account.id, text=text)
             return True

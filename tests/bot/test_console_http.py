@@ -203,3 +203,25 @@ def test_a_console_on_another_process_sees_the_message(make_assistant, make_sett
     thread.join(3)
     assert got == [{"user": 1, "action": "message"}]
     assert "다른 프로세스에서 왔어요" in client.get("/console/c/1").text
+
+
+def test_send_and_schedule_a_message_from_the_student_page(site) -> None:
+    from bot.store.models import OutboxMessage
+
+    url, assistant = site
+    assistant.handle(Inbound(channel="telegram", user_key="3", text="안녕"))
+    client, _ = login(url, "kim@example.org")
+    token = csrf_of(client.get("/console/students/1").text)
+    now = client.post("/console/students/1/message", data={"csrf_token": token, "text": "서류 챙기셨나요?"})
+    assert "메시지를 보냈어요" in now.text
+    later = client.post("/console/students/1/message",
+                        data={"csrf_token": token, "text": "내일 상담 있어요", "when": "2099-03-02T10:00"})
+    assert "예약했어요" in later.text and "내일 상담 있어요" in later.text
+    past = client.post("/console/students/1/message",
+                       data={"csrf_token": token, "text": "늦었어요", "when": "2001-01-01T10:00"})
+    assert "예약 시각이 지났어요" in past.text
+    with assistant.store.unit() as s:
+        rows = s.execute(select(OutboxMessage.kind, OutboxMessage.quiet_hours, OutboxMessage.due_at)
+                         .order_by(OutboxMessage.id)).all()
+    assert [(k, q) for k, q, _ in rows] == [("console", True), ("console", True)]
+    assert rows[1][2].replace(tzinfo=None).isoformat().startswith("2099-03-02T01:00")  # 10:00 in Seoul, stored UTC
