@@ -13,10 +13,13 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.config import Settings, get_settings
 from bot.messages import Inbound, Reply
+from bot.outbox.compose import STOP_PAYLOAD, Composer
+from bot.outbox.held import take_waiting
 from bot.privacy import mask_personal_numbers
 from bot.store import Store
 from flows.engine import REQUIRED_TEXTS, Engine
@@ -87,6 +90,7 @@ class Assistant:
         self.domain = domain
         self.engine = Engine(domain, jobs=jobs or JobsDialogue())
         self._parser = parser
+        self.composer = Composer(domain.knowledge.text, STOP_PAYLOAD)
 
     @property
     def parse(self) -> Parser:
@@ -143,6 +147,8 @@ class Assistant:
                     forgotten = True
                 elif effect.kind in ("stage_done", "stage_undone") and effect.value:
                     self.store.set_stage(s, conv.user_id, effect.value, effect.kind == "stage_done")
+            # messages waiting for this user (held notices) go on top of the answer
+            replies = [*take_waiting(s, conv.user_id, datetime.now(UTC), self.composer), *outcome.replies]
             self.store.save_state(s, conv.conversation_id, outcome.state.model_dump(mode="json", exclude_defaults=True))
             self.store.record_turn(
                 s,
@@ -152,10 +158,10 @@ class Assistant:
                 text=None if forgotten else cleaned.text,
                 payload=payload,
                 parse=None if forgotten else parse,
-                replies=[r.to_dict() for r in outcome.replies],
+                replies=[r.to_dict() for r in replies],
             )
             fallback = ((parse or {}).get("intent") or {}).get("name") == "nlu_fallback"
-            return TurnResult(outcome.replies, fallback=fallback)
+            return TurnResult(replies, fallback=fallback)
 
 
 def build_domain(settings: Settings | None = None) -> Domain:

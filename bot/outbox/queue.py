@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.outbox.wake import mark_due
 from bot.store.models import OutboxMessage
 
 
@@ -34,6 +35,15 @@ class OutboxStatus(StrEnum):
 
 #: Rows still waiting to go out, the ones ``cancel`` may stop.
 WAITING = (OutboxStatus.PENDING, OutboxStatus.HELD)
+
+#: Kinds that answer something the user started (a consultant's reply to their question): they go out
+#: even when the user turned notifications off. Every other kind is proactive and obeys the opt-out.
+CONVERSATIONAL_KINDS = frozenset({"reply"})
+
+
+def is_proactive(kind: str) -> bool:
+    """Whether a row of this kind obeys the user's opt-out and carries the "알림 끄기" button."""
+    return kind not in CONVERSATIONAL_KINDS
 
 
 def enqueue(
@@ -70,7 +80,10 @@ def enqueue(
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(OutboxMessage.id)
     )
-    return session.execute(statement).scalar_one_or_none()
+    row_id = session.execute(statement).scalar_one_or_none()
+    if row_id is not None and values["due_at"] <= now:
+        mark_due(session)
+    return row_id
 
 
 def cancel(

@@ -1,0 +1,20 @@
+"""Building a dispatcher from the settings, for ``giljabi serve`` and ``giljabi worker`` alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from bot.channels.base import Sender
+from bot.config import Settings
+from bot.outbox.compose import STOP_PAYLOAD, Composer
+from bot.outbox.dispatcher import Dispatcher
+from bot.outbox.quiet import QuietHours
+from bot.store import Store
+
+
+def build_dispatcher(
+    store: Store, senders: Mapping[str, Sender], text: Callable[..., str], settings: Settings, **options: object
+) -> Dispatcher:
+    """A dispatcher over ``store`` sending through ``senders``, with the configured quiet hours."""
+    quiet = QuietHours.parse(settings.quiet_hours, settings.timezone)
+    return Dispatcher(store, senders, Composer(text, STOP_PAYLOAD), quiet, **options)  # type: ignore[arg-type]
