@@ -26,6 +26,7 @@ from flows.engine import REQUIRED_TEXTS, Engine
 from flows.jobs import REQUIRED_TEXTS as JOBS_TEXTS
 from flows.jobs import JobsDialogue
 from flows.loader import Domain, load_domain
+from flows.replies import numbered_payloads
 from flows.state import ConversationState, UserInput
 from knowledge.loader import load_knowledge
 from knowledge.occupations import load_market
@@ -147,8 +148,11 @@ class Assistant:
                     forgotten = True
                 elif effect.kind in ("stage_done", "stage_undone") and effect.value:
                     self.store.set_stage(s, conv.user_id, effect.value, effect.kind == "stage_done")
-            # messages waiting for this user (held notices) go on top of the answer
-            replies = [*take_waiting(s, conv.user_id, datetime.now(UTC), self.composer), *outcome.replies]
+            # messages waiting for this user (held notices) go on top of the answer, numbered with it
+            waiting = take_waiting(s, conv.user_id, datetime.now(UTC), self.composer)
+            replies = [*waiting, *outcome.replies]
+            if waiting:
+                outcome.state.numbered = numbered_payloads(replies)
             self.store.save_state(s, conv.conversation_id, outcome.state.model_dump(mode="json", exclude_defaults=True))
             self.store.record_turn(
                 s,

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     quiet_hours: str = "21:00-08:00"
     #: seconds between dispatcher ticks (rows due later, and what a wake-up missed)
     outbox_tick_seconds: float = 5.0
+    #: how long a dispatcher may take to send a claimed batch before its rows are settled "unknown"
+    outbox_lease_seconds: float = 120.0
+    #: rows claimed per transaction; tries per row before it fails
+    outbox_batch: int = 100
+    outbox_max_attempts: int = 5
     #: run the dispatcher inside ``giljabi serve`` (off when separate ``giljabi worker`` processes send)
     outbox_in_server: bool = True
     log_level: str = "INFO"

@@ -51,17 +51,16 @@ class Outcome:
     retry_at: datetime | None = None
 
 
+_T = OutboxMessage.__table__.c
+#: one outcome, run for a whole batch at once (Core executemany)
 _RECORD = (
-    update(OutboxMessage)
-    .where(
-        OutboxMessage.id == bindparam("rid"),
-        OutboxMessage.lease_owner == bindparam("owner"),
-        OutboxMessage.status.in_([S.SENDING.value, S.UNKNOWN.value]),
-    )
+    update(OutboxMessage.__table__)
+    .where(_T.id == bindparam("rid"), _T.lease_owner == bindparam("owner"),
+           _T.status.in_([S.SENDING.value, S.UNKNOWN.value]))
     .values(
-        status=bindparam("new_status"), provider_message_id=bindparam("pid"), sent_at=bindparam("sent_at"),
+        status=bindparam("new_status"), provider_message_id=bindparam("pid"), sent_at=bindparam("sent_time"),
         last_error=bindparam("error"),
-        due_at=func.coalesce(bindparam("due", type_=DateTime(timezone=True)), OutboxMessage.due_at),
+        due_at=func.coalesce(bindparam("due", type_=DateTime(timezone=True)), _T.due_at),
     )
 )
 
@@ -138,7 +137,7 @@ class Claims:
             status = S.PENDING.value if out.status == "retry" else out.status
             params.append({
                 "rid": out.row.id, "owner": self.owner, "new_status": status, "pid": out.provider_id,
-                "sent_at": now if out.status == S.SENT.value else None,
+                "sent_time": now if out.status == S.SENT.value else None,
                 "error": out.error[:200] if out.error else None, "due": out.retry_at,
             })
         unreachable = sorted({o.row.user_id for o in outcomes if o.status == S.UNREACHABLE.value})
