@@ -130,7 +130,7 @@ def test_opted_out_users_get_no_proactive_rows_but_still_get_replies(store, bot_
     with store.unit() as s:
         s.execute(update(User).where(User.id == uid).values(notifications=False))
     off = notice(store, uid, "o1", "공지")
-    answer = notice(store, uid, "o2", "상담사 답변", kind="reply", quiet=False)
+    notice(store, uid, "o2", "상담사 답변", kind="reply", quiet=False)
     counts = run(dispatcher(store, bot_api, Clock(seoul(12))))
     assert counts.get("cancelled") == 1 and counts["sent"] == 1
     assert status(store, off).status == OutboxStatus.CANCELLED
