@@ -56,7 +56,7 @@ _T = OutboxMessage.__table__.c
 _RECORD = (
     update(OutboxMessage.__table__)
     .where(_T.id == bindparam("rid"), _T.lease_owner == bindparam("owner"),
-           _T.status.in_([S.SENDING.value, S.UNKNOWN.value]))
+           or_(_T.status == S.SENDING.value, _T.status == S.UNKNOWN.value))
     .values(
         status=bindparam("new_status"), provider_message_id=bindparam("pid"), sent_at=bindparam("sent_time"),
         last_error=bindparam("error"),

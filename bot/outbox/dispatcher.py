@@ -60,7 +60,7 @@ class Dispatcher:
         lease: timedelta = timedelta(minutes=2),
         max_attempts: int = 5,
         backoff: timedelta = timedelta(seconds=30),
-        concurrency: int = 64,
+        concurrency: int = 8,
     ) -> None:
         self.senders = dict(senders)
         self.composer, self.quiet, self.clock = composer, quiet, clock
