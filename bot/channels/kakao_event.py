@@ -107,6 +107,9 @@ def failed_users(result: dict[str, Any]) -> dict[str, str]:
 class KakaoEventSender:
     """Sends through the Event API; concurrent sends of one text share a call of up to 100 users."""
 
+    #: sends the dispatcher may have in flight at once, so that one call can carry 100 users
+    concurrency = MAX_USERS_PER_CALL
+
     def __init__(self, client: KakaoEventClient, *, linger: float = 0.02, result_wait: float = 3.0) -> None:
         self.client = client
         self._linger, self._result_wait = linger, result_wait

@@ -66,7 +66,11 @@ class Dispatcher:
         self.composer, self.quiet, self.clock = composer, quiet, clock
         self.claims = Claims(store, owner or default_owner(), lease)
         self.batch, self.max_attempts, self.backoff = batch, max_attempts, backoff
-        self._limit = asyncio.Semaphore(concurrency)
+        # sends in flight per channel; a sender that batches (Kakao's Event API) asks for more
+        self._limits = {
+            name: asyncio.Semaphore(int(getattr(sender, "concurrency", concurrency)))
+            for name, sender in self.senders.items()
+        }
         self._running = False
         self._again = False
         self._task: asyncio.Task[None] | None = None
@@ -105,7 +109,7 @@ class Dispatcher:
     async def _send_in_order(self, rows: list[Claimed]) -> list[Outcome]:
         outcomes = []
         for row in rows:
-            async with self._limit:
+            async with self._limits[row.channel]:
                 outcomes.append(await self._send(row))
         return outcomes
 

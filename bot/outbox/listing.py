@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import select
@@ -43,4 +44,7 @@ def list_rows(
 
 
 def _iso(moment: Any) -> str | None:
-    return moment.isoformat() if moment is not None else None
+    """UTC, with its zone (SQLite hands timestamps back without one)."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()

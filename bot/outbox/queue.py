@@ -67,9 +67,11 @@ def enqueue(
     if (replies is None) == (template is None):
         raise ValueError("enqueue needs exactly one of replies or template")
     now = datetime.now(UTC)
+    # in UTC: SQLite keeps a timestamp's wall time and drops its zone
+    due = due_at.astimezone(UTC) if due_at is not None else now
     values = {
         "user_id": user_id, "channel": channel, "kind": kind, "dedupe_key": dedupe_key[:200],
-        "due_at": due_at or now, "replies": list(replies) if replies is not None else None,
+        "due_at": due, "replies": list(replies) if replies is not None else None,
         "template": template, "params": params, "quiet_hours": quiet_hours,
         "status": OutboxStatus.PENDING.value, "attempts": 0, "created_at": now,
     }
@@ -81,7 +83,7 @@ def enqueue(
         .returning(OutboxMessage.id)
     )
     row_id = session.execute(statement).scalar_one_or_none()
-    if row_id is not None and values["due_at"] <= now:
+    if row_id is not None and due <= now:
         mark_due(session)
     return row_id
 

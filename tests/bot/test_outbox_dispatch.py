@@ -4,6 +4,7 @@ delivery with the opt-out button, quiet hours at both edges, opt-out, a 403, ret
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -200,3 +201,20 @@ def test_quiet_hours_parse() -> None:
     assert QuietHours.parse("12:00-13:00").active(seoul(13)) is False
     with pytest.raises(ValueError):
         QuietHours.parse("9pm-8am")
+
+
+def test_a_row_due_now_is_sent_at_once_by_the_serving_process(assistant, make_settings, bot_api, serve_app) -> None:
+    from bot.server import create_app
+    from tests.bot.conftest import WEBHOOK_SECRET, wait_until
+
+    settings = make_settings(telegram_token=TOKEN, telegram_webhook_secret=WEBHOOK_SECRET,
+                             telegram_api_base_url=bot_api.url, telegram_rate_limit=False, quiet_hours="",
+                             outbox_tick_seconds=3600)  # no tick will come: only the wake-up can send it
+    serve_app(create_app(assistant, settings))
+    time.sleep(0.2)  # the first pass at start-up has run
+    uid = user(assistant.store, "508")
+    started = time.perf_counter()
+    with assistant.store.unit() as s:
+        enqueue(s, user_id=uid, channel="telegram", kind="notice", dedupe_key="wake", replies=[{"text": "지금 공지"}])
+    wait_until(lambda: bot_api.sent(), 3, "the notice")
+    assert time.perf_counter() - started < 3 and [p["text"] for p in bot_api.sent()] == ["지금 공지"]
