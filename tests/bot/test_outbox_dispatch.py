@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
+from bot.assistant import Assistant
 from bot.channels.telegram_send import TelegramSender
 from bot.config import Settings
+from bot.messages import Inbound
 from bot.outbox import OutboxStatus, enqueue
 from bot.outbox.compose import STOP_PAYLOAD
 from bot.outbox.dispatcher import Dispatcher
@@ -21,7 +23,7 @@ from bot.outbox.runtime import build_dispatcher
 from bot.store import Store
 from bot.store.models import OutboxMessage, User
 from knowledge.loader import load_knowledge
-from tests.bot.conftest import TOKEN
+from tests.bot.conftest import TOKEN, fake_parse
 
 SEOUL = ZoneInfo("Asia/Seoul")
 KNOWLEDGE = load_knowledge()
@@ -143,7 +145,7 @@ def test_opted_out_users_get_no_proactive_rows_but_still_get_replies(store, bot_
     assert status(store, on).status == OutboxStatus.SENT
 
 
-def test_a_403_marks_the_row_and_the_user_unreachable_and_nothing_more_is_sent(store, bot_api) -> None:
+def test_a_403_marks_the_row_and_the_user_unreachable_until_they_write_again(store, bot_api, domain) -> None:
     uid = user(store, "505")
     bot_api.blocked.add(505)
     first = notice(store, uid, "b1", "공지 1")
@@ -156,6 +158,14 @@ def test_a_403_marks_the_row_and_the_user_unreachable_and_nothing_more_is_sent(s
     run(dispatcher(store, bot_api, Clock(seoul(12, 1))))
     assert status(store, second).status == OutboxStatus.UNREACHABLE
     assert len(bot_api.sent()) == 1  # the second was never tried
+    # the user unblocks the bot and writes again: reachable again, and the next notice goes out
+    bot_api.blocked.clear()
+    Assistant(store, domain, parser=fake_parse).handle(Inbound(channel="telegram", user_key="505", payload="m"))
+    with store.unit() as s:
+        assert s.scalar(select(User.unreachable_since).where(User.id == uid)) is None
+    third = notice(store, uid, "b3", "공지 3", due=seoul(12, 2))
+    run(dispatcher(store, bot_api, Clock(seoul(12, 3))))
+    assert status(store, third).status == OutboxStatus.SENT
 
 
 def test_passing_failures_are_retried_with_backoff_then_fail(store, bot_api) -> None:
