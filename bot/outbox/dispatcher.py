@@ -25,7 +25,7 @@ from bot.channels.base import Permanent, Retryable, Sender, SendError, Unreachab
 from bot.outbox.claims import Claimed, Claims, Outcome
 from bot.outbox.compose import Composer
 from bot.outbox.quiet import QuietHours
-from bot.outbox.wake import subscribe
+from bot.outbox.wake import listen_postgres, subscribe
 from bot.store import Store
 
 log = logging.getLogger("giljabi.outbox")
@@ -165,7 +165,15 @@ class Dispatcher:
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
         self._loop = asyncio.get_running_loop()
-        self._unsubscribe = subscribe(self.wake)
+        unsubscribe = subscribe(self.wake)
+        url = self.claims.store.url
+        unlisten = listen_postgres(url, self.wake) if url.startswith("postgresql") else (lambda: None)
+
+        def stop_waking() -> None:
+            unsubscribe()
+            unlisten()
+
+        self._unsubscribe = stop_waking
         scheduler = AsyncIOScheduler(timezone=UTC)
 
         async def tick() -> None:
@@ -181,7 +189,7 @@ class Dispatcher:
     async def stop(self) -> None:
         """Stop ticking, finish the pass under way, close the senders."""
         if self._unsubscribe is not None:
-            self._unsubscribe()
+            await asyncio.to_thread(self._unsubscribe)
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)  # type: ignore[attr-defined]
         if self._task is not None:

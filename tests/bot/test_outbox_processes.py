@@ -107,3 +107,26 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_its_rows_end_unknown(pg_url
     delivered = Counter(p["text"] for p in bot_api.sent())
     assert max(delivered.values()) == 1  # nothing twice: the held rows were not resent
     assert all(delivered[texts[row]] == 1 for row in texts if row not in held)
+
+
+def test_a_notice_queued_by_another_process_is_sent_at_once(pg_url, make_assistant, make_settings, bot_api,
+                                                            serve_app, tmp_path) -> None:
+    from bot.server import create_app
+    from tests.bot.conftest import WEBHOOK_SECRET, fake_parse
+
+    assistant = make_assistant(url=pg_url, parser=fake_parse)
+    settings = make_settings(telegram_token=TOKEN, telegram_webhook_secret=WEBHOOK_SECRET,
+                             telegram_api_base_url=bot_api.url, telegram_rate_limit=False, quiet_hours="",
+                             outbox_tick_seconds=3600)  # no tick will come: only NOTIFY can wake it
+    serve_app(create_app(assistant, settings))
+    time.sleep(0.3)  # start-up pass done, LISTEN in place
+    environ = {**{k: v for k, v in os.environ.items() if not k.startswith("GILJABI_")},
+               "GILJABI_DATABASE_URL": pg_url, "GILJABI_DATA_DIR": str(tmp_path), "GILJABI_LOG_LEVEL": "WARNING"}
+    notify = "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))"
+    done = subprocess.run([sys.executable, "-c", notify, "notify", "--user", "telegram:509", "지금 보내는 공지"],
+                          cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60)
+    assert json.loads(done.stdout) == {"queued": 1, "skipped_opt_out": 0}, done.stderr[-2000:]
+    queued = time.perf_counter()
+    wait_until(lambda: bot_api.sent(), 3, "the notice from the other process")
+    assert time.perf_counter() - queued < 3
+    assert [(int(p["chat_id"]), p["text"]) for p in bot_api.sent()] == [(509, "📢 센터 안내\n지금 보내는 공지")]
