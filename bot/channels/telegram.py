@@ -27,6 +27,7 @@ from bot.channels.base import Channel, ChannelContext, Retryable, SendError, sec
 from bot.channels.telegram_render import MAX_BUTTONS, MAX_TEXT, OutMessage, render, split_message, utf16_len
 from bot.channels.telegram_send import Pacer, TelegramSender, api_urls
 from bot.messages import Inbound, Reply
+from flows.payloads import Menu, Notify, Progress
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -41,7 +42,8 @@ log = logging.getLogger("giljabi.channels.telegram")
 CHANNEL = "telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
 #: commands and the payload each one presses
-COMMANDS = {"start": "m", "menu": "m", "help": "m", "progress": "p"}
+COMMANDS = {"start": Menu().encode(), "menu": Menu().encode(), "help": Menu().encode(),
+            "progress": Progress().encode(), "stop": Notify(Notify.OFF).encode()}
 
 Handle = Callable[[Inbound], Awaitable[list[Reply]]]
 

@@ -13,11 +13,12 @@ from typing import Any
 from bot.channels.base import Permanent
 from bot.messages import Button, Reply
 from bot.outbox.queue import is_proactive
+from flows.payloads import Notify
 
 #: the text id of the opt-out button's label (knowledge/content/outbox.yml)
 STOP_LABEL = "outbox.stop_button"
 #: what the opt-out button presses
-STOP_PAYLOAD = "z:off"
+STOP_PAYLOAD = Notify(Notify.OFF).encode()
 
 Texts = Callable[..., str]
 
