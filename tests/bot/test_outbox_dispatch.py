@@ -22,6 +22,7 @@ from bot.outbox.quiet import QuietHours
 from bot.outbox.runtime import build_dispatcher
 from bot.store import Store
 from bot.store.models import OutboxMessage, User
+from flows.payloads import Notify
 from knowledge.loader import load_knowledge
 from tests.bot.conftest import TOKEN, fake_parse
 
@@ -228,3 +229,34 @@ def test_a_row_due_now_is_sent_at_once_by_the_serving_process(assistant, make_se
         enqueue(s, user_id=uid, channel="telegram", kind="notice", dedupe_key="wake", replies=[{"text": "지금 공지"}])
     wait_until(lambda: bot_api.sent(), 3, "the notice")
     assert time.perf_counter() - started < 3 and [p["text"] for p in bot_api.sent()] == ["지금 공지"]
+
+
+def test_opting_out_and_back_in_through_the_dialogue(store, bot_api, domain) -> None:
+    assistant = Assistant(store, domain, parser=fake_parse)
+    uid = user(store, "510")
+    [said] = assistant.handle(Inbound(channel="telegram", user_key="510", text="알림 끄기"))
+    assert "알림을 껐어요" in (said.text or "")
+    assert Notify(Notify.ON).encode() in [b.payload for b in said.buttons]
+    off = notice(store, uid, "d1", "공지")
+    assert run(dispatcher(store, bot_api, Clock(seoul(12)))).get("cancelled") == 1
+    assert status(store, off).status == OutboxStatus.CANCELLED and bot_api.sent() == []
+    assistant.handle(Inbound(channel="telegram", user_key="510", text="알림 켜기"))
+    on = notice(store, uid, "d2", "다시 공지", due=seoul(12, 1))
+    run(dispatcher(store, bot_api, Clock(seoul(12, 2))))
+    assert status(store, on).status == OutboxStatus.SENT
+    # the notice's own button turns them off again
+    pressed = bot_api.sent()[-1]["reply_markup"]["inline_keyboard"][-1][-1]["callback_data"]
+    assistant.handle(Inbound(channel="telegram", user_key="510", payload=pressed))
+    with store.unit() as s:
+        assert s.scalar(select(User.notifications).where(User.id == uid)) is False
+
+
+def test_telegram_stop_turns_notifications_off(assistant, telegram_settings, serve_app, http, bot_api) -> None:
+    from bot.server import create_app
+    from tests.bot.test_telegram import message_update, post
+
+    url = serve_app(create_app(assistant, telegram_settings)) + "/telegram/webhook"
+    assert post(http, url, message_update(1, "/stop", chat=511)).status_code == 200
+    assert "알림을 껐어요" in bot_api.sent()[-1]["text"]
+    with assistant.store.unit() as s:
+        assert s.scalar(select(User.notifications).where(User.user_key == "511")) is False
