@@ -9,8 +9,9 @@ lost rows (not ``sent``). Target: ≥ 500 messages/s with 2 workers, 0 duplicate
 
 Turns: runs ``bench/server_bench.py`` on the code before the outbox (``--before``; default the merge
 base with ``main`` while this branch is not merged, else the parent of the commit that added
-``bot/outbox/dispatcher.py``; checked out into a temporary git worktree) and on this tree, alternately, and prints both request rates and their ratio (best of
-``--rounds``). Target: after / before ≥ 0.95. ``--no-turns`` skips it.
+``bot/outbox/dispatcher.py``; checked out into a temporary git worktree) and on this tree,
+alternately, and prints both request rates and their ratio (best of ``--rounds``). Target: after /
+before ≥ 0.95. ``--no-turns`` skips it.
 """
 
 from __future__ import annotations
