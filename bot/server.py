@@ -25,8 +25,8 @@ from starlette.concurrency import run_in_threadpool
 from bot.channels.base import Channel, ChannelContext, channel_modules
 from bot.config import Settings
 from bot.messages import Inbound, Reply
-from bot.outbox.dispatcher import Dispatcher
 from bot.outbox.runtime import build_dispatcher
+from bot.outbox.ticker import Ticker
 from bot.store import Store
 
 log = logging.getLogger("giljabi.server")
@@ -159,7 +159,7 @@ def create_app(
         if channel is not None:
             channels.append(channel)
             metrics.declare(channel.name)
-    outbox: list[Dispatcher] = []
+    outbox: list[Ticker] = []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -176,7 +176,7 @@ def create_app(
             getattr(assistant, "store", None), Store
         ):
             senders = {c.name: s for c in channels if (s := c.sender()) is not None}
-            outbox.append(build_dispatcher(assistant.store, senders, assistant.text, settings))
+            outbox.append(Ticker(build_dispatcher(assistant.store, senders, assistant.text, settings)))
             await outbox[0].start(settings.outbox_tick_seconds)
         try:
             yield

@@ -4,9 +4,7 @@
 due, sending each batch concurrently (one user's rows in order) and recording the outcomes. Failures
 follow the sender's typed errors: ``Unreachable`` marks the row and the user (nothing more goes to
 them until they write again), ``Retryable`` tries again later with exponential backoff up to
-``max_attempts``, ``Permanent`` fails the row. ``start`` runs it in the background of an event loop:
-woken at once when this process commits a row that is due now, and by a ticker (APScheduler's
-``AsyncIOScheduler``, used only as a ticker — the durable state is the outbox table) for the rest.
+``max_attempts``, ``Permanent`` fails the row. ``bot.outbox.ticker`` runs it in the background.
 Any number of dispatchers may share one PostgreSQL database.
 """
 
@@ -25,7 +23,6 @@ from bot.channels.base import Permanent, Retryable, Sender, SendError, Unreachab
 from bot.outbox.claims import Claimed, Claims, Outcome
 from bot.outbox.compose import Composer
 from bot.outbox.quiet import QuietHours
-from bot.outbox.wake import listen_postgres, subscribe
 from bot.store import Store
 
 log = logging.getLogger("giljabi.outbox")
@@ -71,12 +68,6 @@ class Dispatcher:
             name: asyncio.Semaphore(int(getattr(sender, "concurrency", concurrency)))
             for name, sender in self.senders.items()
         }
-        self._running = False
-        self._again = False
-        self._task: asyncio.Task[None] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._unsubscribe: Callable[[], None] | None = None
-        self._scheduler: object | None = None
 
     # ---------------------------------------------------------------- one pass
     async def run_once(self) -> Counter[str]:
@@ -131,71 +122,3 @@ class Dispatcher:
             log.exception("outbox: sender %s raised", row.channel)
             return Outcome(row, "failed", error=f"sender error: {type(exc).__name__}")
         return Outcome(row, "sent", provider_id=provider_id)
-
-    # --------------------------------------------------------- in the background
-    def kick(self) -> None:
-        """Run a pass now (on the loop's thread); a pass already running runs once more after."""
-        if self._running:
-            self._again = True
-            return
-        self._running = True
-        self._task = asyncio.get_running_loop().create_task(self._drain())
-
-    async def _drain(self) -> None:
-        try:
-            while True:
-                self._again = False
-                try:
-                    await self.run_once()
-                except Exception:  # noqa: BLE001 - the next tick tries again
-                    log.exception("outbox pass failed")
-                if not self._again:
-                    return
-        finally:
-            self._running = False
-
-    def wake(self) -> None:
-        """Thread-safe ``kick``: what the after-commit hook calls."""
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self.kick)
-
-    async def start(self, tick_seconds: float) -> None:
-        """Tick every ``tick_seconds`` and on every due row this process commits; a first pass now."""
-        from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
-        self._loop = asyncio.get_running_loop()
-        unsubscribe = subscribe(self.wake)
-        url = self.claims.store.url
-        unlisten = listen_postgres(url, self.wake) if url.startswith("postgresql") else (lambda: None)
-
-        def stop_waking() -> None:
-            unsubscribe()
-            unlisten()
-
-        self._unsubscribe = stop_waking
-        scheduler = AsyncIOScheduler(timezone=UTC)
-
-        async def tick() -> None:
-            self.kick()
-
-        scheduler.add_job(tick, "interval", seconds=tick_seconds, max_instances=1, coalesce=True,
-                          id="outbox-tick", next_run_time=datetime.now(UTC))
-        scheduler.start()
-        self._scheduler = scheduler
-        log.info("outbox dispatcher on: channels=%s quiet=%s tick=%.1fs",
-                 ",".join(sorted(self.senders)) or "-", self.quiet.describe(), tick_seconds)
-
-    async def stop(self) -> None:
-        """Stop ticking, finish the pass under way, close the senders."""
-        if self._unsubscribe is not None:
-            await asyncio.to_thread(self._unsubscribe)
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)  # type: ignore[attr-defined]
-        if self._task is not None:
-            await asyncio.wait([self._task], timeout=10)
-        for sender in self.senders.values():
-            try:
-                await sender.close()
-            except Exception:  # noqa: BLE001
-                log.debug("closing a sender failed", exc_info=True)

@@ -15,6 +15,7 @@ from bot.channels.base import standalone_senders
 from bot.config import Settings
 from bot.outbox.dispatcher import REPORTED, Dispatcher
 from bot.outbox.runtime import build_dispatcher
+from bot.outbox.ticker import Ticker
 from bot.store import Store
 
 log = logging.getLogger("giljabi.outbox")
@@ -44,13 +45,14 @@ async def run_once(settings: Settings, **options: Any) -> dict[str, int]:
 async def run_forever(settings: Settings) -> None:
     """Tick until SIGINT or SIGTERM, then finish the pass under way."""
     dispatcher, store = build(settings)
+    ticker = Ticker(dispatcher)
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopped.set)
-    await dispatcher.start(settings.outbox_tick_seconds)
+    await ticker.start(settings.outbox_tick_seconds)
     try:
         await stopped.wait()
     finally:
-        await dispatcher.stop()
+        await ticker.stop()
         store.close()

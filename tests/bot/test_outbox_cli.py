@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from bot.cli import main
 from bot.config import get_settings
+from bot.outbox import enqueue
 from bot.store import Store
 from bot.store.models import Conversation, User
 
@@ -86,3 +87,37 @@ def test_notify_at_a_local_time_is_due_then(store, capsys) -> None:
     assert datetime.fromisoformat(rows[0]["due_at"]) == datetime(2031, 3, 2, 0, 30, tzinfo=UTC)  # 09:30 in Seoul
     assert run(capsys, "worker", "--once")[1] == [{"sent": 0, "held": 0, "failed": 0, "unreachable": 0}]
     assert main(["notify", "--user", "telegram", "x"]) == 2  # not CHANNEL:USER_KEY
+
+
+def test_the_worker_runs_until_terminated(store, tmp_path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    environ = {**{k: v for k, v in os.environ.items() if not k.startswith("GILJABI_")},
+               "GILJABI_DATA_DIR": os.environ["GILJABI_DATA_DIR"], "GILJABI_OUTBOX_TICK_SECONDS": "0.1"}
+    code = "import sys; from bot.cli import main; sys.exit(main(['worker']))"
+    worker = subprocess.Popen([sys.executable, "-c", code],
+                              cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with store.unit() as s:
+        uid = store.open_conversation(s, "cli", "minji").user_id
+        enqueue(s, user_id=uid, channel="cli", kind="notice", dedupe_key="w1", replies=[{"text": "공지"}])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and _status(store, "w1") != "held":  # the running worker holds it
+        time.sleep(0.05)
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(10) == 0, worker.stderr.read()[-2000:]
+    assert _status(store, "w1") == "held"
+
+
+def _status(store: Store, key: str) -> str | None:
+    from sqlalchemy import select
+
+    from bot.store.models import OutboxMessage
+
+    with store.unit() as s:
+        return s.scalar(select(OutboxMessage.status).where(OutboxMessage.dedupe_key == key))
