@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.handoff import hours, machine
 from bot.messages import Button, Reply
-from bot.store.models import OutboxMessage, User
+from bot.store.models import User
 from flows.payloads import HandoffCancel, HandoffCheck
 from knowledge.loader import Knowledge
 
@@ -53,13 +53,13 @@ class Desk:
         current = machine.holding(s, user_id) if mode in machine.HELD else None
         if current is None or current.mode not in machine.HELD:
             if payload == CHECK:  # a late press of "상담사 답변 확인"
-                return self._check(s, user_id)
+                return self._check()
             return [Reply(text=self.k.text("handoff.cancelled"))] if payload == CANCEL else None
         if self.wants_cancel(text, payload):
             machine.cancel(s, user_id)
             return [Reply(text=self.k.text("handoff.cancelled"))]
         if payload == CHECK:
-            return self._check(s, user_id)
+            return self._check()
         machine.event(s, user_id, "message", handoff_id=current.handoff_id, text=None)
         if not current.told:
             machine.mark_told(s, user_id)
@@ -93,18 +93,17 @@ class Desk:
             out.append(Button(label=self.k.text("handoff.check"), payload=CHECK))
         return out
 
-    def _check(self, s: Session, user_id: int) -> list[Reply]:
-        """"상담사 답변 확인": the outbox puts waiting answers at the top of this turn; say so when there are none."""
-        waiting = s.execute(
-            select(func.count()).select_from(OutboxMessage).where(
-                OutboxMessage.user_id == user_id, OutboxMessage.kind == "consultant",
-                OutboxMessage.status.in_(("pending", "held")),
-            )
-        ).scalar_one()
-        if waiting:
-            return []
+    def _check(self) -> list[Reply]:
+        """"상담사 답변 확인" when nothing waits; ``with_waiting`` drops it when the outbox has answers."""
         return [Reply(text=self.k.text("handoff.check_none"), buttons=[Button(label=self.k.text("handoff.check"),
                                                                               payload=CHECK)])]
+
+    @staticmethod
+    def with_waiting(waiting: list[Reply], relayed: list[Reply], payload: str | None) -> list[Reply]:
+        """The outbox's waiting messages (a consultant's answer held for KakaoTalk) on top of a held turn."""
+        if waiting and payload == CHECK:
+            return waiting
+        return [*waiting, *relayed]
 
     def timeout_replies(self) -> list[Reply]:
         """The apology a student gets when nobody claimed the request in time, with the centre's contacts."""

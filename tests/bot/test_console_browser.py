@@ -110,7 +110,7 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
 
 
-def test_a_consultant_takes_over_and_hands_back(world, browser) -> None:
+def test_a_consultant_takes_over_and_hands_back(world, browser, domain) -> None:
     url, student = world["url"], world["student"]
     kim = logged_in(browser, url, "kim@example.org")
     park = logged_in(browser, url, "park@example.org")
@@ -141,6 +141,8 @@ def test_a_consultant_takes_over_and_hands_back(world, browser) -> None:
     kim.fill("#reply-text", "안녕하세요, 김상담이에요. 서류는 센터 2층에 내 주세요.")
     kim.click("form.reply button[type=submit]")
     kim.wait_for_selector(".msg.consultant >> text=센터 2층", timeout=2500)
+    # the outbox dispatcher in the server delivers it to the student's Telegram chat at once
+    wait_until(lambda: any("센터 2층에 내 주세요" in t for t in student.texts()), 5, "the reply on Telegram")
     student.says("감사합니다!")
     kim.wait_for_selector(".msg.student >> text=감사합니다!", timeout=2500)  # live, in the transcript
     shot(kim, "conversation")
@@ -148,6 +150,8 @@ def test_a_consultant_takes_over_and_hands_back(world, browser) -> None:
     kim.fill("#handback-note", "서류 제출 안내 완료")
     kim.click("form.handback button[type=submit]")
     kim.wait_for_url(url + "/console/c/1?msg=returned")
+    returned = domain.knowledge.text("handoff.returned")
+    wait_until(lambda: returned in student.texts(), 5, "the notice that the bot is back")
     before = len(student.texts())
     student.says("다음 단계는 뭐예요?")
     answers = wait_until(lambda: student.texts()[before:], what="the bot answering after the hand-back")
