@@ -251,3 +251,23 @@ def test_the_offer_after_two_fallbacks_and_a_follow_up_button_ask_for_a_person(s
     assert reasons == ["fallback", "followup"]
     assert decode("c:followup") == Handoff("followup") and decode("c") == Handoff()
     assert decode("cx") == HandoffCancel() and decode("cq") == HandoffCheck()
+
+
+def test_kakao_fetches_the_consultants_answer_with_the_check_button(store: Store, domain) -> None:
+    from bot.handoff.turn import CHECK
+
+    assistant = Assistant(store, domain, CountingParser())
+    uid = ask_for_person(assistant, "k9", "kakao")
+    a = consultant(store)
+    with store.unit() as s:
+        assert machine.claim(s, uid, a)
+        assert machine.reply(s, uid, a, "안녕하세요, 상담사예요.", [{"type": "text", "text": "안녕하세요, 상담사예요."}])
+    fetched = assistant.handle(Inbound(channel="kakao", user_key="k9", payload=CHECK))
+    assert [r.text for r in fetched] == ["안녕하세요, 상담사예요."]
+    assert not any(b.payload == "nt:off" for r in fetched for b in r.buttons)  # an answer, not a notice
+    again = assistant.handle(Inbound(channel="kakao", user_key="k9", payload=CHECK))
+    assert again[0].text == domain.knowledge.text("handoff.check_none")
+    with store.unit() as s:
+        assert machine.reply(s, uid, a, "하나 더요", [{"type": "text", "text": "하나 더요"}])
+    typed = assistant.handle(Inbound(channel="kakao", user_key="k9", text="네 알겠어요"))
+    assert typed[0].text == "하나 더요" and typed[-1].text == domain.knowledge.text("handoff.relayed")
