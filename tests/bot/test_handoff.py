@@ -261,7 +261,8 @@ def test_kakao_fetches_the_consultants_answer_with_the_check_button(store: Store
     a = consultant(store)
     with store.unit() as s:
         assert machine.claim(s, uid, a)
-        assert machine.reply(s, uid, a, "안녕하세요, 상담사예요.", [{"type": "text", "text": "안녕하세요, 상담사예요."}])
+        hello = "안녕하세요, 상담사예요."
+        assert machine.reply(s, uid, a, hello, [{"type": "text", "text": hello}])
     fetched = assistant.handle(Inbound(channel="kakao", user_key="k9", payload=CHECK))
     assert [r.text for r in fetched] == ["안녕하세요, 상담사예요."]
     assert not any(b.payload == "nt:off" for r in fetched for b in r.buttons)  # an answer, not a notice
