@@ -225,3 +225,18 @@ def test_send_and_schedule_a_message_from_the_student_page(site) -> None:
                          .order_by(OutboxMessage.id)).all()
     assert [(k, q) for k, q, _ in rows] == [("console", True), ("console", True)]
     assert rows[1][2].replace(tzinfo=None).isoformat().startswith("2099-03-02T01:00")  # 10:00 in Seoul, stored UTC
+
+
+def test_a_reconnect_with_last_event_id_misses_nothing(site) -> None:
+    url, assistant = site
+    assistant.handle(Inbound(channel="telegram", user_key="8", payload="c"))
+    assistant.handle(Inbound(channel="telegram", user_key="8", text="첫 메시지"))
+    client, _ = login(url, "kim@example.org")
+    lines: list[str] = []
+    with client.stream("GET", "/console/events", headers={"Last-Event-ID": "1"}, timeout=10) as stream:
+        for line in stream.iter_lines():
+            lines.append(line)
+            if line.startswith("data:"):
+                break
+    assert lines[:2] == ["retry: 500", "id: 1"]  # the position comes first, so even a quiet stream resumes
+    assert lines[-2:] == ["id: 2", 'data: {"user": 1, "action": "message"}']
