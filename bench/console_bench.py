@@ -111,12 +111,22 @@ def live(url: str, client: httpx.Client, assistant: Assistant, key: str, rounds:
     stop = threading.Event()
 
     def listen() -> None:
-        with client.stream("GET", "/console/events", timeout=30) as stream:
-            for line in stream.iter_lines():
-                if line.startswith("data:") and json.loads(line[5:])["action"] == "message":
-                    arrived.set()
-                if stop.is_set():
+        """Like a browser's EventSource: reconnect when the server ends the stream, from the last id."""
+        last = ""
+        while not stop.is_set():
+            headers = {"Last-Event-ID": last} if last else {}
+            try:
+                with client.stream("GET", "/console/events", timeout=30, headers=headers) as stream:
+                    for line in stream.iter_lines():
+                        if line.startswith("id:"):
+                            last = line[3:].strip()
+                        if line.startswith("data:") and json.loads(line[5:])["action"] == "message":
+                            arrived.set()
+            except httpx.HTTPError:
+                if stop.is_set():  # the bench is over and closed the client
                     return
+                raise
+            time.sleep(0.5)  # the retry the stream asks for
 
     thread = threading.Thread(target=listen, daemon=True)
     thread.start()
@@ -131,6 +141,7 @@ def live(url: str, client: httpx.Client, assistant: Assistant, key: str, rounds:
         delays.append(time.monotonic() - started)
         time.sleep(0.3)
     stop.set()
+    thread.join(7)
     return delays
 
 
