@@ -10,6 +10,7 @@ users' chats for months, so the wire format is fixed and backward compatible::
     p                     Progress        d:STAGE  MarkDone      u:STAGE  MarkUndone
     i:INTENT              Clarify         c  Handoff             a:NAME  Action
     y                     Yes             no  No
+    v | v:ACT             AppointmentAct  k:N:ANSWER CheckinAnswer   s | s:KIND:on|off ReminderSwitch
     j | j:s               JobAsk          j:d:CODE JobDetails    j:a:CODE JobAdd
     j:c                   JobCompare      j:x  JobClear          j:r:CODE[:PART] JobReport
     j:p                   JobProfile      j:e:FIELD JobEdit      j:rec JobRecommend   j:del JobDeleteProfile
@@ -160,6 +161,34 @@ class No(Payload):
     verb: ClassVar[str] = "no"
 
 
+# ------------------------------------------------------------------------------------ reminders
+@dataclass(frozen=True, slots=True)
+class AppointmentAct(Payload):
+    """The IAP appointment: ``v`` shows it; ``v:ok`` confirms the time just read back, ``v:re`` asks
+    again, ``v:c`` changes it, ``v:x`` asks to cancel, ``v:xy`` confirms cancelling."""
+
+    verb: ClassVar[str] = "v"
+    act: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinAnswer(Payload):
+    """An answer to follow-up check-in NUMBER: ``k:N:ok|worry|stop``."""
+
+    verb: ClassVar[str] = "k"
+    number: str
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderSwitch(Payload):
+    """``s`` shows 알림 설정; ``s:KIND:on|off`` switches one kind (nudges, appointment, followup)."""
+
+    verb: ClassVar[str] = "s"
+    kind: str | None = None
+    to: str | None = None
+
+
 # ---------------------------------------------------------------------------------- occupations
 @dataclass(frozen=True, slots=True)
 class JobPayload(Payload):
@@ -229,7 +258,8 @@ class JobDeleteProfile(JobPayload):
 
 PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     Menu, StartFlow, Next, Back, Option, Resume, Home, Stop, Progress, MarkDone, MarkUndone, Clarify,
-    Handoff, Action, Yes, No, JobAsk, JobDetails, JobAdd, JobCompare, JobClear, JobReport, JobProfile,
+    Handoff, Action, Yes, No, AppointmentAct, CheckinAnswer, ReminderSwitch,
+    JobAsk, JobDetails, JobAdd, JobCompare, JobClear, JobReport, JobProfile,
     JobEdit, JobRecommend, JobDeleteProfile,
 )
 _BY_VERB: dict[str, type[Payload]] = {t.verb: t for t in PAYLOAD_TYPES if not issubclass(t, JobPayload)}

@@ -7,7 +7,7 @@ lands in the past yields no moment but says which, so the dialogue can correct t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Literal
 
@@ -29,16 +29,21 @@ class When:
     problem: Problem | None = None
     day: date | None = None
     hour: time | None = None
+    #: letters of the message outside any date or time ("상담이에요" → 5): how much else it says
+    rest: int = 0
 
 
 def resolve(text: str, now: datetime) -> When:
     """The moment ``text`` names, relative to ``now`` (an aware datetime in the user's time zone)."""
-    found = datetime_ko.scan(normalize(text).text, now.date())
+    norm = normalize(text).text
+    found = datetime_ko.scan(norm, now.date())
     dates = [h for h in found.hits if h.entity == "date"]
     times = [h for h in found.hits if h.entity == "time"]
     day = date.fromisoformat(dates[0].normalized) if dates else None
     hour = time.fromisoformat(times[0].normalized) if times else None
-    return combine(day, hour, now, invalid=found.invalid)
+    covered = set().union(*(range(h.start, h.end) for h in found.hits)) if found.hits else set()
+    rest = sum(1 for i, ch in enumerate(norm) if i not in covered and ch.isalnum())
+    return replace(combine(day, hour, now, invalid=found.invalid), rest=rest)
 
 
 def combine(
