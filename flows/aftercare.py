@@ -33,6 +33,10 @@ class Aftercare:
     def on_text(self, ctx: TurnContext, text: str, parse: dict[str, Any]) -> bool:
         if not says(ctx, text, "employed"):
             return False
+        try:
+            ctx.now  # noqa: B018 - a turn stepped without a clock cannot date the news
+        except RuntimeError:
+            return False
         today = ctx.now.astimezone(self.zone).date()
         told = resolve(text, ctx.now.astimezone(self.zone)).day
         self.employed(ctx, told if told is not None and told <= today else today)

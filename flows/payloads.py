@@ -10,7 +10,8 @@ users' chats for months, so the wire format is fixed and backward compatible::
     p                     Progress        d:STAGE  MarkDone      u:STAGE  MarkUndone
     i:INTENT              Clarify         c  Handoff             a:NAME  Action
     y                     Yes             no  No
-    v | v:ACT             AppointmentAct  k:N:ANSWER CheckinAnswer   s | s:KIND:on|off ReminderSwitch
+    v | v:ACT             AppointmentAct  k:N:ANSWER CheckinAnswer
+    s                     ReminderSettings  sw:KIND:on|off ReminderSwitch
     j | j:s               JobAsk          j:d:CODE JobDetails    j:a:CODE JobAdd
     j:c                   JobCompare      j:x  JobClear          j:r:CODE[:PART] JobReport
     j:p                   JobProfile      j:e:FIELD JobEdit      j:rec JobRecommend   j:del JobDeleteProfile
@@ -164,8 +165,7 @@ class No(Payload):
 # ------------------------------------------------------------------------------------ reminders
 @dataclass(frozen=True, slots=True)
 class AppointmentAct(Payload):
-    """The IAP appointment: ``v`` shows it; ``v:ok`` confirms the time just read back, ``v:re`` asks
-    again, ``v:c`` changes it, ``v:x`` asks to cancel, ``v:xy`` confirms cancelling."""
+    """The IAP appointment: ``v`` shows it; ACT ok / re / c / x / xy / xn (see flows/appointments.py)."""
 
     verb: ClassVar[str] = "v"
     act: str | None = None
@@ -181,12 +181,18 @@ class CheckinAnswer(Payload):
 
 
 @dataclass(frozen=True, slots=True)
-class ReminderSwitch(Payload):
-    """``s`` shows 알림 설정; ``s:KIND:on|off`` switches one kind (nudges, appointment, followup)."""
-
+class ReminderSettings(Payload):
+    """``s`` shows 알림 설정."""
     verb: ClassVar[str] = "s"
-    kind: str | None = None
-    to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderSwitch(Payload):
+    """``sw:KIND:on|off`` switches one kind of reminder (nudges, appointment, followup)."""
+
+    verb: ClassVar[str] = "sw"
+    kind: str
+    to: str
 
 
 # ---------------------------------------------------------------------------------- occupations
@@ -258,7 +264,7 @@ class JobDeleteProfile(JobPayload):
 
 PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     Menu, StartFlow, Next, Back, Option, Resume, Home, Stop, Progress, MarkDone, MarkUndone, Clarify,
-    Handoff, Action, Yes, No, AppointmentAct, CheckinAnswer, ReminderSwitch,
+    Handoff, Action, Yes, No, AppointmentAct, CheckinAnswer, ReminderSettings, ReminderSwitch,
     JobAsk, JobDetails, JobAdd, JobCompare, JobClear, JobReport, JobProfile,
     JobEdit, JobRecommend, JobDeleteProfile,
 )

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from flows.context import TurnContext
-from flows.payloads import Payload, ReminderSwitch
+from flows.payloads import Payload, ReminderSettings, ReminderSwitch
 from flows.reminder_times import say_moment
 from flows.state import EffectKind
 
@@ -25,9 +25,9 @@ SHOWN = 3
 
 
 class ReminderSettings:
-    """``s`` / ``s:KIND:on|off`` and the intent ``reminder_settings``."""
+    """``s`` / ``sw:KIND:on|off`` and the intent ``reminder_settings``."""
 
-    payloads: ClassVar[tuple[type[Payload], ...]] = (ReminderSwitch,)
+    payloads: ClassVar[tuple[type[Payload], ...]] = (ReminderSettings, ReminderSwitch)
     intents: ClassVar[tuple[str, ...]] = ("reminder_settings",)
 
     def __init__(self, zone: ZoneInfo) -> None:
@@ -37,11 +37,11 @@ class ReminderSettings:
         self.show(ctx)
 
     def on_payload(self, ctx: TurnContext, payload: Payload) -> None:
-        if not isinstance(payload, ReminderSwitch):
-            raise LookupError(payload)
-        if payload.kind is None:
+        if isinstance(payload, ReminderSettings):
             self.show(ctx)
             return
+        if not isinstance(payload, ReminderSwitch):
+            raise LookupError(payload)
         if payload.kind not in KINDS or payload.to not in ("on", "off"):
             raise LookupError(payload)
         off = ctx.state.reminders.off
