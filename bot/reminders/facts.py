@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -41,7 +41,9 @@ def book(s: Session, user_id: int, at: datetime, now: datetime) -> int:
         .values(status="changed")
     )
     return s.execute(
-        insert(Appointment).values(user_id=user_id, at=at, status="booked", created_at=now).returning(Appointment.id)
+        insert(Appointment)
+        .values(user_id=user_id, at=at.astimezone(UTC), status="booked", created_at=now)
+        .returning(Appointment.id)
     ).scalar_one()
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, exists, false, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -21,7 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from bot.reminders.models import Appointment, Employment, ReminderPrefs
-from bot.reminders.schedule import APPOINTMENT, CHECKIN, NUDGE, Scheduler, aware
+from bot.reminders.schedule import APPOINTMENT, CHECKIN, NUDGE, Scheduler, aware, key
 from bot.store.models import OutboxMessage, Progress, User
 
 #: how often the planner runs in each process
@@ -46,6 +46,8 @@ class Planner:
         self.scheduler, self.horizon, self.lookback = scheduler, horizon, lookback
 
     def run(self, s: Session, now: datetime) -> PassResult:
+        """One pass at ``now``: queue what comes due in the window, cancel what became moot."""
+        now = now.astimezone(UTC)  # stored timestamps are UTC (SQLite keeps no zone)
         rows = [*self._nudges(s, now), *self._appointments(s, now), *self._checkins(s, now)]
         queued = _insert(s, rows, now)
         return PassResult(queued, self._cancel_moot(s, now))
@@ -76,7 +78,7 @@ class Planner:
                 ).all()
                 replies = sched.render.nudge(rule) if found else None
                 for user_id, channel, base in found:
-                    out.append(_row(user_id, channel, NUDGE, f"r:{user_id}:n:{rule.pending}:{k}",
+                    out.append(_row(user_id, channel, NUDGE, key(user_id, "n", rule.pending, k),
                                     aware(base) + timedelta(days=days), replies))
         return out
 
@@ -144,8 +146,8 @@ def _insert(s: Session, rows: Iterable[dict], now: datetime) -> int:
     queued = 0
     for start in range(0, len(rows), _BATCH):
         values = [
-            {**r, "template": None, "params": None, "quiet_hours": True, "status": "pending", "attempts": 0,
-             "created_at": now}
+            {**r, "due_at": r["due_at"].astimezone(UTC), "template": None, "params": None, "quiet_hours": True,
+             "status": "pending", "attempts": 0, "created_at": now}
             for r in rows[start:start + _BATCH]
         ]
         statement = (

@@ -110,7 +110,7 @@ class Scheduler:
         return sum(
             enqueue(
                 s, user_id=r["user_id"], channel=channel, kind=r["kind"], dedupe_key=r["dedupe_key"],
-                due_at=r["due_at"], replies=r["replies"],
+                due_at=r["due_at"].astimezone(UTC), replies=r["replies"],
             ) is not None
             for r in rows
         )
