@@ -24,7 +24,7 @@ ROW_KIND = {"nudge": "nudges", "appointment": "appointment", "checkin": "followu
 SHOWN = 3
 
 
-class ReminderSettings:
+class ReminderSettingsPart:
     """``s`` / ``sw:KIND:on|off`` and the intent ``reminder_settings``."""
 
     payloads: ClassVar[tuple[type[Payload], ...]] = (ReminderSettings, ReminderSwitch)

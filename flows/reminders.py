@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 
 from flows.aftercare import Aftercare
 from flows.appointments import Appointments
-from flows.reminder_settings import ReminderSettings
+from flows.reminder_settings import ReminderSettingsPart
 from knowledge.reminders import ReminderRules, load_rules
 
 
 def reminder_parts(
     timezone: str = "Asia/Seoul", rules: ReminderRules | None = None
-) -> tuple[Appointments, Aftercare, ReminderSettings]:
+) -> tuple[Appointments, Aftercare, ReminderSettingsPart]:
     """The three parts for ``Engine.register``; ``rules`` defaults to the shipped rules file."""
     zone = ZoneInfo(timezone)
     rules = rules or load_rules()
-    return Appointments(zone), Aftercare(zone, rules.followup.times), ReminderSettings(zone)
+    return Appointments(zone), Aftercare(zone, rules.followup.times), ReminderSettingsPart(zone)
