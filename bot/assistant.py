@@ -234,12 +234,12 @@ class Assistant:
     # ---------------------------------------------------------------------------- effects
     def _stage_done(self, s: Session, user_id: int, effect: Effect) -> _Applied:
         if effect.value:
-            self.store.set_stage(s, user_id, effect.value, True)
+            self.store.set_stage(s, user_id, effect.value, True, self.clock())
         return _Applied()
 
     def _stage_undone(self, s: Session, user_id: int, effect: Effect) -> _Applied:
         if effect.value:
-            self.store.set_stage(s, user_id, effect.value, False)
+            self.store.set_stage(s, user_id, effect.value, False, self.clock())
         return _Applied()
 
     def _delete_data(self, s: Session, user_id: int, effect: Effect) -> _Applied:
