@@ -23,10 +23,8 @@ pytest.importorskip("bot.outbox.runtime", reason="the outbox dispatcher is not o
 from sqlalchemy import func, select  # noqa: E402
 
 from bot.assistant import Assistant
-from bot.channels.telegram_send import TelegramSender
 from bot.config import Settings
 from bot.messages import Inbound
-from bot.outbox.runtime import build_dispatcher
 from bot.reminders import Planner, Reminders, build_scheduler
 from bot.reminders.planner import INTERVAL
 from bot.reminders.schedule import KINDS, aware
@@ -49,6 +47,9 @@ def _ceil_tick(moment: datetime) -> datetime:
 
 class Cohort:
     def __init__(self, url: str, domain, api: FakeBotAPI) -> None:
+        from bot.channels.telegram_send import TelegramSender
+        from bot.outbox.runtime import build_dispatcher
+
         self.clock = Clock(cohort.START)
         self.store = Store(url)
         scheduler = build_scheduler(domain, SETTINGS)
