@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, exists, false, select, update
+from sqlalchemy import and_, exists, false, literal, or_, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.reminders.models import Appointment, Employment, ReminderPrefs
 from bot.reminders.schedule import APPOINTMENT, CHECKIN, NUDGE, Scheduler, aware, key
 from bot.store.models import OutboxMessage, Progress, User
+from flows.reminder_times import add_months
 
 #: how often the planner runs in each process
 INTERVAL = timedelta(minutes=5)
@@ -62,7 +63,8 @@ class Planner:
         return and_(User.notifications.is_(True), ~off)
 
     def _nudges(self, s: Session, now: datetime) -> list[dict]:
-        sched, out = self.scheduler, []
+        """One round trip: a narrow range scan per (rule, k), glued with UNION ALL."""
+        sched, parts, slots = self.scheduler, [], []
         for rule in sched.rules.nudges:
             pending = aliased(Progress)
             not_done = ~exists().where(pending.user_id == Progress.user_id, pending.stage == rule.pending,
@@ -70,16 +72,18 @@ class Planner:
             for k, days in enumerate(rule.offsets_days()[: sched.rules.cap(rule.pending)], start=1):
                 low = now - self.lookback - timedelta(days=days)
                 high = now + self.horizon - timedelta(days=days)
-                found = s.execute(
-                    select(Progress.user_id, User.channel, Progress.updated_at)
+                parts.append(
+                    select(literal(len(slots)).label("slot"), Progress.user_id, User.channel, Progress.updated_at)
                     .join(User, User.id == Progress.user_id)
                     .where(Progress.stage == rule.after, Progress.done.is_(True),
                            Progress.updated_at >= low, Progress.updated_at <= high, not_done, self._allowed("nudges"))
-                ).all()
-                replies = sched.render.nudge(rule) if found else None
-                for user_id, channel, base in found:
-                    out.append(_row(user_id, channel, NUDGE, key(user_id, "n", rule.pending, k),
-                                    aware(base) + timedelta(days=days), replies))
+                )
+                slots.append((rule, k, days))
+        out = []
+        for slot, user_id, channel, base in s.execute(union_all(*parts)).all() if parts else []:
+            rule, k, days = slots[slot]
+            out.append(_row(user_id, channel, NUDGE, key(user_id, "n", rule.pending, k),
+                            aware(base) + timedelta(days=days), sched.render.nudge(rule)))
         return out
 
     def _appointments(self, s: Session, now: datetime) -> list[dict]:
@@ -98,12 +102,18 @@ class Planner:
         return out
 
     def _checkins(self, s: Session, now: datetime) -> list[dict]:
-        f = self.scheduler.rules.followup
-        oldest = (now - timedelta(days=31 * f.every_months * f.times + 2)).date()
+        """Only jobs that started k months (give or take a few days) before a day of the window."""
+        f, zone = self.scheduler.rules.followup, self.scheduler.zone
+        first, last = (now - self.lookback).astimezone(zone).date(), (now + self.horizon).astimezone(zone).date()
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        starts = {
+            add_months(day, -f.every_months * k) + timedelta(days=shift)
+            for day in days for k in range(1, f.times + 1) for shift in range(-3, 4)
+        }
         found = s.execute(
             select(Employment.id, Employment.user_id, User.channel, Employment.started_on, Employment.recorded_at)
             .join(User, User.id == Employment.user_id)
-            .where(Employment.started_on >= oldest, self._allowed("followup"))
+            .where(Employment.started_on.in_(sorted(starts)), self._allowed("followup"))
         ).all()
         out = []
         for employment_id, user_id, channel, started, recorded in found:
@@ -113,22 +123,23 @@ class Planner:
         return out
 
     def _cancel_moot(self, s: Session, now: datetime) -> int:
-        """Waiting reminders coming due whose reason is gone: the stage is done, or the switch is off."""
+        """Waiting reminders coming due whose reason is gone: the stage is done, or the switch is off.
+
+        Two statements whatever the number of rules: a nudge's key names its stage
+        (``r:USER:n:STAGE:K``), and each kind has its switch column."""
         waiting = and_(OutboxMessage.status.in_(("pending", "held")), OutboxMessage.due_at <= now + self.horizon)
+        stage_done = exists().where(
+            Progress.user_id == OutboxMessage.user_id, Progress.done.is_(True),
+            OutboxMessage.dedupe_key.like(literal("r:%:n:") + Progress.stage + literal(":%")),
+        )
+        switched_off = exists().where(ReminderPrefs.user_id == OutboxMessage.user_id, or_(*(
+            and_(OutboxMessage.kind == kind, getattr(ReminderPrefs, switch).is_(false()))
+            for kind, switch in ((NUDGE, "nudges"), (APPOINTMENT, "appointment"), (CHECKIN, "followup"))
+        )))
         cancelled = 0
-        for stage in {r.pending for r in self.scheduler.rules.nudges} | set(self.scheduler.domain.stages):
-            done = exists().where(Progress.user_id == OutboxMessage.user_id, Progress.stage == stage,
-                                  Progress.done.is_(True))
+        for moot in (and_(OutboxMessage.kind == NUDGE, stage_done), switched_off):
             cancelled += s.execute(
-                update(OutboxMessage).where(waiting, OutboxMessage.kind == NUDGE,
-                                            OutboxMessage.dedupe_key.like(f"r:%:n:{stage}:%"), done)
-                .values(status="cancelled").execution_options(synchronize_session=False)
-            ).rowcount
-        for kind, switch in ((NUDGE, "nudges"), (APPOINTMENT, "appointment"), (CHECKIN, "followup")):
-            off = exists().where(ReminderPrefs.user_id == OutboxMessage.user_id,
-                                 getattr(ReminderPrefs, switch).is_(false()))
-            cancelled += s.execute(
-                update(OutboxMessage).where(waiting, OutboxMessage.kind == kind, off)
+                update(OutboxMessage).where(waiting, moot)
                 .values(status="cancelled").execution_options(synchronize_session=False)
             ).rowcount
         return cancelled
@@ -140,16 +151,22 @@ def _row(user_id: int, channel: str, kind: str, dedupe_key: str, due: datetime, 
 
 
 def _insert(s: Session, rows: Iterable[dict], now: datetime) -> int:
-    """Insert rows in batches, skipping keys already queued; how many were new."""
+    """Insert the rows whose keys are not queued yet (looked up first: a steady pass writes nothing);
+    a key another process queued meanwhile is skipped by the unique index. How many were new."""
     rows = list(rows)
     insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
     queued = 0
     for start in range(0, len(rows), _BATCH):
+        batch = rows[start:start + _BATCH]
+        known = set(s.scalars(select(OutboxMessage.dedupe_key)
+                              .where(OutboxMessage.dedupe_key.in_([r["dedupe_key"] for r in batch]))))
         values = [
             {**r, "due_at": r["due_at"].astimezone(UTC), "template": None, "params": None, "quiet_hours": True,
              "status": "pending", "attempts": 0, "created_at": now}
-            for r in rows[start:start + _BATCH]
+            for r in batch if r["dedupe_key"] not in known
         ]
+        if not values:
+            continue
         statement = (
             insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["dedupe_key"])
             .returning(OutboxMessage.id)

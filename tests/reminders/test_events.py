@@ -123,3 +123,25 @@ def test_planner_is_idempotent_and_catches_what_no_turn_queued(bot, clock) -> No
         second = bot.planner.run(s, clock.now)
     assert (first.queued, second.queued) == (1, 0)
     assert isinstance(bot.planner.scheduler, Scheduler)
+
+
+def test_planner_cancels_nudges_made_moot_outside_a_turn(bot, clock) -> None:
+    from bot.reminders import facts
+    from bot.store.models import User
+
+    bot("u1", payload="d:worknet")
+    bot("u2", payload="d:worknet")
+    bot("u3", payload="d:worknet")
+    with bot.store.unit() as s:  # an operator ticks u1's 잡케어; u2 switched nudges off by another path
+        ids = dict(s.execute(select(User.user_key, User.id)).all())
+        bot.store.set_stage(s, ids["u1"], "jobcare", True, clock.now)
+        facts.set_switch(s, ids["u2"], "nudges", False, clock.now)
+    clock.advance(days=3)  # the first nudges are due now
+    with bot.store.unit() as s:
+        result = bot.planner.run(s, clock.now)
+    assert (result.cancelled, result.queued) == (2, 1)
+    with bot.store.unit() as s:
+        pending = s.execute(select(OutboxMessage.dedupe_key).where(
+            OutboxMessage.status == "pending", OutboxMessage.due_at <= clock.now)).scalars().all()
+    # u1's 잡케어 nudge is gone and the planner caught the next one (검사) that no turn queued
+    assert sorted(pending) == [f"r:{ids['u1']}:n:assessments:1", f"r:{ids['u3']}:n:jobcare:1"]
