@@ -76,44 +76,9 @@ class Appointments:
         if not expecting and not (whole and (when.rest <= BARE_REST or says(ctx, text, "appointment_cue"))):
             return False
         if expecting:
-            when = self._complete(when, ctx.state.reminders.pending, now)
-        self.understood(ctx, when)
+            when = complete(when, ctx.state.reminders.pending, now)
+        read_back(ctx, self.zone, when)
         return True
-
-    @staticmethod
-    def _complete(when: When, pending: str | None, now: datetime) -> When:
-        """The half given earlier (a day, or an hour) joined with the half given now."""
-        if not pending or when.at is not None:
-            return when
-        if when.problem == "no_time" or when.problem == "no_date":
-            day = when.day or (date.fromisoformat(pending) if "T" not in pending else None)
-            hour = when.hour or (time.fromisoformat(pending[1:]) if pending.startswith("T") else None)
-            return combine(day, hour, now)
-        return when
-
-    def understood(self, ctx: TurnContext, when: When) -> None:
-        memo = ctx.state.reminders
-        if when.at is not None:
-            memo.pending = when.at.isoformat()
-            ctx.say(
-                ctx.t("appt.confirm", when=say_moment(when.at, self.zone, ctx.t)),
-                [ctx.button("appt.btn_yes", AppointmentAct("ok")), ctx.button("appt.btn_retry", AppointmentAct("re"))],
-            )
-            return
-        ctx.state.expecting = EXPECTING
-        if when.problem == "no_time" and when.day:
-            memo.pending = when.day.isoformat()
-            ctx.say(ctx.t("appt.no_time", day=say_day(when.day, ctx.t)))
-        elif when.problem == "no_date" and when.hour:
-            memo.pending = "T" + when.hour.isoformat(timespec="minutes")
-            ctx.say(ctx.t("appt.no_date", time=say_time(when.hour, ctx.t)))
-        elif when.problem == "past" and when.day and when.hour:
-            memo.pending = None
-            at = datetime.combine(when.day, when.hour, tzinfo=self.zone)
-            ctx.say(ctx.t("appt.past", when=say_moment(at, self.zone, ctx.t)))
-        else:
-            memo.pending = None
-            ctx.say(ctx.t("appt.bad_time" if when.problem == "bad_time" else "appt.bad_date"))
 
     # -------------------------------------------------------------------------------- buttons
     def on_payload(self, ctx: TurnContext, payload: Payload) -> None:
@@ -135,7 +100,8 @@ class Appointments:
             return
         at = datetime.fromisoformat(memo.pending)
         if at <= ctx.now:
-            self.understood(ctx, When(None, "past", at.astimezone(self.zone).date(), at.astimezone(self.zone).time()))
+            local = at.astimezone(self.zone)
+            read_back(ctx, self.zone, When(None, "past", local.date(), local.time()))
             return
         memo.appointment, memo.pending = memo.pending, None
         ctx.effect(EffectKind.APPOINTMENT_SET, memo.appointment)
@@ -187,3 +153,40 @@ class Appointments:
         stored = ctx.state.reminders.appointment
         at = datetime.fromisoformat(stored) if stored else None
         return at if at is not None and at > ctx.now else None
+
+
+def complete(when: When, pending: str | None, now: datetime) -> When:
+    """The half given earlier (a day, or an hour) joined with the half given now."""
+    if not pending or when.at is not None:
+        return when
+    if when.problem == "no_time" or when.problem == "no_date":
+        day = when.day or (date.fromisoformat(pending) if "T" not in pending else None)
+        hour = when.hour or (time.fromisoformat(pending[1:]) if pending.startswith("T") else None)
+        return combine(day, hour, now)
+    return when
+
+
+def read_back(ctx: TurnContext, zone: ZoneInfo, when: When) -> None:
+    """Read the moment back for a yes, or ask for what is missing, or correct it kindly."""
+    memo = ctx.state.reminders
+    if when.at is not None:
+        memo.pending = when.at.isoformat()
+        ctx.say(
+            ctx.t("appt.confirm", when=say_moment(when.at, zone, ctx.t)),
+            [ctx.button("appt.btn_yes", AppointmentAct("ok")), ctx.button("appt.btn_retry", AppointmentAct("re"))],
+        )
+        return
+    ctx.state.expecting = EXPECTING
+    if when.problem == "no_time" and when.day:
+        memo.pending = when.day.isoformat()
+        ctx.say(ctx.t("appt.no_time", day=say_day(when.day, ctx.t)))
+    elif when.problem == "no_date" and when.hour:
+        memo.pending = "T" + when.hour.isoformat(timespec="minutes")
+        ctx.say(ctx.t("appt.no_date", time=say_time(when.hour, ctx.t)))
+    elif when.problem == "past" and when.day and when.hour:
+        memo.pending = None
+        at = datetime.combine(when.day, when.hour, tzinfo=zone)
+        ctx.say(ctx.t("appt.past", when=say_moment(at, zone, ctx.t)))
+    else:
+        memo.pending = None
+        ctx.say(ctx.t("appt.bad_time" if when.problem == "bad_time" else "appt.bad_date"))

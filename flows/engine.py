@@ -43,6 +43,7 @@ from flows.loader import Domain
 from flows.misc import Deletion, Menus, NoJobs
 from flows.payloads import Payload, decode
 from flows.progress import ProgressPart
+from flows.reminders import REQUIRED_TEXTS as REMINDER_TEXTS
 from flows.reminders import reminder_parts
 from flows.replies import Reply, numbered_payloads
 from flows.state import ConversationState, Effect, UserInput
@@ -64,6 +65,7 @@ REQUIRED_TEXTS = (
     "center.unset", "center.header", "center.consultants_unset", "handoff.requested",
     "delete.confirm", "delete.done", "delete.cancelled",
     "jobs.unavailable", "error.sorry", "channel.busy", "cli.welcome", "cli.prompt",
+    *REMINDER_TEXTS,
 )
 
 

@@ -13,6 +13,21 @@ from flows.appointments import Appointments
 from flows.reminder_settings import ReminderSettingsPart
 from knowledge.reminders import ReminderRules, load_rules
 
+#: Texts the reminder parts and the reminders use; loading fails if one is missing.
+REQUIRED_TEXTS = (
+    "reminders.weekday.0", "reminders.weekday.1", "reminders.weekday.2", "reminders.weekday.3",
+    "reminders.weekday.4", "reminders.weekday.5", "reminders.weekday.6", "reminders.am", "reminders.pm",
+    "reminders.when_date", "reminders.when_time", "reminders.when_time_min", "reminders.when", "reminders.today_at",
+    "reminders.tomorrow_at", "appt.ask_when", "appt.confirm", "appt.btn_yes", "appt.btn_retry", "appt.saved",
+    "appt.saved_quiet", "appt.no_time", "appt.no_date", "appt.bad_date", "appt.bad_time", "appt.past", "appt.show",
+    "appt.none", "appt.btn_change", "appt.btn_cancel", "appt.btn_how", "appt.change_ask", "appt.cancel_confirm",
+    "appt.cancelled", "appt.kept", "job.thanks", "job.thanks_quiet", "job.already", "checkin.ok", "checkin.worry",
+    "checkin.stop", "settings.header", "settings.kind.nudges", "settings.kind.appointment", "settings.kind.followup",
+    "settings.line", "settings.on", "settings.off", "settings.all_off", "settings.next", "settings.next_line",
+    "settings.none_next", "settings.quiet", "settings.turn_off", "settings.turn_on", "settings.switched_off",
+    "settings.switched_on",
+)
+
 
 def reminder_parts(
     timezone: str = "Asia/Seoul", rules: ReminderRules | None = None
