@@ -50,6 +50,7 @@ class Planner:
         """One pass at ``now``: queue what comes due in the window, cancel what became moot."""
         now = now.astimezone(UTC)  # stored timestamps are UTC (SQLite keeps no zone)
         rows = [*self._nudges(s, now), *self._appointments(s, now), *self._checkins(s, now)]
+        rows = [self.scheduler.for_channel(r["channel"], r) for r in rows]
         queued = _insert(s, rows, now)
         return PassResult(queued, self._cancel_moot(s, now))
 

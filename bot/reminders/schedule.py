@@ -22,12 +22,15 @@ from sqlalchemy.orm import Session
 from bot.outbox import cancel, enqueue
 from bot.reminders.render import Renderer
 from flows.loader import Domain
-from flows.reminder_times import QuietWindow, appointment_times, checkin_times
+from flows.reminder_times import QuietWindow, appointment_times, checkin_times, say_day
 from knowledge.reminders import ReminderRules
 
 #: outbox kinds of reminder rows (``giljabi reminders`` lists only these)
 NUDGE, APPOINTMENT, CHECKIN = "nudge", "appointment", "checkin"
 KINDS = (NUDGE, APPOINTMENT, CHECKIN)
+#: channels whose users get a reminder the moment it is due; elsewhere it may come with a later
+#: answer (KakaoTalk without the Event API, the terminal), so it says which day it is from
+PUSHED = frozenset({"telegram"})
 #: which switch (알림 설정) governs each kind, and the key family it cancels
 SWITCH = {"nudges": "n", "appointment": "a", "followup": "f"}
 
@@ -104,15 +107,23 @@ class Scheduler:
         ]
 
     # ---------------------------------------------------------------------------- writing
-    @staticmethod
-    def queue(s: Session, channel: str, rows: Iterable[dict]) -> int:
+    def for_channel(self, channel: str, row: dict) -> dict:
+        """The row as it is stored for ``channel``: marked with its date where it may arrive late."""
+        if channel in PUSHED or not row["replies"]:
+            return row
+        first, *rest = row["replies"]
+        mark = self.render.text("reminders.held_mark", day=say_day(row["due_at"].astimezone(self.zone).date(),
+                                                                    self.render.text))
+        return {**row, "replies": [{**first, "text": f"{mark}\n{first.get('text', '')}"}, *rest]}
+
+    def queue(self, s: Session, channel: str, rows: Iterable[dict]) -> int:
         """Queue rows (already queued ones are skipped by their key); how many were new."""
         return sum(
             enqueue(
                 s, user_id=r["user_id"], channel=channel, kind=r["kind"], dedupe_key=r["dedupe_key"],
                 due_at=r["due_at"].astimezone(UTC), replies=r["replies"],
             ) is not None
-            for r in rows
+            for r in (self.for_channel(channel, row) for row in rows)
         )
 
     @staticmethod

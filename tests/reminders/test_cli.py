@@ -47,7 +47,11 @@ def test_due_lists_what_would_go_out_and_writes_nothing(booked, capsys) -> None:
         ("cli:minji", "nudge", "2026-11-25T09:30:00+09:00"),
         ("cli:minji", "appointment", "2026-12-09T18:00:00+09:00"),
     ]
-    assert lines[2]["text"].startswith("내일 오후 2시에 IAP 상담이 있어요.")
+    # the terminal shows a reminder at the next message, so it says which day it is from
+    assert lines[2]["text"] == (
+        "🔔 12월 9일(수) 알림 내일 오후 2시에 IAP 상담이 있어요. "
+        "대학일자리플러스센터에 방문해서 컨설턴트와 함께 IAP를 세워요."
+    )
     with booked.unit() as s:
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == before
         assert set(s.scalars(select(OutboxMessage.status))) == {"pending"}
