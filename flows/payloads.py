@@ -9,9 +9,8 @@ users' chats for months, so the wire format is fixed and backward compatible::
     o:FLOW:STEP:OPTION    Option          r  Resume   h  Home   x  Stop
     p                     Progress        d:STAGE  MarkDone      u:STAGE  MarkUndone
     i:INTENT              Clarify         c  Handoff             a:NAME  Action
-    y                     Yes             no  No
-    v | v:ACT             AppointmentAct  k:N:ANSWER CheckinAnswer
-    s                     ReminderSettings  sw:KIND:on|off ReminderSwitch
+    y                     Yes             no  No             nt:off | nt:on  Notify
+    v | v:ACT  AppointmentAct   k:N:ANSWER CheckinAnswer   s  ReminderSettings   sw:KIND:on|off ReminderSwitch
     j | j:s               JobAsk          j:d:CODE JobDetails    j:a:CODE JobAdd
     j:c                   JobCompare      j:x  JobClear          j:r:CODE[:PART] JobReport
     j:p                   JobProfile      j:e:FIELD JobEdit      j:rec JobRecommend   j:del JobDeleteProfile
@@ -162,37 +161,29 @@ class No(Payload):
     verb: ClassVar[str] = "no"
 
 
-# ------------------------------------------------------------------------------------ reminders
 @dataclass(frozen=True, slots=True)
 class AppointmentAct(Payload):
-    """The IAP appointment: ``v`` shows it; ACT ok / re / c / x / xy / xn (see flows/appointments.py)."""
-
+    """Reminders: the IAP appointment, ``v`` shows it; ACT ok / re / c / x / xy / xn (flows/appointments.py)."""
     verb: ClassVar[str] = "v"
     act: str | None = None
-
 
 @dataclass(frozen=True, slots=True)
 class CheckinAnswer(Payload):
     """An answer to follow-up check-in NUMBER: ``k:N:ok|worry|stop``."""
-
     verb: ClassVar[str] = "k"
     number: str
     answer: str
 
-
 @dataclass(frozen=True, slots=True)
 class ReminderSettings(Payload):
-    """``s`` shows 알림 설정."""
+    """``s`` shows 알림 설정; ``sw:KIND:on|off`` (below) switches one kind of reminder."""
     verb: ClassVar[str] = "s"
-
 
 @dataclass(frozen=True, slots=True)
 class ReminderSwitch(Payload):
-    """``sw:KIND:on|off`` switches one kind of reminder (nudges, appointment, followup)."""
-
     verb: ClassVar[str] = "sw"
-    kind: str
-    to: str
+    kind: str  # nudges, appointment, followup
+    to: str  # on, off
 
 
 # ---------------------------------------------------------------------------------- occupations
@@ -262,11 +253,21 @@ class JobDeleteProfile(JobPayload):
     sub: ClassVar[str] = "del"
 
 
+@dataclass(frozen=True, slots=True)
+class Notify(Payload):
+    """Turning the bot's own messages (notices, reminders) off or on: ``nt:off`` / ``nt:on``."""
+
+    verb: ClassVar[str] = "nt"
+    OFF: ClassVar[str] = "off"
+    ON: ClassVar[str] = "on"
+    switch: str
+
+
 PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     Menu, StartFlow, Next, Back, Option, Resume, Home, Stop, Progress, MarkDone, MarkUndone, Clarify,
     Handoff, Action, Yes, No, AppointmentAct, CheckinAnswer, ReminderSettings, ReminderSwitch,
     JobAsk, JobDetails, JobAdd, JobCompare, JobClear, JobReport, JobProfile,
-    JobEdit, JobRecommend, JobDeleteProfile,
+    JobEdit, JobRecommend, JobDeleteProfile, Notify,
 )
 _BY_VERB: dict[str, type[Payload]] = {t.verb: t for t in PAYLOAD_TYPES if not issubclass(t, JobPayload)}
 _JOBS_BY_SUB: dict[str, type[JobPayload]] = {t.sub: t for t in PAYLOAD_TYPES if issubclass(t, JobPayload)}

@@ -88,6 +88,8 @@ class EffectKind(StrEnum):
     EMPLOYED = "employed"  # value: the ISO date the job started
     CHECKIN_ANSWER = "checkin_answer"  # value: "N:ANSWER" (ok / worry / stop)
     REMINDERS_SWITCHED = "reminders_switched"  # value: "KIND:on" or "KIND:off"
+    NOTIFICATIONS_OFF = "notifications_off"  # no more proactive messages (notices, reminders)
+    NOTIFICATIONS_ON = "notifications_on"  # proactive messages again
 
 
 @dataclass(frozen=True, slots=True)

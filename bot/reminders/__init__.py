@@ -11,8 +11,8 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings, get_settings
+from bot.outbox.quiet import QuietHours
 from bot.reminders.planner import Planner
-from bot.reminders.quiet import quiet_hours
 from bot.reminders.schedule import Scheduler
 from bot.reminders.service import Reminders
 from flows.loader import Domain
@@ -25,4 +25,5 @@ def build_scheduler(domain: Domain, settings: Settings | None = None) -> Schedul
     """The rules checked against the checklist's stages, in the configured zone and quiet hours."""
     settings = settings or get_settings()
     rules = load_rules(stages=domain.stages)
-    return Scheduler(domain, rules, ZoneInfo(settings.timezone), quiet_hours(settings))
+    quiet = QuietHours.parse(settings.quiet_hours, settings.timezone)
+    return Scheduler(domain, rules, ZoneInfo(settings.timezone), quiet)

@@ -90,6 +90,8 @@ class Reminders:
             elif effect.kind is EffectKind.REMINDERS_SWITCHED and effect.value:
                 kind, _, to = effect.value.partition(":")
                 self.switch(s, user_id, channel, kind, to == "on", now)
+            elif effect.kind in (EffectKind.NOTIFICATIONS_OFF, EffectKind.NOTIFICATIONS_ON):
+                self.notifications(s, user_id, channel, effect.kind is EffectKind.NOTIFICATIONS_ON, now)
         self._left_guide(s, user_id, channel, before, after, now)
 
     def switch(self, s: Session, user_id: int, channel: str, kind: str, on: bool, now: datetime) -> None:
@@ -97,7 +99,20 @@ class Reminders:
         facts.set_switch(s, user_id, kind, on, now)
         if not on:
             self.scheduler.cancel_family(s, user_id, SWITCH[kind])
+        elif facts.is_on(s, user_id, kind):
+            self.requeue(s, user_id, channel, kind, now)
+
+    def notifications(self, s: Session, user_id: int, channel: str, on: bool, now: datetime) -> None:
+        """알림 끄기 cancels every waiting reminder at once; 알림 켜기 queues again what is still ahead."""
+        if not on:
+            self.scheduler.cancel_family(s, user_id)
             return
+        for kind in facts.KINDS:
+            if facts.is_on(s, user_id, kind):
+                self.requeue(s, user_id, channel, kind, now)
+
+    def requeue(self, s: Session, user_id: int, channel: str, kind: str, now: datetime) -> None:
+        """Queue again the reminders of one kind that are still ahead (their cancelled copies go)."""
         sched = self.scheduler
         if kind == "appointment" and (found := facts.booked(s, user_id)):
             self._requeue(s, channel, sched.appointment_rows(user_id, found[0], found[1], now))

@@ -71,8 +71,8 @@ def bot(db_url: str, domain: Any, clock: Clock) -> Iterator[Callable[..., Any]]:
     """``bot(user, text=..., payload=...)`` runs one turn; ``bot.assistant``, ``bot.store``, ``bot.planner``."""
     from bot.assistant import Assistant
     from bot.messages import Inbound
+    from bot.outbox.quiet import QuietHours as Quiet
     from bot.reminders import Planner, Reminders, Scheduler
-    from bot.reminders.quiet import Quiet
     from bot.store import Store
     from knowledge.reminders import load_rules
 

@@ -145,3 +145,13 @@ def test_planner_cancels_nudges_made_moot_outside_a_turn(bot, clock) -> None:
             OutboxMessage.status == "pending", OutboxMessage.due_at <= clock.now)).scalars().all()
     # u1's 잡케어 nudge is gone and the planner caught the next one (검사) that no turn queued
     assert sorted(pending) == [f"r:{ids['u1']}:n:assessments:1", f"r:{ids['u3']}:n:jobcare:1"]
+
+
+def test_turning_notifications_off_cancels_every_reminder_and_on_queues_them_again(bot) -> None:
+    bot("u1", payload="d:worknet")
+    bot("u1", "취업했어요")
+    assert len(rows(bot, "pending")) == 5
+    bot("u1", "알림 끄기")
+    assert rows(bot, "pending") == []
+    bot("u1", "알림 켜기")
+    assert len(rows(bot, "pending")) == 5

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from bot.reminders.quiet import Quiet
+from bot.outbox.quiet import QuietHours as Quiet
 from flows.reminder_times import add_months, appointment_times, checkin_times, say_moment, say_relative
 from knowledge.loader import ContentError, load_knowledge
 from knowledge.reminders import RULES_FILE, load_rules
