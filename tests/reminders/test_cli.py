@@ -76,3 +76,23 @@ def test_list_shows_a_users_reminders_with_status(booked, capsys) -> None:
 def test_a_malformed_user_is_refused(booked, capsys) -> None:
     assert main(["reminders", "list", "--user", "minji"]) == 2
     assert "CHANNEL:USER_KEY" in capsys.readouterr().err
+
+
+def test_worker_once_plans_reminders_coming_due_before_sending(data_dir, domain, capsys) -> None:
+    """A stage ticked three days ago with no reminder queued (say, by an operator's tool): the planner
+    pass that ``giljabi worker --once`` runs first queues it, and the dispatcher holds it for the
+    terminal user's next message."""
+    from datetime import UTC, timedelta
+
+    from bot.config import get_settings
+    from bot.store import Store
+
+    store = Store(get_settings().resolved_database_url())
+    with store.unit() as s:
+        uid = store.open_conversation(s, "cli", "minji").user_id
+        store.set_stage(s, uid, "worknet", True, datetime.now(UTC) - timedelta(days=3, minutes=1))
+    assert main(["worker", "--once"]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["held"] == 1
+    with store.unit() as s:
+        assert s.execute(select(OutboxMessage.kind, OutboxMessage.status)).all() == [("nudge", "held")]
+    store.close()
