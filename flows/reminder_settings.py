@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from flows.context import TurnContext
-from flows.payloads import Payload, ReminderSettings, ReminderSwitch
+from flows.payloads import Notify, Payload, ReminderSettings, ReminderSwitch
 from flows.reminder_times import say_moment
 from flows.state import EffectKind
 
@@ -74,4 +74,6 @@ class ReminderSettingsPart:
                 when = say_moment(datetime.fromisoformat(at), self.zone, ctx.t)
                 lines.append(ctx.t("settings.next_line", when=when, name=ctx.t(f"settings.kind.{ROW_KIND[kind]}")))
         lines.append(ctx.t("settings.quiet"))
-        ctx.say("\n".join(lines), [*buttons, ctx.menu_button()])
+        every = ctx.button("outbox.start_button", Notify(Notify.ON)) if memo.all_off else \
+            ctx.button("outbox.stop_button", Notify(Notify.OFF))
+        ctx.say("\n".join(lines), [*buttons, every, ctx.menu_button()])
