@@ -115,17 +115,17 @@ class Reminders:
         """Queue again the reminders of one kind that are still ahead (their cancelled copies go)."""
         sched = self.scheduler
         if kind == "appointment" and (found := facts.booked(s, user_id)):
-            self._requeue(s, channel, sched.appointment_rows(user_id, found[0], found[1], now))
+            self._queue_again(s, channel, sched.appointment_rows(user_id, found[0], found[1], now))
         elif kind == "followup" and (job := facts.employment(s, user_id)):
-            self._requeue(s, channel, sched.checkin_rows(user_id, job[0], job[1], now))
+            self._queue_again(s, channel, sched.checkin_rows(user_id, job[0], job[1], now))
         elif kind == "nudges":
             done = self._done(s, user_id)
             stamps = s.execute(select(Progress.stage, Progress.updated_at)
                                .where(Progress.user_id == user_id, Progress.done.is_(True))).all()
             rows = [r for stage, at in stamps for r in sched.nudge_rows(user_id, stage, at, done) if r["due_at"] > now]
-            self._requeue(s, channel, rows)
+            self._queue_again(s, channel, rows)
 
-    def _requeue(self, s: Session, channel: str, rows: list[dict]) -> None:
+    def _queue_again(self, s: Session, channel: str, rows: list[dict]) -> None:
         """Queue rows again whose earlier copies were cancelled by a switch turned off."""
         keys = [r["dedupe_key"] for r in rows]
         if keys:
