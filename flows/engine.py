@@ -8,15 +8,6 @@ The engine itself only dispatches. Buttons carry typed payloads (``flows/payload
 grammar), so a pressed button never depends on the NLU guessing right. Each payload type and each
 intent belongs to one *dialogue part*:
 
-``flows/guides.py``    walking a flow: start, next, back, options, resume, home, stop
-``flows/answers.py``   fact answering and the fallback (every intent no other part claims)
-``flows/progress.py``  the stage checklist, ticking and unticking stages
-``flows/centre.py``    the centre's page and a request to talk to a person
-``flows/misc.py``      menus and menu actions, small talk, deleting one's data
-``flows/jobs.py``      the occupation dialogue (search, compare, profile, report)
-``flows/reminders.py`` the IAP appointment, the follow-up after a job, 알림 설정
-=====================  ====================================================================
-=======
 ==========================  ====================================================================
 ``flows/guides.py``         walking a flow: start, next, back, options, resume, home, stop
 ``flows/answers.py``        fact answering and the fallback (every intent no other part claims)
