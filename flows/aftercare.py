@@ -59,8 +59,7 @@ class Aftercare:
         if payload.answer == "ok":
             ctx.say(ctx.t("checkin.ok"), [ctx.menu_button()])
         elif payload.answer == "worry":
-            buttons = [ctx.button("nav.consultant", Handoff("followup")),  # 고민이 있어요 → a person, one tap
-                       ctx.button("menu.item.center", Action("center"))]
+            buttons = [ctx.button("nav.consultant", Handoff()), ctx.button("menu.item.center", Action("center"))]
             ctx.say(ctx.t("checkin.worry"), buttons)
         else:
             if "followup" not in ctx.state.reminders.off:

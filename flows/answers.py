@@ -121,8 +121,8 @@ class Answers:
             return
         ctx.state.fallbacks += 1
         ctx.state.unclear = text[:200]
-        if ctx.state.fallbacks >= 2:  # twice in a row: one tap hands the conversation to a person
-            ctx.say(ctx.t("fallback.again"), [ctx.button("nav.consultant", Handoff("fallback")), ctx.menu_button()])
+        if ctx.state.fallbacks >= 2:
+            ctx.say(ctx.t("fallback.again"), [ctx.button("nav.consultant", Handoff()), ctx.menu_button()])
             return
         ranking = [r.get("name") for r in parse.get("intent_ranking") or []]
         likely = [name for name in ranking if name and f"intent.{name}" in ctx.k.texts][:2]

@@ -5,25 +5,23 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from flows.context import TurnContext
-from flows.payloads import Handoff, HandoffCancel, HandoffCheck, Payload, Resume
+from flows.payloads import Handoff, Payload, Resume
 from flows.state import EffectKind
 
 
 class Centre:
     """``c`` and the intents ``center_info`` and ``human_handoff``."""
 
-    payloads: ClassVar[tuple[type[Payload], ...]] = (Handoff, HandoffCancel, HandoffCheck)
+    payloads: ClassVar[tuple[type[Payload], ...]] = (Handoff,)
     intents: ClassVar[tuple[str, ...]] = ("center_info", "human_handoff")
 
     def on_payload(self, ctx: TurnContext, payload: Payload) -> None:
-        if isinstance(payload, Handoff):
-            self.handoff(ctx, payload.reason or "menu")
-        elif isinstance(payload, HandoffCancel):  # bot/handoff answers these first; a stale press lands here
-            ctx.say(ctx.t("handoff.cancelled"), [ctx.menu_button()])
-        elif isinstance(payload, HandoffCheck):
-            ctx.say(ctx.t("handoff.check_none"), [ctx.menu_button()])
-        else:
+        if not isinstance(payload, Handoff):
             raise LookupError(payload)
+        # the button offered after two fallbacks in a row, or the menu item (and the check-in's 고민이 있어요)
+        reason = "fallback" if ctx.state.fallbacks >= 2 else "menu"
+        ctx.state.fallbacks = 0
+        self.handoff(ctx, reason)
 
     def on_intent(self, ctx: TurnContext, intent: str, text: str, parse: dict[str, Any]) -> None:
         if intent == "human_handoff":

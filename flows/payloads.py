@@ -8,8 +8,7 @@ users' chats for months, so the wire format is fixed and backward compatible::
     n:FLOW:STEP           Next            b:FLOW:STEP            Back
     o:FLOW:STEP:OPTION    Option          r  Resume   h  Home   x  Stop
     p                     Progress        d:STAGE  MarkDone      u:STAGE  MarkUndone
-    i:INTENT              Clarify         c | c:REASON  Handoff      a:NAME  Action
-    cx                    HandoffCancel   cq  HandoffCheck  (while waiting for / talking to a consultant)
+    i:INTENT              Clarify         c  Handoff             a:NAME  Action
     y                     Yes             no  No             nt:off | nt:on  Notify
     v | v:ACT  AppointmentAct   k:N:ANSWER CheckinAnswer   s  ReminderSettings   sw:KIND:on|off ReminderSwitch
     j | j:s               JobAsk          j:d:CODE JobDetails    j:a:CODE JobAdd
@@ -141,24 +140,7 @@ class Clarify(Payload):
 
 @dataclass(frozen=True, slots=True)
 class Handoff(Payload):
-    """Ask for a person; ``reason`` says where the button was (e.g. ``followup``), None for the menu."""
-
     verb: ClassVar[str] = "c"
-    reason: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class HandoffCancel(Payload):
-    """"그냥 봇이랑 할게요": stop waiting for a consultant."""
-
-    verb: ClassVar[str] = "cx"
-
-
-@dataclass(frozen=True, slots=True)
-class HandoffCheck(Payload):
-    """"상담사 답변 확인" (KakaoTalk): fetch a consultant's answers waiting in the outbox."""
-
-    verb: ClassVar[str] = "cq"
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,8 +265,8 @@ class Notify(Payload):
 
 PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     Menu, StartFlow, Next, Back, Option, Resume, Home, Stop, Progress, MarkDone, MarkUndone, Clarify,
-    Handoff, HandoffCancel, HandoffCheck, Action, Yes, No, AppointmentAct, CheckinAnswer, ReminderSettings,
-    ReminderSwitch, JobAsk, JobDetails, JobAdd, JobCompare, JobClear, JobReport, JobProfile,
+    Handoff, Action, Yes, No, AppointmentAct, CheckinAnswer, ReminderSettings, ReminderSwitch,
+    JobAsk, JobDetails, JobAdd, JobCompare, JobClear, JobReport, JobProfile,
     JobEdit, JobRecommend, JobDeleteProfile, Notify,
 )
 _BY_VERB: dict[str, type[Payload]] = {t.verb: t for t in PAYLOAD_TYPES if not issubclass(t, JobPayload)}

@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 from bot.handoff import hours, machine
 from bot.messages import Button, Reply
 from bot.store.models import User
-from flows.payloads import HandoffCancel, HandoffCheck
+from flows.payloads import Action
 from knowledge.loader import Knowledge
 
-CANCEL = HandoffCancel().encode()
-CHECK = HandoffCheck().encode()
+#: "그냥 봇이랑 할게요" and "상담사 답변 확인": answered here in every mode, before the engine
+CANCEL = Action("handoff_cancel").encode()
+CHECK = Action("handoff_check").encode()
 #: channels that cannot stay silent: every message needs an answer of some kind
 MUST_ANSWER = frozenset({"kakao"})
 _SPACES = re.compile(r"\s+")

@@ -234,23 +234,21 @@ def test_a_message_racing_a_hand_back_is_never_lost(pg_store: Store, domain) -> 
         assert mode(pg_store, uid) == "bot"
 
 
-def test_the_offer_after_two_fallbacks_and_a_follow_up_button_ask_for_a_person(store: Store, domain) -> None:
+def test_the_offer_after_two_fallbacks_records_why_a_person_was_asked_for(store: Store, domain) -> None:
     from bot.store.models import Handoff as HandoffRow
-    from flows.payloads import Handoff, HandoffCancel, HandoffCheck, decode
+    from flows.payloads import Handoff
 
     assistant = Assistant(store, domain, CountingParser())
     assistant.handle(Inbound(channel="telegram", user_key="f1", text="ㅁㄴㅇㄹ 쀍"))
     offer = assistant.handle(Inbound(channel="telegram", user_key="f1", text="ㅋㅌㅊㅍ 뷁"))
-    assert Handoff("fallback").encode() in [b.payload for b in offer[0].buttons]
-    second = assistant.handle(Inbound(channel="telegram", user_key="f1", payload=Handoff("fallback").encode()))
+    assert Handoff().encode() in [b.payload for b in offer[0].buttons]
+    second = assistant.handle(Inbound(channel="telegram", user_key="f1", payload=Handoff().encode()))
     assert second[0].text.startswith(domain.knowledge.text("handoff.after_fallback"))
-    assert [b.payload for b in second[0].buttons] == [HandoffCancel().encode()]
-    assistant.handle(Inbound(channel="telegram", user_key="f2", payload=Handoff("followup").encode()))
+    assert [b.payload for b in second[0].buttons] == [CANCEL]
+    assistant.handle(Inbound(channel="telegram", user_key="f2", payload=Handoff().encode()))
     with store.unit() as s:
         reasons = list(s.scalars(select(HandoffRow.reason).order_by(HandoffRow.id)))
-    assert reasons == ["fallback", "followup"]
-    assert decode("c:followup") == Handoff("followup") and decode("c") == Handoff()
-    assert decode("cx") == HandoffCancel() and decode("cq") == HandoffCheck()
+    assert reasons == ["fallback", "menu"]
 
 
 def test_kakao_fetches_the_consultants_answer_with_the_check_button(store: Store, domain) -> None:
