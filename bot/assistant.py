@@ -219,7 +219,8 @@ class Assistant:
                     return TurnResult([Reply.from_dict(r) for r in earlier])
             relayed = self.desk.intercept(s, conv.user_id, conv.mode, inbound.channel, cleaned.text, payload)
             if relayed is not None:  # waiting for or held by a consultant: stored for the console only
-                waiting = take_waiting(s, conv.user_id, self.clock(), self.composer)  # e.g. the consultant's answer
+                known = (conv.outbox_waiting, conv.unreachable)  # e.g. the consultant's answer, held for KakaoTalk
+                waiting = take_waiting(s, conv.user_id, self.clock(), self.composer, known=known)
                 relayed = self.desk.with_waiting(waiting, relayed, payload)
                 self.store.record_turn(s, conv.user_id, channel=inbound.channel, message_id=inbound.message_id,
                                        text=cleaned.text, payload=payload, parse=None,
@@ -240,7 +241,8 @@ class Assistant:
                 log.info("handoff requested user_id=%s conversation_id=%s channel=%s",
                          conv.user_id, conv.conversation_id, inbound.channel)
             # messages waiting for this user (held notices) go on top of the answer, numbered with it
-            replies = [*take_waiting(s, conv.user_id, now, self.composer), *answer]
+            known = (conv.outbox_waiting, conv.unreachable)
+            replies = [*take_waiting(s, conv.user_id, now, self.composer, known=known), *answer]
             if len(replies) > len(answer):
                 outcome.state.numbered = numbered_payloads(replies)
             self.store.save_state(s, conv.conversation_id, outcome.state.model_dump(mode="json", exclude_defaults=True))
