@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from knowledge.particles import render
 from knowledge.schema import ContentFile, Fact, Institution
 
 CONTENT_DIR = Path(__file__).parent / "content"
@@ -96,9 +97,9 @@ class Knowledge:
         return self.facts[fact_id]
 
     def text(self, text_id: str, **values: object) -> str:
-        """An interface text with ``{name}`` placeholders filled in."""
+        """An interface text with ``{name}`` placeholders and ``{을/를}``-style particles filled in."""
         template = self.texts[text_id]
-        return template.format(**values) if values else template
+        return render(template, values) if values else template
 
 
 
