@@ -19,6 +19,7 @@ from bot.config import Settings, get_settings
 from bot.messages import Inbound, Reply
 from bot.privacy import mask_personal_numbers
 from bot.store import Store
+from flows.answering import REQUIRED_TEXTS as ANSWER_TEXTS
 from flows.engine import REQUIRED_TEXTS, Engine
 from flows.jobs import REQUIRED_TEXTS as JOBS_TEXTS
 from flows.jobs import JobsDialogue
@@ -161,7 +162,7 @@ class Assistant:
 def build_domain(settings: Settings | None = None) -> Domain:
     settings = settings or get_settings()
     knowledge = load_knowledge(institution_file=settings.institution_file)
-    return load_domain(knowledge, required_texts=(*REQUIRED_TEXTS, *JOBS_TEXTS))
+    return load_domain(knowledge, required_texts=(*REQUIRED_TEXTS, *JOBS_TEXTS, *ANSWER_TEXTS))
 
 
 def build_assistant(settings: Settings | None = None, parser: Parser | None = None) -> Assistant:

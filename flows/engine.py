@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
+from flows.answering import Answers
 from flows.loader import Domain
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ class Engine:
         self.domain = domain
         self.k = domain.knowledge
         self.jobs = jobs
+        self.answers = Answers(domain)
         self._words = {cmd: {squash(w) for w in self.k.words.get(cmd, [])} for cmd in NAV_COMMANDS}
 
     def step(self, state: ConversationState, message: UserInput, done: Iterable[str] = ()) -> Outcome:
@@ -154,6 +156,7 @@ class Turn:
     def on_payload(self, payload: str) -> None:
         verb, _, rest = payload.partition(":")
         args = rest.split(":") if rest else []
+        self.e.answers.observe_payload(self, verb, args)
         handler = {
             "m": self.show_menu, "f": self.start_flow, "n": self.press_next, "b": self.press_back,
             "o": self.press_option, "r": self.resume, "h": self.home, "x": self.stop, "p": self.show_progress,
@@ -203,6 +206,8 @@ class Turn:
             return
         jobs = self.e.jobs
         if self.expecting and jobs is not None and jobs.on_expected_text(self, self.expecting, text, parse):
+            return
+        if self.e.answers.on_text(self, text, parse):
             return
         intent = (parse.get("intent") or {}).get("name") or "nlu_fallback"
         self.on_intent(intent, text, parse)

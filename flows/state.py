@@ -40,6 +40,10 @@ class ConversationState(BaseModel):
     #: the occupation profile (field -> items) and the comparison basket (occupation codes)
     profile: dict[str, list[str]] = Field(default_factory=dict)
     compare: list[str] = Field(default_factory=list)
+    #: who the person is, as far as the conversation tells (a content area: student, operator ...)
+    audience: str | None = None
+    #: facts answered most recently, newest last: context for the next question
+    recent: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from knowledge.schema import ContentFile, Fact, Institution
 
 CONTENT_DIR = Path(__file__).parent / "content"
 #: Sub-folders with content of another shape, loaded by their own modules.
-_OTHER_SHAPES = {"occupations"}
+_OTHER_SHAPES = {"occupations", "answering"}
 _EXAMPLES_SUFFIX = ".example.yml"
 M = TypeVar("M", bound=BaseModel)
 

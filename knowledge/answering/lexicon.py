@@ -1,0 +1,70 @@
+"""The answering vocabulary (``knowledge/content/answering/lexicon.yml``), loaded and checked once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from knowledge.loader import CONTENT_DIR, validate_file
+from knowledge.retrieval import squash
+
+LEXICON_FILE = CONTENT_DIR / "answering" / "lexicon.yml"
+
+
+class _LexiconFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    greetings: list[str] = Field(default_factory=list)
+    joiners: list[str] = Field(default_factory=list)
+    question_words: list[str] = Field(default_factory=list)
+    synonyms: dict[str, list[str]] = Field(default_factory=dict)
+    audiences: dict[str, list[str]] = Field(default_factory=dict)
+    gap_markers: list[str] = Field(default_factory=list)
+    pointers: list[str] = Field(default_factory=list)
+    generic_nouns: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AnswerLexicon:
+    """Word lists in the squashed form questions are compared in (no spaces, lower case)."""
+
+    greetings: tuple[str, ...]
+    joiners: tuple[str, ...]
+    question_words: tuple[str, ...]
+    #: squashed variant -> canonical word, longest variants first
+    variants: tuple[tuple[str, str], ...]
+    #: squashed cue -> audience (content area)
+    audience_cues: tuple[tuple[str, str], ...]
+    gap_markers: tuple[str, ...]
+    pointers: tuple[str, ...]
+    generic_nouns: frozenset[str]
+
+
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    return tuple(sorted({squash(w) for w in words if squash(w)}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
+    data = validate_file(path, _LexiconFile)
+    variants = sorted(
+        ((squash(v), canonical) for canonical, values in data.synonyms.items() for v in values if squash(v)),
+        key=lambda pair: len(pair[0]), reverse=True,
+    )
+    cues = sorted(
+        ((squash(c), area) for area, words in data.audiences.items() for c in words if squash(c)),
+        key=lambda pair: len(pair[0]), reverse=True,
+    )
+    return AnswerLexicon(
+        greetings=_longest_first(data.greetings),
+        joiners=tuple(w for w in data.joiners if w.strip()),
+        question_words=_longest_first(data.question_words),
+        variants=tuple(variants),
+        audience_cues=tuple(cues),
+        gap_markers=_longest_first(data.gap_markers),
+        pointers=_longest_first(data.pointers),
+        generic_nouns=frozenset(squash(w) for w in data.generic_nouns),
+    )

@@ -1,0 +1,128 @@
+"""Ranking facts for a question in its context.
+
+The words decide first: every fact's phrasings are matched as character n-grams (``FactIndex``),
+after everyday words are mapped to the facts' own ("돈" -> 수당). Then the conversation counts: a
+fact of the guide being walked, of the audience the person belongs to (student, mid-career,
+operator, centre visitor, JobCare user — the content area a fact comes from), of a recently answered
+topic, or of the topic the NLU heard, gains a fixed bonus. So "신청은 어디서 하나요?" inside the
+생애경력설계 guide reaches that guide's answer, while a question that names its topic ("통합포털 계정
+승인") needs no context at all. The weights were chosen on the development questions
+(``tests/answers/data/dev_questions.yml``) and are checked on the held-out set.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from knowledge.answering.lexicon import AnswerLexicon
+from knowledge.occupations.text import CONTENT_TAGS, analyze
+from knowledge.retrieval import FactIndex, squash
+from knowledge.schema import Fact
+
+#: morpheme tags that carry what a question is about: nouns, foreign words, roots, verb and adjective stems
+TERM_TAGS = CONTENT_TAGS | {"VV", "VA"}
+#: share of the character n-gram score in the lexical score (the rest is morphemes)
+W_CHARS = 0.5
+
+#: bonus for a fact of the guide the person is in (or just left)
+W_GUIDE = 0.12
+#: bonus for a fact of the person's audience (content area)
+W_AUDIENCE = 0.10
+#: bonus for a fact whose guide was answered in the last turns
+W_RECENT = 0.06
+#: bonus per unit of NLU confidence for a fact tagged with the intent the NLU heard
+W_INTENT = 0.10
+#: how many lexical candidates are re-ranked
+POOL = 40
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    """What the conversation says about a question: where the person is and who they are."""
+
+    guide: str | None = None
+    audience: str | None = None
+    recent: tuple[str, ...] = ()
+    intent: str | None = None
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    fact: Fact
+    score: float
+    lexical: float
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+class FactRanker:
+    """Lexical candidates re-ranked by context. Stateless after construction: share it freely."""
+
+    def __init__(self, facts: Iterable[Fact], areas: Mapping[str, str], guides: Mapping[str, str],
+                 lexicon: AnswerLexicon) -> None:
+        self.facts = {f.id: f for f in facts}
+        self.areas = dict(areas)
+        self.guides = dict(guides)
+        self.lex = lexicon
+        self.canonical = {variant: squash(canonical) for variant, canonical in lexicon.variants}
+        self.index = FactIndex(self.facts.values())
+        self.terms = FactIndex(self.facts.values(), analyzer=self.morph_terms)
+
+    def morph_terms(self, text: str) -> Counter[str]:
+        """Content morphemes, everyday words mapped to the facts' own ("돈" -> 수당)."""
+        norm = unicodedata.normalize("NFKC", text).lower()
+        out: Counter[str] = Counter()
+        for surface, tag in analyze(norm):
+            if tag in TERM_TAGS:
+                key = squash(surface)
+                if key:
+                    out[self.canonical.get(key, key)] += 1
+        return out
+
+    def lexical(self, question: str) -> dict[str, tuple[Fact, float]]:
+        """Fact id -> (fact, lexical score): characters and morphemes, each a cosine in [0, 1]."""
+        out: dict[str, tuple[Fact, float]] = {}
+        for weight, hits in ((W_CHARS, self.index.search(self.expand(question), limit=POOL)),
+                             (1 - W_CHARS, self.terms.search(question, limit=POOL))):
+            for hit in hits:
+                fact, score = out.get(hit.fact.id, (hit.fact, 0.0))
+                out[hit.fact.id] = (fact, score + weight * hit.score)
+        return out
+
+    def expand(self, question: str) -> str:
+        """The question with the facts' own words added for the everyday ones it uses."""
+        key = squash(question)
+        added = [canonical for variant, canonical in self.lex.variants
+                 if variant in key and squash(canonical) not in key]
+        return question if not added else f"{question} {' '.join(dict.fromkeys(added))}"
+
+    def audience_of(self, text: str) -> str | None:
+        """The audience a message names ("운영기관인데요", "50대예요"), if any."""
+        key = squash(text)
+        return next((area for cue, area in self.lex.audience_cues if cue in key), None)
+
+    def rank(self, question: str, context: AnswerContext = AnswerContext(), limit: int = 5) -> list[Candidate]:
+        audience = self.audience_of(question) or context.audience
+        recent_guides = {self.guides.get(f) for f in context.recent} - {None}
+        out = []
+        for fact, lexical in self.lexical(question).values():
+            bonus, reasons = 0.0, []
+            guide = self.guides.get(fact.id)
+            if context.guide and guide == context.guide:
+                bonus += W_GUIDE
+                reasons.append("guide")
+            elif guide in recent_guides:
+                bonus += W_RECENT
+                reasons.append("recent")
+            if audience and self.areas.get(fact.id) == audience:
+                bonus += W_AUDIENCE
+                reasons.append("audience")
+            if context.intent and fact.intent == context.intent:
+                bonus += W_INTENT * context.confidence
+                reasons.append("intent")
+            out.append(Candidate(fact, lexical + bonus, lexical, tuple(reasons)))
+        out.sort(key=lambda c: -c.score)
+        return out[:limit]
