@@ -1,0 +1,87 @@
+"""Writing and cancelling outbox rows (inside the caller's transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.store.models import OutboxMessage
+
+
+class OutboxStatus(StrEnum):
+    """A row's life: pending → sending → sent, or held / failed / cancelled / unreachable / unknown.
+
+    ``held`` waits for the user's next message (channels that cannot push); ``unknown`` is a row whose
+    sender died mid-send: it is never sent again blindly (a missed message beats a duplicate).
+    """
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    HELD = "held"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    UNREACHABLE = "unreachable"
+    UNKNOWN = "unknown"
+
+
+#: Rows still waiting to go out, the ones ``cancel`` may stop.
+WAITING = (OutboxStatus.PENDING, OutboxStatus.HELD)
+
+
+def enqueue(
+    session: Session,
+    *,
+    user_id: int,
+    channel: str,
+    kind: str,
+    dedupe_key: str,
+    due_at: datetime | None = None,
+    replies: Sequence[dict[str, Any]] | None = None,
+    template: str | None = None,
+    params: dict[str, Any] | None = None,
+    quiet_hours: bool = True,
+) -> int | None:
+    """Queue one message; returns its row id, or None when ``dedupe_key`` was queued before.
+
+    Give either rendered ``replies`` (``Reply.to_dict()`` values) or a knowledge ``template`` id with
+    ``params``. ``quiet_hours=False`` only for a live exchange the user started (a consultant's answer).
+    """
+    if (replies is None) == (template is None):
+        raise ValueError("enqueue needs exactly one of replies or template")
+    now = datetime.now(UTC)
+    values = {
+        "user_id": user_id, "channel": channel, "kind": kind, "dedupe_key": dedupe_key[:200],
+        "due_at": due_at or now, "replies": list(replies) if replies is not None else None,
+        "template": template, "params": params, "quiet_hours": quiet_hours,
+        "status": OutboxStatus.PENDING.value, "attempts": 0, "created_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(OutboxMessage).values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id)
+    )
+    return session.execute(statement).scalar_one_or_none()
+
+
+def cancel(
+    session: Session, *, user_id: int, kind: str | None = None, dedupe_prefix: str | None = None
+) -> int:
+    """Cancel a user's waiting rows (all, of one kind, or whose key starts with a prefix); returns how many."""
+    statement = update(OutboxMessage).where(
+        OutboxMessage.user_id == user_id, OutboxMessage.status.in_([s.value for s in WAITING])
+    )
+    if kind is not None:
+        statement = statement.where(OutboxMessage.kind == kind)
+    if dedupe_prefix is not None:
+        statement = statement.where(OutboxMessage.dedupe_key.startswith(dedupe_prefix, autoescape=True))
+    return session.execute(statement.values(status=OutboxStatus.CANCELLED.value)).rowcount

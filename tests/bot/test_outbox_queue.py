@@ -1,0 +1,65 @@
+"""The outbox's write side on SQLite and PostgreSQL: dedupe, cancel, the migration."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.outbox import OutboxStatus, cancel, enqueue
+from bot.store import Store
+from bot.store.models import OutboxMessage, User
+from tests.conftest import postgres_url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    if request.param == "postgres":
+        url = postgres_url()
+        if not url:
+            pytest.skip("needs GILJABI_TEST_POSTGRES_URL")
+        s = Store(url)
+    else:
+        s = Store(f"sqlite:///{tmp_path / 'o.sqlite3'}")
+    yield s
+    s.close()
+
+def _user(store: Store, key: str) -> int:
+    with store.unit() as s:
+        return store.open_conversation(s, "telegram", key).user_id
+
+def test_enqueue_is_idempotent_per_dedupe_key(store: Store) -> None:
+    uid = _user(store, f"u-{datetime.now(UTC).timestamp()}")
+    key = f"notice:{uid}:{datetime.now(UTC).timestamp()}"
+    with store.unit() as s:
+        first = enqueue(s, user_id=uid, channel="telegram", kind="notice", dedupe_key=key,
+                        replies=[{"type": "text", "text": "안내"}])
+        again = enqueue(s, user_id=uid, channel="telegram", kind="notice", dedupe_key=key,
+                        replies=[{"type": "text", "text": "안내"}])
+    assert first is not None and again is None
+    with store.unit() as s:
+        rows = s.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key == key)).all()
+        assert [r.status for r in rows] == [OutboxStatus.PENDING]
+        assert s.scalar(select(User.notifications).where(User.id == uid)) is True
+
+def test_cancel_stops_only_waiting_rows_of_that_kind(store: Store) -> None:
+    uid = _user(store, f"c-{datetime.now(UTC).timestamp()}")
+    later = datetime.now(UTC) + timedelta(days=3)
+    with store.unit() as s:
+        for n, kind in enumerate(["reminder", "reminder", "notice"]):
+            enqueue(s, user_id=uid, channel="telegram", kind=kind, dedupe_key=f"k{uid}-{n}", due_at=later,
+                    template="reminder.jobcare", params={"n": n})
+        s.execute(OutboxMessage.__table__.update().where(OutboxMessage.dedupe_key == f"k{uid}-0")
+                  .values(status=OutboxStatus.SENT.value))
+    with store.unit() as s:
+        assert cancel(s, user_id=uid, kind="reminder") == 1
+    with store.unit() as s:
+        statuses = dict(s.execute(select(OutboxMessage.dedupe_key, OutboxMessage.status)
+                                  .where(OutboxMessage.user_id == uid)).all())
+    assert statuses == {f"k{uid}-0": "sent", f"k{uid}-1": "cancelled", f"k{uid}-2": "pending"}
+
+def test_enqueue_needs_replies_or_template(store: Store) -> None:
+    uid = _user(store, "x")
+    with store.unit() as s, pytest.raises(ValueError):
+        enqueue(s, user_id=uid, channel="cli", kind="notice", dedupe_key="bad")
