@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from flows.loader import Domain
 from flows.replies import Button
 from knowledge.answering import AnswerContext, Candidate, FactRanker, GapFinder, load_lexicon
+from knowledge.answering.occupation_names import OccupationNames
 from knowledge.answering.split import split_questions, strip_greeting
 from knowledge.loader import CONTENT_DIR
 from knowledge.schema import Fact
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
     from flows.engine import Turn
 
 #: Texts this module uses; loading fails if one is missing from knowledge/content.
-REQUIRED_TEXTS = ("answer.not_in_guide", "answer.not_in_guide.where")
+REQUIRED_TEXTS = ("answer.not_in_guide", "answer.not_in_guide.where", "answer.jobs.requirements_title",
+                  "answer.jobs.requirements_intro", "answer.jobs.requirements_ncs", "answer.jobs.btn.requirements")
 
 #: lowest score that answers a question on its own
 ANSWER_AT = 0.30
@@ -32,6 +34,9 @@ RECENT = 3
 
 _SMALL_TALK = {"greet", "goodbye", "thanks", "affirm", "deny"}
 #: intents whose own handling comes first unless a fact matches very well
+#: intents under which a name like 상담사 means something else than an occupation
+_NOT_OCCUPATION = {"human_handoff", "center_info", "delete_my_data", "progress_status", "step_done",
+                   "reminder_settings", "help"}
 _ACTING = {"help", "progress_status", "step_done", "human_handoff", "reminder_settings", "delete_my_data",
            "job_search", "occupation_compare", "profile_recommend"}
 
@@ -55,6 +60,7 @@ class Answers:
         self.ranker = FactRanker(k.facts.values(), areas, guides, lexicon)
         self.gaps = GapFinder(k.facts.values(), lexicon)
         self.lex = lexicon
+        self._names: OccupationNames | None = None
 
     # ------------------------------------------------------------- context
     def context(self, turn: Turn, intent: str | None, confidence: float) -> AnswerContext:
@@ -88,6 +94,8 @@ class Answers:
             text, intent, confidence = rest, None, 0.0
         elif intent in _SMALL_TALK:
             return False
+        if intent not in _NOT_OCCUPATION and self.occupation(turn, text):
+            return True
         named = self.ranker.audience_of(text)
         if named:
             turn.state.audience = named
@@ -104,6 +112,19 @@ class Answers:
         if rest is not None:
             turn.state.greeted = True
         self.say(turn, answers)
+        return True
+
+    def occupation(self, turn: Turn, text: str) -> bool:
+        """An occupation asked for by name opens it in the view the question asks for."""
+        jobs = turn.e.jobs
+        if jobs is None:
+            return False
+        if self._names is None or self._names.catalogue is not jobs.catalogue:
+            self._names = OccupationNames(jobs.catalogue, self.lex)
+        mention = self._names.find(text)
+        if mention is None:
+            return False
+        jobs.open_view(turn, mention.code, mention.view)
         return True
 
     def one(self, text: str, context: AnswerContext) -> Answer | None:

@@ -3,8 +3,8 @@ and the career-path report in phone-sized parts — JobCare's idea over ``knowle
 
 Payloads (all short ASCII, well under Telegram's 64 bytes):
 ``j:s`` ask for a keyword · ``j:d:CODE`` details · ``j:a:CODE`` add to comparison · ``j:c`` compare ·
-``j:x`` empty the comparison · ``j:r:CODE:PART`` report part · ``j:p`` profile · ``j:e:FIELD`` edit a
-profile field · ``j:rec`` recommend from the profile · ``j:del`` delete the profile.
+``j:x`` empty the comparison · ``j:r:CODE:PART`` report part · ``j:q:CODE`` what it takes · ``j:p`` profile ·
+``j:e:FIELD`` edit a profile field · ``j:rec`` recommend from the profile · ``j:del`` delete the profile.
 """
 
 from __future__ import annotations
@@ -99,6 +99,8 @@ class JobsDialogue:
             self.ask_keyword(turn)
         elif verb == "d":
             self.show(turn, rest[0])
+        elif verb == "q":
+            self.requirements(turn, rest[0])
         elif verb == "a":
             self.add(turn, rest[0])
         elif verb == "c":
@@ -190,11 +192,39 @@ class JobsDialogue:
             lines.append(turn.t("jobs.coverage_line", held=c.held, required=c.required, percent=c.percent))
         buttons = [
             turn.button("jobs.btn.report", f"j:r:{occ.code}:1"),
+            turn.button("answer.jobs.btn.requirements", f"j:q:{occ.code}"),
             turn.button("jobs.btn.add", f"j:a:{occ.code}"),
             self.search_button(turn),
             turn.menu_button(),
         ]
         turn.say("\n".join(lines), buttons, title=occ.name)
+
+    def open_view(self, turn: Turn, code: str, view: str) -> None:
+        """An occupation asked for by name: its details, what it takes, or its report."""
+        if view == "report":
+            self.report(turn, code, 1)
+        elif view == "requirements":
+            self.requirements(turn, code)
+        else:
+            self.show(turn, code)
+
+    def requirements(self, turn: Turn, code: str) -> None:
+        """What it takes: certificates, majors, skills and training, from the catalogue."""
+        occ = self.catalogue.get(code)
+        if occ is None:
+            turn.say(turn.t("jobs.not_found"), [self.search_button(turn)])
+            return
+        field = self.labels.field
+        lines = [turn.t("answer.jobs.requirements_intro")]
+        for name in ("certificates", "majors", "skills", "training"):
+            values = getattr(occ, name)
+            if values:
+                lines.append(turn.t("jobs.compare_line", label=field(name), values=", ".join(values[:6])))
+        lines.append(turn.t("answer.jobs.requirements_ncs", count=occ.unit_count))
+        buttons = [turn.button("jobs.btn.report", f"j:r:{occ.code}:1"),
+                   turn.button("jobs.btn.details", f"j:d:{occ.code}"),
+                   turn.button("jobs.btn.add", f"j:a:{occ.code}"), turn.menu_button()]
+        turn.say("\n".join(lines), buttons, title=turn.t("answer.jobs.requirements_title", name=occ.name))
 
     # ------------------------------------------------------------- comparing
     def add(self, turn: Turn, code: str) -> None:

@@ -25,6 +25,10 @@ class _LexiconFile(BaseModel):
     gap_markers: list[str] = Field(default_factory=list)
     pointers: list[str] = Field(default_factory=list)
     generic_nouns: list[str] = Field(default_factory=list)
+    occupation_views: dict[str, list[str]] = Field(default_factory=dict)
+    occupation_fillers: list[str] = Field(default_factory=list)
+    occupation_suffixes: list[str] = Field(default_factory=list)
+    occupation_ambiguous: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,11 @@ class AnswerLexicon:
     gap_markers: tuple[str, ...]
     pointers: tuple[str, ...]
     generic_nouns: frozenset[str]
+    #: squashed view word -> view (report, requirements, details), longest first
+    occupation_views: tuple[tuple[str, str], ...] = ()
+    occupation_fillers: tuple[str, ...] = ()
+    occupation_suffixes: tuple[str, ...] = ()
+    occupation_ambiguous: tuple[str, ...] = ()
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:
@@ -67,4 +76,11 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         gap_markers=_longest_first(data.gap_markers),
         pointers=_longest_first(data.pointers),
         generic_nouns=frozenset(squash(w) for w in data.generic_nouns),
+        occupation_views=tuple(sorted(
+            ((squash(w), view) for view, words in data.occupation_views.items() for w in words if squash(w)),
+            key=lambda pair: len(pair[0]), reverse=True,
+        )),
+        occupation_fillers=_longest_first(data.occupation_fillers),
+        occupation_suffixes=_longest_first(data.occupation_suffixes),
+        occupation_ambiguous=_longest_first(data.occupation_ambiguous),
     )
