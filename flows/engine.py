@@ -15,7 +15,7 @@ Buttons carry explicit payloads, so a pressed button never depends on the NLU gu
 ``i:INTENT``    "I meant this"        ``c``        talk to a person
 ``a:center``    centre information    ``a:jobs``   occupation search
 ``j:...``       occupations (see flows/jobs.py)
-``y`` / ``no``  answer a confirmation
+``y`` / ``no``  answer a confirmation   ``dd:S1:S2..`` mark stages said done in words (``dn``: don't)
 ==============  ==================================================
 """
 
@@ -162,6 +162,7 @@ class Turn:
             "o": self.press_option, "r": self.resume, "h": self.home, "x": self.stop, "p": self.show_progress,
             "d": self.mark_done, "u": self.mark_undone, "i": self.clarified, "c": self.handoff,
             "a": self.action, "y": self.confirmed, "no": self.declined, "j": self.jobs_payload,
+            "dd": self.mark_stages, "dn": self.keep_stages,
         }.get(verb)
         try:
             if handler is None:
@@ -267,6 +268,8 @@ class Turn:
         if self.awaiting == "delete" and intent in ("affirm", "deny"):
             (self.confirmed if intent == "affirm" else self.declined)()
             return
+        if self.e.answers.on_confirmation(self, intent):
+            return
         if intent in _SMALL_TALK:
             self.small_talk(intent, offer)
             return
@@ -322,18 +325,10 @@ class Turn:
 
     # ------------------------------------------------------------- answering
     def find_fact(self, text: str, intent: str | None) -> Fact | None:
-        """The intent's best fact, unless another fact matches the words clearly better."""
-        index = self.d.index
-        if index is None:
-            return None
-        anywhere = index.search(text, limit=1)
-        inside = index.search(text, intents={intent}, limit=1) if intent else []
-        best_anywhere = anywhere[0] if anywhere and anywhere[0].score >= FACT_ANYWHERE else None
-        best_inside = inside[0] if inside and inside[0].score >= FACT_IN_INTENT else None
-        if best_anywhere and (best_inside is None or best_anywhere.score > best_inside.score + CLEARLY_BETTER):
-            return best_anywhere.fact
-        if best_inside:
-            return best_inside.fact
+        """The best fact for ``text`` in this conversation's context; else the intent's guide summary."""
+        fact = self.e.answers.best_fact(self, text, intent)
+        if fact is not None:
+            return fact
         flow = self.d.flow_for_intent(intent) if intent else None
         return self.k.fact(flow.about) if flow else None
 
@@ -511,8 +506,14 @@ class Turn:
         if step.slot_name:
             self.state.slots[step.slot_name] = option
         target = step.next.get(option, Target())
-        if target.done:
+        branch = f"{flow_id}:{key}"
+        earlier = self.state.marks.pop(branch, None)
+        if earlier and earlier != target.done and earlier in self.done:  # another answer: undo what it marked
+            self.done.discard(earlier)
+            self.effects.append(Effect("stage_undone", earlier))
+        if target.done and target.done not in self.done:
             self.mark(target.done, quiet=True)
+            self.state.marks[branch] = target.done
         if target.flow:
             self.start_flow(target.flow)
         elif target.step:
@@ -628,6 +629,12 @@ class Turn:
             self.t("progress.next", stage=self.stage_label(upcoming)),
             [self.button("nav.start", f"f:{flow}", title=self.flow_title(flow)), self.button("nav.progress", "p")],
         )
+
+    def mark_stages(self, *stages: str) -> None:
+        self.e.answers.mark_stages(self, list(stages))
+
+    def keep_stages(self) -> None:
+        self.say(self.t("deny.ok"), self.where_am_i_buttons())
 
     def mark_undone(self, stage: str) -> None:
         if stage not in self.d.stages:

@@ -29,6 +29,9 @@ class _LexiconFile(BaseModel):
     occupation_fillers: list[str] = Field(default_factory=list)
     occupation_suffixes: list[str] = Field(default_factory=list)
     occupation_ambiguous: list[str] = Field(default_factory=list)
+    stage_words: dict[str, list[str]] = Field(default_factory=dict)
+    done_words: list[str] = Field(default_factory=list)
+    not_done_words: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,10 @@ class AnswerLexicon:
     occupation_fillers: tuple[str, ...] = ()
     occupation_suffixes: tuple[str, ...] = ()
     occupation_ambiguous: tuple[str, ...] = ()
+    #: squashed stage word -> stage id, longest first
+    stage_words: tuple[tuple[str, str], ...] = ()
+    done_words: tuple[str, ...] = ()
+    not_done_words: tuple[str, ...] = ()
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:
@@ -83,4 +90,10 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         occupation_fillers=_longest_first(data.occupation_fillers),
         occupation_suffixes=_longest_first(data.occupation_suffixes),
         occupation_ambiguous=_longest_first(data.occupation_ambiguous),
+        stage_words=tuple(sorted(
+            ((squash(w), stage) for stage, words in data.stage_words.items() for w in words if squash(w)),
+            key=lambda pair: len(pair[0]), reverse=True,
+        )),
+        done_words=_longest_first(data.done_words),
+        not_done_words=_longest_first(data.not_done_words),
     )

@@ -47,6 +47,10 @@ class OccupationNames:
                 if len(key) >= 2:
                     names.setdefault(key, occ.code)
         self.names = sorted(names.items(), key=lambda kv: len(kv[0]), reverse=True)
+        #: first two characters -> names starting with them, longest first (a message is scanned once)
+        self._by_start: dict[str, list[tuple[str, str]]] = {}
+        for name, code in self.names:
+            self._by_start.setdefault(name[:2], []).append((name, code))
         #: names that are also everyday words (배우, 검사): they need a word that frames a job question
         self.ambiguous = frozenset(squash(w) for w in lexicon.occupation_ambiguous)
 
@@ -54,10 +58,12 @@ class OccupationNames:
         key = squash(text)
         if not key:
             return None
-        for name, code in self.names:
-            at = key.find(name)
-            if at < 0:
-                continue
+        found = sorted(((name, code, at) for at in range(len(key) - 1)
+                        for name, code in self._by_start.get(key[at : at + 2], ()) if key.startswith(name, at)),
+                       key=lambda item: -len(item[0]))
+        if _distinct(found) > 1:  # two occupations named: a comparison, not one occupation's page
+            return None
+        for name, code, at in found:
             view, leftover, framed = self._framed(key[:at] + " " + key[at + len(name) :])
             if _small(leftover) and (framed or name not in self.ambiguous):
                 occ = self.catalogue.by_code[code]
@@ -103,6 +109,18 @@ class OccupationNames:
                 if hits:
                     return OccupationMention(hits[0].code, hits[0].name, view)
         return None
+
+
+def _distinct(found: list[tuple[str, str, int]]) -> int:
+    """How many different occupations are named at places that do not overlap (longest names first)."""
+    taken: list[tuple[int, int]] = []
+    codes: set[str] = set()
+    for name, code, at in found:
+        span = (at, at + len(name))
+        if all(span[1] <= s or e <= span[0] for s, e in taken):
+            taken.append(span)
+            codes.add(code)
+    return len(codes)
 
 
 def _small(leftover: str) -> bool:
