@@ -32,6 +32,9 @@ class _LexiconFile(BaseModel):
     stage_words: dict[str, list[str]] = Field(default_factory=dict)
     done_words: list[str] = Field(default_factory=list)
     not_done_words: list[str] = Field(default_factory=list)
+    profile_joiners: list[str] = Field(default_factory=list)
+    profile_preparing: list[str] = Field(default_factory=list)
+    profile_tails: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,10 @@ class AnswerLexicon:
     stage_words: tuple[tuple[str, str], ...] = ()
     done_words: tuple[str, ...] = ()
     not_done_words: tuple[str, ...] = ()
+    #: raw (unsquashed) words: profile items keep their spacing
+    profile_joiners: tuple[str, ...] = ()
+    profile_preparing: tuple[str, ...] = ()
+    profile_tails: tuple[str, ...] = ()
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:
@@ -96,4 +103,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         )),
         done_words=_longest_first(data.done_words),
         not_done_words=_longest_first(data.not_done_words),
+        profile_joiners=tuple(sorted(data.profile_joiners, key=len, reverse=True)),
+        profile_preparing=_longest_first(data.profile_preparing),
+        profile_tails=tuple(sorted(data.profile_tails, key=len, reverse=True)),
     )

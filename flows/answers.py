@@ -1,0 +1,221 @@
+"""Fact answering: a question gets the fact that answers it — in the context of the conversation — then
+the guide it belongs to; a greeting before it, or two or three questions in one message, are answered
+too; what the sources do not say gets "not in the guide"; close candidates are offered as buttons;
+what cannot be placed gets a fallback that asks which of the likeliest things was meant.
+
+The ranking and the decision are pure (``knowledge.answering``); this part builds their context from
+the conversation (the guide being walked or just offered, the audience, the facts answered last) and
+says the result. The engine sends it typed text (``on_text``) after the guides, progress and jobs
+parts, every intent no other part registered, and ``nlu_fallback``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from flows.context import TurnContext
+from flows.guides import render_step, start_button
+from flows.loader import Domain
+from flows.payloads import AnswerFact, Clarify, Handoff, Menu, Payload, StartFlow
+from flows.replies import Button
+from knowledge.answering import AnswerContext, Candidate, FactRanker, GapFinder, load_lexicon
+from knowledge.answering.answerer import Answer, Answerer, Decision
+from knowledge.loader import CONTENT_DIR
+from knowledge.schema import Fact
+
+#: Texts this part uses; loading fails if one is missing from knowledge/content.
+REQUIRED_TEXTS = ("answer.not_in_guide", "answer.not_in_guide.where", "answer.choose")
+#: how many answered facts the conversation remembers as context
+RECENT = 3
+#: areas whose "센터" is not the university's (희망일자리센터, 고용센터 ...): there "센터 어디예요" asks the facts
+OTHER_CENTRES = frozenset({"centre", "midcareer", "operator"})
+
+
+class Answers:
+    """The answering part: registered for ``nlu_fallback``, ``i:INTENT``, ``q:FACT`` and every unclaimed intent."""
+
+    payloads: ClassVar[tuple[type[Payload], ...]] = (Clarify, AnswerFact)
+    intents: ClassVar[tuple[str, ...]] = ("nlu_fallback",)
+    catch_all: ClassVar[bool] = True
+
+    def __init__(self, domain: Domain) -> None:
+        k = domain.knowledge
+        lexicon = load_lexicon()
+        self.areas = {fid: area_of(path) for fid, path in k.origin.items()}
+        guides = {fid: flow for fid in k.facts if (flow := domain.flow_of_fact(fid)) is not None}
+        self.ranker = FactRanker(k.facts.values(), self.areas, guides, lexicon)
+        self.answerer = Answerer(self.ranker, GapFinder(k.facts.values(), lexicon), lexicon)
+
+    # ---------------------------------------------------------------------------- entry points
+    def observe(self, ctx: TurnContext, payload: Payload) -> None:
+        """A menu or guide someone opens says who they are (the 운영기관 menu -> operator)."""
+        if isinstance(payload, Menu) and payload.menu in set(self.areas.values()):
+            ctx.state.audience = payload.menu
+        elif isinstance(payload, StartFlow) and payload.flow in ctx.domain.flows:
+            ctx.state.audience = self.areas.get(ctx.domain.flows[payload.flow].about, ctx.state.audience)
+
+    def on_payload(self, ctx: TurnContext, payload: Payload) -> None:
+        if isinstance(payload, AnswerFact):
+            self.say_answers(ctx, [Answer(_candidate(ctx, payload.fact))])
+            return
+        if not isinstance(payload, Clarify):
+            raise LookupError(payload)
+        text, ctx.state.unclear = ctx.state.unclear or "", None
+        ctx.state.fallbacks = 0
+        if f"intent.{payload.intent}" not in ctx.k.texts:
+            raise LookupError(payload.intent)
+        ctx.understand(payload.intent, text, {"intent": {"name": payload.intent, "confidence": 1.0}, "entities": []})
+
+    def on_text(self, ctx: TurnContext, text: str, parse: dict[str, Any]) -> bool:
+        """Claim a typed message the facts answer (or honestly cannot); ``False`` leaves it to the intents."""
+        top = parse.get("intent") or {}
+        intent, confidence = top.get("name"), float(top.get("confidence") or 0.0)
+        named = self.ranker.audience_of(text)
+        if named:
+            ctx.state.audience = named
+        context = self.context(ctx, intent, confidence)
+        elsewhere = ctx.state.audience in OTHER_CENTRES or self.area_of_guide(ctx, context.guide) in OTHER_CENTRES
+        decision = self.answerer.decide(text, context, acting_ok=intent == "center_info" and elsewhere)
+        if decision.kind == "none":
+            return False
+        if decision.greeted:
+            ctx.state.greeted = True
+        ctx.state.fallbacks = 0
+        self.say(ctx, decision)
+        return True
+
+    def on_intent(self, ctx: TurnContext, intent: str, text: str, parse: dict[str, Any]) -> None:
+        if intent == "nlu_fallback":
+            self.fallback(ctx, text, parse)
+        else:
+            self.answer(ctx, text, intent)
+
+    def answer(self, ctx: TurnContext, text: str, intent: str | None) -> None:
+        """Answer ``text`` (which the NLU took for ``intent``) with a fact, or fall back."""
+        fact = self.find_fact(ctx, text, intent)
+        if fact is None:
+            self.fallback(ctx, text, {})
+            return
+        answer_fact(ctx, fact)
+
+    # ------------------------------------------------------------------------------ context
+    def context(self, ctx: TurnContext, intent: str | None, confidence: float) -> AnswerContext:
+        state = ctx.state
+        place = state.place or state.paused
+        guide = place.flow if place else (state.offer or ctx.offer)
+        return AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
+                             intent=intent, confidence=confidence)
+
+    def area_of_guide(self, ctx: TurnContext, flow_id: str | None) -> str | None:
+        flow = ctx.domain.flows.get(flow_id or "")
+        return self.areas.get(flow.about) if flow else None
+
+    def find_fact(self, ctx: TurnContext, text: str, intent: str | None) -> Fact | None:
+        """The best fact for ``text`` in this conversation's context; else the intent's guide summary."""
+        best = self.answerer.best(text, self.context(ctx, intent, 1.0 if intent else 0.0))
+        if best is not None:
+            return best.fact
+        flow = ctx.domain.flow_for_intent(intent) if intent else None
+        return ctx.k.fact(flow.about) if flow else None
+
+    # ------------------------------------------------------------------------------ replying
+    def say(self, ctx: TurnContext, decision: Decision) -> None:
+        if decision.kind == "not_in_guide":
+            say_not_in_guide(ctx)
+        elif decision.kind == "choose":
+            buttons = [Button(label=_label(a.candidate.fact), payload=AnswerFact(a.candidate.fact.id).encode())
+                       for a in decision.answers]
+            ctx.say(ctx.t("answer.choose"), [*buttons, ctx.menu_button()])
+        else:
+            self.say_answers(ctx, decision.answers)
+
+    def say_answers(self, ctx: TurnContext, answers: list[Answer]) -> None:
+        """One card per answer; the last one also brings the guide's buttons (or the guide back)."""
+        for answer in answers:
+            fact = answer.candidate.fact
+            ctx.state.recent = [*[f for f in ctx.state.recent if f != fact.id], fact.id][-RECENT:]
+            ctx.state.audience = self.areas.get(fact.id, ctx.state.audience)
+        *first, last = answers
+        for answer in first:
+            fact = shown(ctx, answer)
+            ctx.say(fact.text, _links(fact), title=fact.title)
+        answer_fact(ctx, shown(ctx, last))
+
+    def fallback(self, ctx: TurnContext, text: str, parse: dict[str, Any]) -> None:
+        """Try the facts once more; then ask which of the two likeliest things was meant."""
+        fact = self.find_fact(ctx, text, None)
+        if fact is not None:
+            ctx.state.fallbacks = 0
+            answer_fact(ctx, fact)
+            return
+        ctx.state.fallbacks += 1
+        ctx.state.unclear = text[:200]
+        if ctx.state.fallbacks >= 2:
+            ctx.say(ctx.t("fallback.again"), [ctx.button("nav.consultant", Handoff()), ctx.menu_button()])
+            return
+        ranking = [r.get("name") for r in parse.get("intent_ranking") or []]
+        likely = [name for name in ranking if name and f"intent.{name}" in ctx.k.texts][:2]
+        if likely:
+            buttons = [ctx.button(f"intent.{name}", Clarify(name)) for name in likely]
+            ctx.say(ctx.t("fallback.clarify"), [*buttons, ctx.menu_button()])
+        else:
+            ctx.say(ctx.t("fallback.plain"), [ctx.menu_button()])
+
+
+def answer_fact(ctx: TurnContext, fact: Fact) -> None:
+    """The fact first; then, mid-guide, the guide again; otherwise an offer to walk the guide."""
+    links = _links(fact)
+    flow_id = ctx.domain.flow_of_fact(fact.id)
+    place = ctx.state.place
+    if place is not None:
+        ctx.say(fact.text, links, title=fact.title)
+        extra: list[Button] = []
+        if flow_id is not None and flow_id != place.flow:
+            extra.append(Button(label=ctx.t("nav.open_other"), payload=start_button(ctx, fact, flow_id).payload))
+        render_step(ctx, place, prefix=ctx.t("step.resume"), extra=extra)
+        return
+    buttons = links[:]
+    if flow_id is not None:
+        buttons.append(start_button(ctx, fact, flow_id))
+        ctx.state.offer = flow_id
+        if fact.id in ctx.domain.fact_places and fact.id not in ctx.domain.about_of:
+            buttons.append(ctx.button("nav.from_start", StartFlow(flow_id)))
+    buttons.append(ctx.menu_button())
+    ctx.say(fact.text, buttons, title=fact.title)
+
+def shown(ctx: TurnContext, answer: Answer) -> Fact:
+    """The fact as said: with the "not in the guide" line first when that is what it answers."""
+    fact = answer.candidate.fact
+    if not answer.gap:
+        return fact
+    return fact.model_copy(update={"text": f"{ctx.t('answer.not_in_guide')}\n{fact.text}"})
+
+def say_not_in_guide(ctx: TurnContext) -> None:
+    where = f"answer.not_in_guide.where.{ctx.state.audience}"
+    pointer = ctx.t(where if where in ctx.k.texts else "answer.not_in_guide.where")
+    ctx.say(f"{ctx.t('answer.not_in_guide')}\n{pointer}", [ctx.button("nav.consultant", Handoff()),
+                                                           ctx.menu_button()])
+
+def area_of(path: Any) -> str:
+    """The content area of a fact: its folder under knowledge/content (student, operator ...)."""
+    try:
+        parts = path.relative_to(CONTENT_DIR).parts
+    except ValueError:
+        parts = path.parts[-2:]
+    return parts[0] if len(parts) > 1 else "general"
+
+
+def _links(fact: Fact) -> list[Button]:
+    return [Button(label=fact.link.label, url=str(fact.link.url))] if fact.link else []
+
+
+def _label(fact: Fact) -> str:
+    """A button label for a fact: its title, else its first words (within Kakao's quick-reply width)."""
+    text = fact.title or fact.text.split("\n", 1)[0].lstrip("①②③④⑤⑥⑦⑧⑨⑩⑪ ")
+    return text if len(text) <= 14 else text[:13] + "…"
+
+
+def _candidate(ctx: TurnContext, fact_id: str) -> Candidate:
+    if fact_id not in ctx.k.facts:
+        raise LookupError(fact_id)
+    return Candidate(ctx.k.fact(fact_id), 1.0, 1.0)

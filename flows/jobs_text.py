@@ -1,0 +1,43 @@
+"""Typed text in the occupation dialogue: a profile answer cut into items, and an occupation named in
+a question. Kept apart from the dialogue class so that each stays small."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.context import TurnContext
+from flows.jobs_views import show_profile
+from flows.payloads import JobDetails, JobPayload, JobReport, JobRequirements
+from knowledge.answering.lexicon import AnswerLexicon
+from knowledge.answering.occupation_names import OccupationMention, OccupationNames
+from knowledge.answering.profile_items import split_profile_items
+from knowledge.answering.split import strip_greeting
+
+#: intents under which a name like 상담사 means something else than an occupation
+NOT_OCCUPATION = frozenset({"human_handoff", "center_info", "delete_my_data", "progress_status", "step_done",
+                            "reminder_settings", "help", "greet", "goodbye", "thanks", "affirm", "deny"})
+
+
+#: the payload that opens each view of an occupation asked for by name
+VIEWS: dict[str, type[JobPayload]] = {"details": JobDetails, "requirements": JobRequirements, "report": JobReport}
+
+
+def save_profile_answer(ctx: TurnContext, lexicon: AnswerLexicon, field: str, text: str) -> None:
+    """Store the items of a profile answer; what is still being prepared is said, not stored as held."""
+    none = text.strip() == ctx.t("jobs.none_word")
+    held, preparing = ([], []) if none else split_profile_items(text, lexicon)
+    ctx.state.profile[field] = held
+    ctx.say(ctx.t("jobs.profile_saved", label=ctx.t(f"jobs.field.{field}")))
+    if preparing:
+        ctx.say(ctx.t("answer.jobs.preparing_note", items=", ".join(preparing)))
+    show_profile(ctx)
+
+
+def occupation_named(names: OccupationNames, lexicon: AnswerLexicon, text: str,
+                     parse: dict[str, Any]) -> OccupationMention | None:
+    """The occupation a message asks about by name (after any greeting), unless the NLU heard an
+    intent under which the name means something else ("상담사 연결")."""
+    rest = strip_greeting(text, lexicon)
+    if ((parse.get("intent") or {}).get("name") or "") in NOT_OCCUPATION and rest is None:
+        return None
+    return names.find(rest or text)
