@@ -71,6 +71,11 @@ class FactIndex:
             for gram, value in self._vector(grams).items():
                 self._postings[gram].append((doc, value))
 
+    @property
+    def idf(self) -> dict[str, float]:
+        """Inverse document frequency of every term the index knows (documents are phrasings)."""
+        return self._idf
+
     def _vector(self, grams: Counter[str]) -> dict[str, float]:
         raw = {g: (1.0 + math.log(c)) * self._idf[g] for g, c in grams.items() if g in self._idf}
         norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0

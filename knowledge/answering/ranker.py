@@ -30,11 +30,13 @@ W_CHARS = 0.5
 #: bonus for a fact of the guide the person is in (or just left)
 W_GUIDE = 0.12
 #: bonus for a fact of the person's audience (content area)
-W_AUDIENCE = 0.10
+W_AUDIENCE = 0.15
 #: bonus for a fact whose guide was answered in the last turns
 W_RECENT = 0.06
 #: bonus per unit of NLU confidence for a fact tagged with the intent the NLU heard
-W_INTENT = 0.10
+W_INTENT = 0.20
+#: bonus for covering the question's words anywhere in the fact (IDF-weighted share of its morphemes)
+W_COVER = 0.40
 #: how many lexical candidates are re-ranked
 POOL = 40
 
@@ -70,6 +72,10 @@ class FactRanker:
         self.canonical = {variant: squash(canonical) for variant, canonical in lexicon.variants}
         self.index = FactIndex(self.facts.values())
         self.terms = FactIndex(self.facts.values(), analyzer=self.morph_terms)
+        self.fact_terms = {
+            fid: frozenset(self.morph_terms(" ".join([f.title or "", f.text, *f.ask]))) for fid, f in self.facts.items()
+        }
+        self.idf = self.terms.idf
 
     def morph_terms(self, text: str) -> Counter[str]:
         """Content morphemes, everyday words mapped to the facts' own ("돈" -> 수당)."""
@@ -81,6 +87,14 @@ class FactRanker:
                 if key:
                     out[self.canonical.get(key, key)] += 1
         return out
+
+    def coverage(self, terms: Counter[str], fact_id: str) -> float:
+        """The IDF-weighted share of the question's morphemes that the fact uses somewhere."""
+        total = sum(self.idf.get(t, 0.0) for t in terms)
+        if total <= 0:
+            return 0.0
+        have = self.fact_terms.get(fact_id, frozenset())
+        return sum(self.idf.get(t, 0.0) for t in terms if t in have) / total
 
     def lexical(self, question: str) -> dict[str, tuple[Fact, float]]:
         """Fact id -> (fact, lexical score): characters and morphemes, each a cosine in [0, 1]."""
@@ -107,9 +121,10 @@ class FactRanker:
     def rank(self, question: str, context: AnswerContext = AnswerContext(), limit: int = 5) -> list[Candidate]:
         audience = self.audience_of(question) or context.audience
         recent_guides = {self.guides.get(f) for f in context.recent} - {None}
+        terms = self.morph_terms(question)
         out = []
         for fact, lexical in self.lexical(question).values():
-            bonus, reasons = 0.0, []
+            bonus, reasons = W_COVER * self.coverage(terms, fact.id), []
             guide = self.guides.get(fact.id)
             if context.guide and guide == context.guide:
                 bonus += W_GUIDE
