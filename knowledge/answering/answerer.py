@@ -17,12 +17,14 @@ from knowledge.answering.split import split_questions, strip_greeting
 
 #: lowest score that answers a question on its own
 ANSWER_AT = 0.30
+#: the words must match at least this well whatever the context adds
+MIN_LEXICAL = 0.15
 #: lowest score for each part of a message cut into several questions
 PART_AT = 0.36
-#: a fact must reach this (plus SURE_INTENT x confidence) to outweigh an intent that acts
+#: a fact's words alone must match this well (plus SURE_INTENT x confidence) to outweigh an intent that acts
 STRONG_AT = 0.75
 #: how much more an acting intent's confidence asks of a fact (a sure "진행상황" stays progress)
-SURE_INTENT = 0.25
+SURE_INTENT = 0.30
 #: candidates closer than this to the best, from another guide and not favoured by context, are offered
 CLOSE = 0.02
 #: the most candidates offered as buttons
@@ -71,11 +73,11 @@ class Answerer:
             return Decision("none")
         acting = context.intent in ACTING and not acting_ok
         need = STRONG_AT + SURE_INTENT * context.confidence if acting else ANSWER_AT
-        several = self.several(text, context, need)
+        several = self.several(text, context, need, acting)
         if several:
             return Decision("answers", several, text, greeted)
         ranked = self.ranker.rank(text, context, limit=CHOICES + 1)
-        if not ranked or ranked[0].score < need:
+        if not ranked or _measure(ranked[0], acting) < need:
             uncovered = bool(self.gaps.uncovered(text))
             topical = bool(ranked) and ranked[0].lexical >= ANSWER_AT / 2
             if uncovered and topical and (greeted or not acting):
@@ -100,7 +102,7 @@ class Answerer:
         return [c for c in ranked[1:CHOICES] if best.score - c.score < CLOSE
                 and self.ranker.guides.get(c.fact.id) != guide][: CHOICES - 1]
 
-    def several(self, text: str, context: AnswerContext, need: float) -> list[Answer] | None:
+    def several(self, text: str, context: AnswerContext, need: float, acting: bool) -> list[Answer] | None:
         """Up to three questions in one message, each with its own answer; None unless all find one."""
         parts = split_questions(text, self.lex)
         if len(parts) < 2:
@@ -108,7 +110,7 @@ class Answerer:
         answers: list[Answer] = []
         for part in parts:
             ranked = self.ranker.rank(part, context, limit=1)
-            if not ranked or ranked[0].score < max(need, PART_AT):
+            if not ranked or _measure(ranked[0], acting) < max(need, PART_AT):
                 return None
             if all(a.candidate.fact.id != ranked[0].fact.id for a in answers):
                 answers.append(self.answer(part, ranked[0]))
@@ -121,3 +123,10 @@ class Answerer:
         if not ranked or ranked[0].score < ANSWER_AT:
             return None
         return ranked[0] if context.intent is None or ranked[0].fact.intent == context.intent else None
+
+
+def _measure(candidate: Candidate, acting: bool) -> float:
+    """Against an intent that acts only the words count; otherwise the context does too."""
+    if candidate.lexical < MIN_LEXICAL:
+        return 0.0
+    return candidate.lexical if acting else candidate.score

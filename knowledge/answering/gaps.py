@@ -65,8 +65,8 @@ class GapFinder:
             key = squash(sentence)
             scored.append((sum(self.rarity(n) for n in nouns if n in key) + 0.01 * len(asked & _grams(sentence)), i))
         flags = [self.is_gap_sentence(s) for s in parts]
-        for i in range(1, len(parts)):  # "… 나와 있지 않아요. 컨설턴트에게 확인해 주세요." belong together
-            flags[i] = flags[i] or (flags[i - 1] and any(p in squash(parts[i]) for p in self.lex.pointers))
+        for i, sentence in enumerate(parts):  # "… 나와 있지 않아요. 컨설턴트에게 확인해 주세요." belong together
+            flags[i] = flags[i] or any(p in squash(sentence) for p in self.lex.pointers)
         return flags[max(scored)[1]] or flags[0]
 
     def rarity(self, word: str) -> float:

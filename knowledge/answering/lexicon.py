@@ -33,6 +33,7 @@ class _LexiconFile(BaseModel):
     done_words: list[str] = Field(default_factory=list)
     not_done_words: list[str] = Field(default_factory=list)
     profile_joiners: list[str] = Field(default_factory=list)
+    stop_terms: list[str] = Field(default_factory=list)
     profile_preparing: list[str] = Field(default_factory=list)
     profile_tails: list[str] = Field(default_factory=list)
 
@@ -60,6 +61,7 @@ class AnswerLexicon:
     stage_words: tuple[tuple[str, str], ...] = ()
     done_words: tuple[str, ...] = ()
     not_done_words: tuple[str, ...] = ()
+    stop_terms: frozenset[str] = frozenset()
     #: raw (unsquashed) words: profile items keep their spacing
     profile_joiners: tuple[str, ...] = ()
     profile_preparing: tuple[str, ...] = ()
@@ -103,6 +105,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         )),
         done_words=_longest_first(data.done_words),
         not_done_words=_longest_first(data.not_done_words),
+        stop_terms=frozenset(squash(w) for w in data.stop_terms),
         profile_joiners=tuple(sorted(data.profile_joiners, key=len, reverse=True)),
         profile_preparing=_longest_first(data.profile_preparing),
         profile_tails=tuple(sorted(data.profile_tails, key=len, reverse=True)),

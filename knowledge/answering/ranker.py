@@ -12,6 +12,7 @@ topic, or of the topic the NLU heard, gains a fixed bonus. So "신청은 어디�
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -22,13 +23,14 @@ from knowledge.occupations.text import CONTENT_TAGS, analyze
 from knowledge.retrieval import FactIndex, squash
 from knowledge.schema import Fact
 
-#: morpheme tags that carry what a question is about: nouns, foreign words, roots, verb and adjective stems
-TERM_TAGS = CONTENT_TAGS | {"VV", "VA"}
+#: morpheme tags that carry what a question is about: nouns, foreign words, roots, verb and adjective
+#: stems, adverbs ("다시", "따로": IDF keeps the empty ones small)
+TERM_TAGS = CONTENT_TAGS | {"VV", "VA", "MAG"}
 #: share of the character n-gram score in the lexical score (the rest is morphemes)
 W_CHARS = 0.5
 
 #: bonus for a fact of the guide the person is in (or just left)
-W_GUIDE = 0.12
+W_GUIDE = 0.25
 #: bonus for a fact of the person's audience (content area)
 W_AUDIENCE = 0.15
 #: bonus for a fact whose guide was answered in the last turns
@@ -37,6 +39,10 @@ W_RECENT = 0.06
 W_INTENT = 0.20
 #: bonus for covering the question's words anywhere in the fact (IDF-weighted share of its morphemes)
 W_COVER = 0.40
+#: a leading clause like "운영기관 담당자인데" / "저 50대 재직자예요," (who is asking)
+_SELF_DESCRIPTION = re.compile(r"^[^?!.]{0,30}?(?:인데요|인데|이에요|예요|입니다|이고요)[,.!~\s]+")
+#: shortest question left after a self-description is taken off
+MIN_TOPIC = 4
 #: how many lexical candidates are re-ranked
 POOL = 40
 
@@ -84,7 +90,7 @@ class FactRanker:
         for surface, tag in analyze(norm):
             if tag in TERM_TAGS:
                 key = squash(surface)
-                if key:
+                if key and key not in self.lex.stop_terms:
                     out[self.canonical.get(key, key)] += 1
         return out
 
@@ -118,8 +124,17 @@ class FactRanker:
         key = squash(text)
         return next((area for cue, area in self.lex.audience_cues if cue in key), None)
 
+    def topic_of(self, question: str) -> str:
+        """The question without a leading self-description that names an audience ("운영기관 담당자인데",
+        "저 50대 재직자예요,"): that says who asks, not what."""
+        match = _SELF_DESCRIPTION.match(question)
+        if match and self.audience_of(match.group(0)) and len(squash(question[match.end():])) >= MIN_TOPIC:
+            return question[match.end():]
+        return question
+
     def rank(self, question: str, context: AnswerContext = AnswerContext(), limit: int = 5) -> list[Candidate]:
         audience = self.audience_of(question) or context.audience
+        question = self.topic_of(question)
         recent_guides = {self.guides.get(f) for f in context.recent} - {None}
         terms = self.morph_terms(question)
         out = []
