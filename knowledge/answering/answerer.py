@@ -27,9 +27,13 @@ STRONG_AT = 0.75
 SURE_INTENT = 0.30
 #: candidates closer than this to the best, from another guide and not favoured by context, are offered
 CLOSE = 0.02
+#: whether a question's telling word missing from every close candidate means "not in the guide"
+MISSING_KEY = True
 #: the most candidates offered as buttons
 CHOICES = 3
 
+#: an acting intent heard with less confidence than this leaves the message to the facts
+ACTING_SURE = 0.7
 SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "affirm", "deny"})
 #: intents whose own handling comes first unless a fact matches very well
 ACTING = frozenset({"help", "progress_status", "step_done", "human_handoff", "reminder_settings", "delete_my_data",
@@ -71,7 +75,7 @@ class Answerer:
             text, context = rest or "", replace(context, intent=None, confidence=0.0)
         elif context.intent in SMALL_TALK:
             return Decision("none")
-        acting = context.intent in ACTING and not acting_ok
+        acting = context.intent in ACTING and context.confidence >= ACTING_SURE and not acting_ok
         need = STRONG_AT + SURE_INTENT * context.confidence if acting else ANSWER_AT
         several = self.several(text, context, need, acting)
         if several:
@@ -84,6 +88,8 @@ class Answerer:
                 return Decision("not_in_guide", [], text, greeted)
             return Decision("none", [], text, greeted)
         best = self.answer(text, ranked[0])
+        if not best.gap and MISSING_KEY and self.ranker.missing_key(text, ranked[:CHOICES]):
+            best = Answer(best.candidate, gap=True)
         close = self.close(ranked, context)
         if close and not best.gap:
             return Decision("choose", [Answer(c) for c in [ranked[0], *close]], text, greeted)

@@ -43,6 +43,8 @@ W_COVER = 0.40
 _SELF_DESCRIPTION = re.compile(r"^[^?!.]{0,30}?(?:인데요|인데|이에요|예요|입니다|이고요)[,.!~\s]+")
 #: shortest question left after a self-description is taken off
 MIN_TOPIC = 4
+#: a word at least this rare (IDF over phrasings) is what a question is about
+KEY_IDF = 5.0
 #: how many lexical candidates are re-ranked
 POOL = 40
 
@@ -101,6 +103,17 @@ class FactRanker:
             return 0.0
         have = self.fact_terms.get(fact_id, frozenset())
         return sum(self.idf.get(t, 0.0) for t in terms if t in have) / total
+
+    def missing_key(self, question: str, candidates: list[Candidate]) -> str | None:
+        """The question's most telling known word when none of ``candidates`` uses it ("주차", "예약"):
+        the facts found are about the topic, not about what was asked."""
+        terms = [t for t in self.morph_terms(self.topic_of(question)) if self.idf.get(t, 0.0) >= KEY_IDF]
+        if not terms or not candidates:
+            return None
+        key = max(terms, key=lambda t: self.idf[t])
+        if any(key in self.fact_terms.get(c.fact.id, frozenset()) for c in candidates):
+            return None
+        return key
 
     def lexical(self, question: str) -> dict[str, tuple[Fact, float]]:
         """Fact id -> (fact, lexical score): characters and morphemes, each a cosine in [0, 1]."""
