@@ -67,7 +67,7 @@ def main() -> int:
     import nlu
     from bot.assistant import Assistant, build_domain
     from bot.config import get_settings
-    from bot.evaluation import NOT_IN_GUIDE_TEXT, Case, accuracy, judge, load_cases, run_cases
+    from bot.evaluation import NOT_IN_GUIDE_TEXT, Case, accuracy, judge, load_cases, occupation_accuracy, run_cases
     from bot.store import Store
     from flows.state import ConversationState, UserInput
 
@@ -93,7 +93,11 @@ def main() -> int:
         print(f"  {'category':<14}{'cases':>6}{'Giljabi':>10}{'naive peer':>12}")
         for cat in per:
             print(f"  {cat:<14}{totals[cat]:>6}{per[cat]:>10.1%}{peer_per[cat]:>12.1%}")
-        print(f"  {'overall':<14}{len(cases):>6}{overall:>10.1%}{peer_overall:>12.1%}")
+        print(f"  {'overall':<14}{len(cases):>6}{overall:>10.1%}{peer_overall:>12.1%}   (target 95%)")
+        occupations = args.file.parent / "occupation_questions.yml"
+        if occupations.exists():
+            rate, count = occupation_accuracy(assistant, occupations)
+            print(f"occupation named in a question opens it in the view asked: {rate:.1%} of {count}")
 
         engine, parse = assistant.engine, assistant.parse
         typed = [c.question for c in cases]

@@ -98,3 +98,30 @@ def accuracy(results: Iterable[Result]) -> tuple[float, dict[str, float], Counte
     per = {c: right[c] / n for c, n in sorted(totals.items())}
     overall = sum(right.values()) / len(results) if results else 0.0
     return overall, per, totals
+
+
+def occupation_accuracy(assistant: Assistant, path: Path) -> tuple[float, int]:
+    """Share of occupation-name questions whose replies open the occupation meant, in the view asked
+    (details: its page; requirements: what it takes; report: the report's first part), and the count.
+    The occupation meant is the catalogue entry named (or aliased) so, else the search's best for it."""
+    from knowledge.occupations import default_catalogue, load_labels
+
+    catalogue, labels = default_catalogue(), load_labels()
+    rows = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("cases", [])
+    right = 0
+    for number, row in enumerate(rows):
+        occ = catalogue.get(row["occupation"])
+        if occ is None:
+            hits = catalogue.index.search(row["occupation"], limit=1)
+            occ = catalogue.by_code[hits[0].code] if hits else None
+        if occ is None:
+            continue
+        replies = assistant.handle(Inbound(channel="eval", user_key=f"occ-{number}", text=row["question"]))
+        want = {
+            "details": occ.name,
+            "requirements": assistant.text("answer.jobs.requirements_title", name=occ.name),
+            "report": labels.fmt("report.title", name=occ.name),
+        }[row["view"]]
+        titles = [r.title or "" for r in replies]
+        right += any(t == want or (row["view"] == "report" and t.startswith(want)) for t in titles)
+    return (right / len(rows) if rows else 0.0), len(rows)
