@@ -131,13 +131,10 @@ class Answers:
 
     def say_answers(self, ctx: TurnContext, answers: list[Answer]) -> None:
         """One card per answer; the last one also brings the guide's buttons (or the guide back)."""
-        for answer in answers:
-            fact = answer.candidate.fact
-            ctx.state.recent = [*[f for f in ctx.state.recent if f != fact.id], fact.id][-RECENT:]
-            ctx.state.audience = self.areas.get(fact.id, ctx.state.audience)
         *first, last = answers
         for answer in first:
             fact = shown(ctx, answer)
+            remember(ctx, answer.candidate.fact)
             ctx.say(fact.text, _links(fact), title=fact.title)
         answer_fact(ctx, shown(ctx, last))
 
@@ -162,8 +159,17 @@ class Answers:
             ctx.say(ctx.t("fallback.plain"), [ctx.menu_button()])
 
 
+def remember(ctx: TurnContext, fact: Fact) -> None:
+    """An answered fact is context for the next question: its guide, and who it is for."""
+    ctx.state.recent = [*[f for f in ctx.state.recent if f != fact.id], fact.id][-RECENT:]
+    origin = ctx.k.origin.get(fact.id)
+    if origin is not None:
+        ctx.state.audience = area_of(origin)
+
+
 def answer_fact(ctx: TurnContext, fact: Fact) -> None:
     """The fact first; then, mid-guide, the guide again; otherwise an offer to walk the guide."""
+    remember(ctx, fact)
     links = _links(fact)
     flow_id = ctx.domain.flow_of_fact(fact.id)
     place = ctx.state.place

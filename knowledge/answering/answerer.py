@@ -109,7 +109,7 @@ class Answerer:
                 and self.ranker.guides.get(c.fact.id) != guide][: CHOICES - 1]
 
     def several(self, text: str, context: AnswerContext, need: float, acting: bool) -> list[Answer] | None:
-        """Up to three questions in one message, each with its own answer; None unless all find one."""
+        """Up to three questions in one message, each with its own answer; None unless two find one."""
         parts = split_questions(text, self.lex)
         if len(parts) < 2:
             return None
@@ -117,7 +117,7 @@ class Answerer:
         for part in parts:
             ranked = self.ranker.rank(part, context, limit=1)
             if not ranked or _measure(ranked[0], acting) < max(need, PART_AT):
-                return None
+                continue  # a part without its own answer ("그리고요") is left to the others
             if all(a.candidate.fact.id != ranked[0].fact.id for a in answers):
                 answers.append(self.answer(part, ranked[0]))
             context = replace(context, recent=(*context.recent, ranked[0].fact.id))

@@ -37,6 +37,6 @@ def stages_said_done(text: str, lex: AnswerLexicon) -> list[str]:
     key = squash(text)
     if not any(w in key for w in lex.done_words) or any(w in key for w in lex.not_done_words):
         return []
-    if "?" in text:
+    if "?" in text or any(q in key for q in lex.question_words):
         return []
     return stages_named(text, lex)

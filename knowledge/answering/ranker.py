@@ -26,6 +26,8 @@ from knowledge.schema import Fact
 #: morpheme tags that carry what a question is about: nouns, foreign words, roots, verb and adjective
 #: stems, adverbs ("다시", "따로": IDF keeps the empty ones small)
 TERM_TAGS = CONTENT_TAGS | {"VV", "VA", "MAG"}
+#: character n-gram lengths compared (spacing ignored)
+CHAR_NS = (2, 3)
 #: share of the character n-gram score in the lexical score (the rest is morphemes)
 W_CHARS = 0.5
 
@@ -68,6 +70,12 @@ class Candidate:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
+def char_grams(text: str) -> Counter[str]:
+    """Character n-grams of the squashed text (``CHAR_NS``)."""
+    key = squash(text)
+    return Counter(key[i : i + n] for n in CHAR_NS for i in range(len(key) - n + 1))
+
+
 class FactRanker:
     """Lexical candidates re-ranked by context. Stateless after construction: share it freely."""
 
@@ -78,7 +86,7 @@ class FactRanker:
         self.guides = dict(guides)
         self.lex = lexicon
         self.canonical = {variant: squash(canonical) for variant, canonical in lexicon.variants}
-        self.index = FactIndex(self.facts.values())
+        self.index = FactIndex(self.facts.values(), analyzer=char_grams)
         self.terms = FactIndex(self.facts.values(), analyzer=self.morph_terms)
         self.fact_terms = {
             fid: frozenset(self.morph_terms(" ".join([f.title or "", f.text, *f.ask]))) for fid, f in self.facts.items()
