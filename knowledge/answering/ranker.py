@@ -45,6 +45,9 @@ W_COVER = 0.40
 _SELF_DESCRIPTION = re.compile(r"^[^?!.]{0,30}?(?:인데요|인데|이에요|예요|입니다|이고요)[,.!~\s]+")
 #: shortest question left after a self-description is taken off
 MIN_TOPIC = 4
+#: questions with fewer own words than this lean on the context, by W_SHORT per missing word
+SHORT_TERMS = 3
+W_SHORT = 0.25
 #: a word at least this rare (IDF over phrasings) is what a question is about
 KEY_IDF = 5.0
 #: how many lexical candidates are re-ranked
@@ -158,9 +161,12 @@ class FactRanker:
         question = self.topic_of(question)
         recent_guides = {self.guides.get(f) for f in context.recent} - {None}
         terms = self.morph_terms(question)
+        # the fewer words a question has of its own ("승인은 누가 해요?"), the more the context decides
+        lean = 1.0 + W_SHORT * max(0, SHORT_TERMS - len(terms))
         out = []
         for fact, lexical in self.lexical(question).values():
-            bonus, reasons = W_COVER * self.coverage(terms, fact.id), []
+            cover, reasons = W_COVER * self.coverage(terms, fact.id), []
+            bonus = 0.0
             guide = self.guides.get(fact.id)
             if context.guide and guide == context.guide:
                 bonus += W_GUIDE
@@ -172,8 +178,8 @@ class FactRanker:
                 bonus += W_AUDIENCE
                 reasons.append("audience")
             if context.intent and fact.intent == context.intent:
-                bonus += W_INTENT * context.confidence
+                cover += W_INTENT * context.confidence
                 reasons.append("intent")
-            out.append(Candidate(fact, lexical + bonus, lexical, tuple(reasons)))
+            out.append(Candidate(fact, lexical + cover + lean * bonus, lexical, tuple(reasons)))
         out.sort(key=lambda c: -c.score)
         return out[:limit]
