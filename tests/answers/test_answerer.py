@@ -43,7 +43,8 @@ def test_two_questions_get_two_answers(answerer: Answerer) -> None:
     assert _ids(decision) == ["iap.door", "iap.result_open"] or "IAP결과관리" in decision.answers[1].candidate.fact.text
 
 
-@pytest.mark.parametrize("question", ["수당은 매달 며칠에 입금돼요?", "수당은 세금 떼고 들어와요?", "IAP 상담 예약 날짜 바꾸고 싶어요"])
+@pytest.mark.parametrize("question", ["수당은 매달 며칠에 입금돼요?", "수당은 세금 떼고 들어와요?",
+                                      "IAP 상담 예약 날짜 바꾸고 싶어요"])
 def test_what_the_sources_do_not_say_is_flagged(answerer: Answerer, question: str) -> None:
     decision = answerer.decide(question, AnswerContext())
     assert decision.kind == "not_in_guide" or all(a.gap for a in decision.answers)
@@ -56,4 +57,5 @@ def test_what_the_sources_say_is_not_flagged(answerer: Answerer, question: str) 
 
 
 def test_a_sure_acting_intent_keeps_its_turn(answerer: Answerer) -> None:
-    assert answerer.decide("다음에 뭐 해야 돼?", AnswerContext(intent="progress_status", confidence=0.99)).kind == "none"
+    sure = AnswerContext(intent="progress_status", confidence=0.99)
+    assert answerer.decide("다음에 뭐 해야 돼?", sure).kind == "none"
