@@ -39,12 +39,9 @@ class Answers:
     catch_all: ClassVar[bool] = True
 
     def __init__(self, domain: Domain) -> None:
-        k = domain.knowledge
-        lexicon = load_lexicon()
-        self.areas = {fid: area_of(path) for fid, path in k.origin.items()}
-        guides = {fid: flow for fid in k.facts if (flow := domain.flow_of_fact(fid)) is not None}
-        self.ranker = FactRanker(k.facts.values(), self.areas, guides, lexicon)
-        self.answerer = Answerer(self.ranker, GapFinder(k.facts.values(), lexicon), lexicon)
+        self.answerer = build_answerer(domain)
+        self.ranker = self.answerer.ranker
+        self.areas = self.ranker.areas
 
     # ---------------------------------------------------------------------------- entry points
     def observe(self, ctx: TurnContext, payload: Payload) -> None:
@@ -157,6 +154,27 @@ class Answers:
             ctx.say(ctx.t("fallback.clarify"), [*buttons, ctx.menu_button()])
         else:
             ctx.say(ctx.t("fallback.plain"), [ctx.menu_button()])
+
+
+#: answerers already built, by domain (an Assistant per test or worker must not rebuild the indexes)
+_BUILT: dict[int, tuple[Domain, Answerer]] = {}
+
+
+def build_answerer(domain: Domain) -> Answerer:
+    """The ranker, gap finder and rules over ``domain``'s facts; built once per domain."""
+    built = _BUILT.get(id(domain))
+    if built is not None and built[0] is domain:
+        return built[1]
+    k = domain.knowledge
+    lexicon = load_lexicon()
+    areas = {fid: area_of(path) for fid, path in k.origin.items()}
+    guides = {fid: flow for fid in k.facts if (flow := domain.flow_of_fact(fid)) is not None}
+    answerer = Answerer(FactRanker(k.facts.values(), areas, guides, lexicon), GapFinder(k.facts.values(), lexicon),
+                        lexicon)
+    if len(_BUILT) >= 8:
+        _BUILT.clear()
+    _BUILT[id(domain)] = (domain, answerer)
+    return answerer
 
 
 def remember(ctx: TurnContext, fact: Fact) -> None:

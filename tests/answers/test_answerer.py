@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from flows.answers import area_of
-from knowledge.answering import AnswerContext, FactRanker, GapFinder, load_lexicon
+from flows.answers import build_answerer
+from knowledge.answering import AnswerContext
 from knowledge.answering.answerer import Answerer
 
 
 @pytest.fixture(scope="module")
 def answerer(domain) -> Answerer:
-    k = domain.knowledge
-    lexicon = load_lexicon()
-    areas = {fid: area_of(path) for fid, path in k.origin.items()}
-    guides = {fid: flow for fid in k.facts if (flow := domain.flow_of_fact(fid)) is not None}
-    return Answerer(FactRanker(k.facts.values(), areas, guides, lexicon), GapFinder(k.facts.values(), lexicon), lexicon)
+    return build_answerer(domain)
 
 
 def _ids(decision) -> list[str]:
