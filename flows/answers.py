@@ -100,6 +100,8 @@ class Answers:
         state = ctx.state
         place = state.place or state.paused
         guide = place.flow if place else (state.offer or ctx.offer)
+        if guide is None and state.recent:  # no guide open or offered: the one last answered from
+            guide = ctx.domain.flow_of_fact(state.recent[-1])
         return AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
                              intent=intent, confidence=confidence)
 

@@ -34,6 +34,9 @@ CHOICES = 3
 
 #: an acting intent heard with less confidence than this leaves the message to the facts
 ACTING_SURE = 0.7
+#: acting intents that give way to a fact of the guide being talked about, matched at least YIELD_AT
+YIELDING = frozenset({"help", "out_of_scope", "center_info"})
+YIELD_AT = 0.45
 SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "affirm", "deny"})
 #: intents whose own handling comes first unless a fact matches very well
 ACTING = frozenset({"help", "progress_status", "step_done", "human_handoff", "reminder_settings", "delete_my_data",
@@ -77,6 +80,11 @@ class Answerer:
             return Decision("none")
         acting = context.intent in ACTING and context.confidence >= ACTING_SURE and not acting_ok
         need = STRONG_AT + SURE_INTENT * context.confidence if acting else ANSWER_AT
+        if acting and context.intent in YIELDING and context.guide:
+            # "누가 쓸 수 있어요?" heard as "help" inside a guide: a fact of that guide may answer it
+            top = self.ranker.rank(text, context, limit=1)
+            if top and "guide" in top[0].reasons and top[0].lexical >= YIELD_AT:
+                acting, need = False, ANSWER_AT
         several = self.several(text, context, need, acting)
         if several:
             return Decision("answers", several, text, greeted)

@@ -26,6 +26,8 @@ from knowledge.schema import Fact
 #: morpheme tags that carry what a question is about: nouns, foreign words, roots, verb and adjective
 #: stems, adverbs ("다시", "따로": IDF keeps the empty ones small)
 TERM_TAGS = CONTENT_TAGS | {"VV", "VA", "MAG"}
+#: the tags of what a question can be about that the facts may lack (nouns, foreign words)
+NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
 #: character n-gram lengths compared (spacing ignored)
 CHAR_NS = (2, 3)
 #: share of the character n-gram score in the lexical score (the rest is morphemes)
@@ -41,6 +43,9 @@ W_RECENT = 0.06
 W_INTENT = 0.20
 #: bonus for covering the question's words anywhere in the fact (IDF-weighted share of its morphemes)
 W_COVER = 0.40
+#: an age said in years ("52세", "58살"), and the ages the mid-career service is for (만 40-60, source 05)
+_AGE = re.compile(r"(?<![0-9])([1-9][0-9])(?:세|살)")
+MID_CAREER_AGES = (40, 64)
 #: a leading clause like "운영기관 담당자인데" / "저 50대 재직자예요," (who is asking)
 _SELF_DESCRIPTION = re.compile(r"^[^?!.]{0,30}?(?:인데요|인데|이에요|예요|입니다|이고요)[,.!~\s]+")
 #: shortest question left after a self-description is taken off
@@ -96,12 +101,12 @@ class FactRanker:
         }
         self.idf = self.terms.idf
 
-    def morph_terms(self, text: str) -> Counter[str]:
+    def morph_terms(self, text: str, tags: frozenset[str] = TERM_TAGS) -> Counter[str]:
         """Content morphemes, everyday words mapped to the facts' own ("돈" -> 수당)."""
         norm = unicodedata.normalize("NFKC", text).lower()
         out: Counter[str] = Counter()
         for surface, tag in analyze(norm):
-            if tag in TERM_TAGS:
+            if tag in tags:
                 key = squash(surface)
                 if key and key not in self.lex.stop_terms:
                     out[self.canonical.get(key, key)] += 1
@@ -118,7 +123,7 @@ class FactRanker:
     def missing_key(self, question: str, candidates: list[Candidate]) -> str | None:
         """The question's most telling known word when none of ``candidates`` uses it ("주차", "예약"):
         the facts found are about the topic, not about what was asked."""
-        terms = [t for t in self.morph_terms(self.topic_of(question)) if self.idf.get(t, 0.0) >= KEY_IDF]
+        terms = [t for t in self.morph_terms(self.topic_of(question), NOUN_TAGS) if self.idf.get(t, 0.0) >= KEY_IDF]
         if not terms or not candidates:
             return None
         key = max(terms, key=lambda t: self.idf[t])
@@ -144,9 +149,13 @@ class FactRanker:
         return question if not added else f"{question} {' '.join(dict.fromkeys(added))}"
 
     def audience_of(self, text: str) -> str | None:
-        """The audience a message names ("운영기관인데요", "50대예요"), if any."""
+        """The audience a message names ("운영기관인데요", "50대예요", "52세"), if any."""
         key = squash(text)
-        return next((area for cue, area in self.lex.audience_cues if cue in key), None)
+        found = next((area for cue, area in self.lex.audience_cues if cue in key), None)
+        age = _AGE.search(key)
+        if found is None and age and MID_CAREER_AGES[0] <= int(age.group(1)) <= MID_CAREER_AGES[1]:
+            found = "midcareer"
+        return found
 
     def topic_of(self, question: str) -> str:
         """The question without a leading self-description that names an audience ("운영기관 담당자인데",
