@@ -23,6 +23,24 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_api_base_url: str | None = None
     kakao_skill_secret: SecretStr | None = None
+    #: pace Telegram sends within its limits (per chat and overall); off only for benchmarks
+    telegram_rate_limit: bool = True
+    #: Kakao i Open Builder Event API (proactive KakaoTalk messages); off unless all three are set
+    kakao_event_bot_id: str | None = None
+    kakao_event_api_key: SecretStr | None = None
+    kakao_event_name: str | None = None
+    kakao_event_api_base_url: str = "https://bot-api.kakao.com"
+    #: no proactive message goes out in this local-time window ("HH:MM-HH:MM"; empty = none)
+    quiet_hours: str = "21:00-08:00"
+    #: seconds between dispatcher ticks (rows due later, and what a wake-up missed)
+    outbox_tick_seconds: float = 5.0
+    #: how long a dispatcher may take to send a claimed batch before its rows are settled "unknown"
+    outbox_lease_seconds: float = 120.0
+    #: rows claimed per transaction; tries per row before it fails
+    outbox_batch: int = 100
+    outbox_max_attempts: int = 5
+    #: run the dispatcher inside ``giljabi serve`` (off when separate ``giljabi worker`` processes send)
+    outbox_in_server: bool = True
     log_level: str = "INFO"
 
     def resolved_database_url(self) -> str:
