@@ -167,14 +167,8 @@ class No(Payload):
 # ---------------------------------------------------------------------------------- occupations
 @dataclass(frozen=True, slots=True)
 class MarkStages(Payload):
-    """Stages said done in words, confirmed with one press; ``stages`` joined by ``+``."""
-
     verb: ClassVar[str] = "dd"
-    stages: str
-
-    @property
-    def stage_ids(self) -> list[str]:
-        return [s for s in self.stages.split(STAGE_SEP) if s]
+    stages: str  # stage ids joined by STAGE_SEP
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,8 +178,6 @@ class KeepStages(Payload):
 
 @dataclass(frozen=True, slots=True)
 class AnswerFact(Payload):
-    """One of close candidate answers, offered as a button."""
-
     verb: ClassVar[str] = "q"
     fact: str
 
@@ -258,8 +250,6 @@ class JobDeleteProfile(JobPayload):
 
 @dataclass(frozen=True, slots=True)
 class JobRequirements(JobPayload):
-    """What it takes to become CODE: certificates, majors, skills, training."""
-
     sub: ClassVar[str] = "q"
     code: str
 

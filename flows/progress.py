@@ -32,8 +32,8 @@ class ProgressPart:
                 self.mark_done(ctx, stage)
             case MarkUndone(stage):
                 self.mark_undone(ctx, stage)
-            case MarkStages():
-                self.mark_stages(ctx, payload.stage_ids)
+            case MarkStages(stages):
+                self.mark_stages(ctx, [s for s in stages.split(STAGE_SEP) if s])
             case KeepStages():
                 ctx.say(ctx.t("deny.ok"), ctx.where_am_i_buttons())
             case _:

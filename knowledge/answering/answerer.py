@@ -19,6 +19,8 @@ from knowledge.answering.split import split_questions, strip_greeting
 ANSWER_AT = 0.30
 #: the words must match at least this well whatever the context adds
 MIN_LEXICAL = 0.15
+#: ... and this well when nothing in the conversation points to the fact
+MIN_LEXICAL_ALONE = 0.33
 #: lowest score for each part of a message cut into several questions
 PART_AT = 0.36
 #: a fact's words alone must match this well (plus SURE_INTENT x confidence) to outweigh an intent that acts
@@ -38,9 +40,10 @@ ACTING_SURE = 0.7
 YIELDING = frozenset({"help", "out_of_scope", "center_info"})
 YIELD_AT = 0.45
 SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "affirm", "deny"})
-#: intents whose own handling comes first unless a fact matches very well
-ACTING = frozenset({"help", "progress_status", "step_done", "human_handoff", "reminder_settings", "delete_my_data",
-                    "job_search", "occupation_compare", "profile_recommend", "out_of_scope", "center_info"})
+#: intents that ask for information: the topics the facts are tagged with, and "not understood";
+#: every other intent acts (menu, progress, occupations, opt-out …) and comes first unless a fact
+#: matches very well
+INFORMING_EXTRA = frozenset({"nlu_fallback"})
 
 Kind = Literal["answers", "not_in_guide", "choose", "none"]
 
@@ -66,6 +69,7 @@ class Answerer:
 
     def __init__(self, ranker: FactRanker, gaps: GapFinder, lexicon: AnswerLexicon) -> None:
         self.ranker, self.gaps, self.lex = ranker, gaps, lexicon
+        self.informing = frozenset(f.intent for f in ranker.facts.values() if f.intent) | INFORMING_EXTRA
 
     def decide(self, text: str, context: AnswerContext, *, acting_ok: bool = False) -> Decision:
         """``context.intent`` is what the NLU heard; ``acting_ok`` lets the facts answer an acting
@@ -78,7 +82,8 @@ class Answerer:
             text, context = rest or "", replace(context, intent=None, confidence=0.0)
         elif context.intent in SMALL_TALK:
             return Decision("none")
-        acting = context.intent in ACTING and context.confidence >= ACTING_SURE and not acting_ok
+        acting = (context.intent is not None and context.intent not in self.informing
+                  and context.confidence >= ACTING_SURE and not acting_ok)
         need = STRONG_AT + SURE_INTENT * context.confidence if acting else ANSWER_AT
         if acting and context.intent in YIELDING and context.guide:
             # "누가 쓸 수 있어요?" heard as "help" inside a guide: a fact of that guide may answer it
@@ -134,13 +139,13 @@ class Answerer:
     def best(self, text: str, context: AnswerContext) -> Candidate | None:
         """The best fact for a question whose topic is known (``context.intent``), if one is good enough."""
         ranked = self.ranker.rank(text, context, limit=1)
-        if not ranked or ranked[0].score < ANSWER_AT:
+        if not ranked or _measure(ranked[0], acting=False) < ANSWER_AT:
             return None
         return ranked[0] if context.intent is None or ranked[0].fact.intent == context.intent else None
 
 
 def _measure(candidate: Candidate, acting: bool) -> float:
     """Against an intent that acts only the words count; otherwise the context does too."""
-    if candidate.lexical < MIN_LEXICAL:
+    if candidate.lexical < (MIN_LEXICAL if candidate.reasons else MIN_LEXICAL_ALONE):
         return 0.0
     return candidate.lexical if acting else candidate.score
