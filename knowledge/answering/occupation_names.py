@@ -58,7 +58,8 @@ class OccupationNames:
         key = squash(text)
         if not key:
             return None
-        found = sorted(((name, code, at) for at in range(len(key) - 1)
+        starts = _word_starts(text)  # a name begins a word: "선발 대기자" is no 기자
+        found = sorted(((name, code, at) for at in sorted(starts) if at < len(key) - 1
                         for name, code in self._by_start.get(key[at : at + 2], ()) if key.startswith(name, at)),
                        key=lambda item: -len(item[0]))
         if _distinct(found) > 1:  # two occupations named: a comparison, not one occupation's page
@@ -102,13 +103,24 @@ class OccupationNames:
                     continue
                 if _FOREIGN.search(name):
                     continue
-                view, leftover = self._frame(squash(" ".join(raw[:i] + raw[i + size :])))
-                if not _small(leftover):
+                view, leftover, framed = self._framed(squash(" ".join(raw[:i] + raw[i + size :])))
+                if not _small(leftover) or (leftover and not framed):  # "선발 대기자는 어떻게 처리해요" is no 기자
                     continue
                 hits = self.catalogue.index.search(name, limit=1)
                 if hits:
                     return OccupationMention(hits[0].code, hits[0].name, view)
         return None
+
+
+def _word_starts(text: str) -> set[int]:
+    """Where each whitespace-separated word of ``text`` starts in its squashed form."""
+    starts, at = set(), 0
+    for word in text.split():
+        piece = squash(word)
+        if piece:
+            starts.add(at)
+            at += len(piece)
+    return starts
 
 
 def _distinct(found: list[tuple[str, str, int]]) -> int:

@@ -71,3 +71,8 @@ def test_occupation_named(names: OccupationNames, text: str, name: str, view: st
 )
 def test_not_an_occupation_question(names: OccupationNames, text: str) -> None:
     assert names.find(text) is None
+
+
+def test_an_occupation_name_must_begin_a_word(names: OccupationNames) -> None:
+    assert names.find("선발 대기자는 어떻게 처리해요?") is None  # 대기자 is no 기자
+    assert names.find("기자 되려면") is not None
