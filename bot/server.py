@@ -27,6 +27,8 @@ from bot.config import Settings
 from bot.messages import Inbound, Reply
 from bot.outbox.runtime import build_dispatcher
 from bot.outbox.ticker import Ticker
+from bot.reminders import Planner
+from bot.reminders.ticker import PlannerTicker
 from bot.store import Store
 
 log = logging.getLogger("giljabi.server")
@@ -160,6 +162,7 @@ def create_app(
             channels.append(channel)
             metrics.declare(channel.name)
     outbox: list[Ticker] = []
+    planners: list[PlannerTicker] = []  # the reminder planner runs wherever the dispatcher does
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -178,10 +181,12 @@ def create_app(
             senders = {c.name: s for c in channels if (s := c.sender()) is not None}
             outbox.append(Ticker(build_dispatcher(assistant.store, senders, assistant.text, settings)))
             await outbox[0].start(settings.outbox_tick_seconds)
+            planners.append(PlannerTicker(assistant.store, Planner(assistant.reminders.scheduler), assistant.clock))
+            await planners[0].start()
         try:
             yield
         finally:
-            for running in outbox:
+            for running in (*planners, *outbox):
                 await running.stop()
             for channel in reversed(channels):
                 await channel.stop()

@@ -16,9 +16,9 @@ from typing import Any, ClassVar
 from flows.context import TurnContext
 from flows.guides import render_step, start_button
 from flows.loader import Domain
-from flows.payloads import AnswerFact, Clarify, Handoff, Menu, Payload, StartFlow
+from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
-from knowledge.answering import AnswerContext, Candidate, FactRanker, GapFinder, load_lexicon
+from knowledge.answering import AnswerContext, FactRanker, GapFinder, load_lexicon
 from knowledge.answering.answerer import Answer, Answerer, Decision
 from knowledge.loader import CONTENT_DIR
 from knowledge.schema import Fact
@@ -32,9 +32,9 @@ OTHER_CENTRES = frozenset({"centre", "midcareer", "operator"})
 
 
 class Answers:
-    """The answering part: registered for ``nlu_fallback``, ``i:INTENT``, ``q:FACT`` and every unclaimed intent."""
+    """The answering part: registered for ``nlu_fallback``, ``i:INTENT`` and every unclaimed intent."""
 
-    payloads: ClassVar[tuple[type[Payload], ...]] = (Clarify, AnswerFact)
+    payloads: ClassVar[tuple[type[Payload], ...]] = (Clarify,)
     intents: ClassVar[tuple[str, ...]] = ("nlu_fallback",)
     catch_all: ClassVar[bool] = True
 
@@ -52,9 +52,6 @@ class Answers:
             ctx.state.audience = self.areas.get(ctx.domain.flows[payload.flow].about, ctx.state.audience)
 
     def on_payload(self, ctx: TurnContext, payload: Payload) -> None:
-        if isinstance(payload, AnswerFact):
-            self.say_answers(ctx, [Answer(_candidate(ctx, payload.fact))])
-            return
         if not isinstance(payload, Clarify):
             raise LookupError(payload)
         text, ctx.state.unclear = ctx.state.unclear or "", None
@@ -122,8 +119,11 @@ class Answers:
         if decision.kind == "not_in_guide":
             say_not_in_guide(ctx)
         elif decision.kind == "choose":
-            buttons = [Button(label=_label(a.candidate.fact), payload=AnswerFact(a.candidate.fact.id).encode())
-                       for a in decision.answers]
+            buttons = [Button(label=_label(a.candidate.fact), payload=start_button(ctx, a.candidate.fact, flow).payload)
+                       for a in decision.answers if (flow := ctx.domain.flow_of_fact(a.candidate.fact.id))]
+            if len(buttons) < 2:  # nothing to choose between that a button can open: the best answer
+                self.say_answers(ctx, decision.answers[:1])
+                return
             ctx.say(ctx.t("answer.choose"), [*buttons, ctx.menu_button()])
         else:
             self.say_answers(ctx, decision.answers)
@@ -239,9 +239,3 @@ def _label(fact: Fact) -> str:
     """A button label for a fact: its title, else its first words (within Kakao's quick-reply width)."""
     text = fact.title or fact.text.split("\n", 1)[0].lstrip("①②③④⑤⑥⑦⑧⑨⑩⑪ ")
     return text if len(text) <= 14 else text[:13] + "…"
-
-
-def _candidate(ctx: TurnContext, fact_id: str) -> Candidate:
-    if fact_id not in ctx.k.facts:
-        raise LookupError(fact_id)
-    return Candidate(ctx.k.fact(fact_id), 1.0, 1.0)

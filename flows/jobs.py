@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from flows.context import TurnContext
 from flows.jobs_report import show_report
-from flows.jobs_text import VIEWS, occupation_named, save_profile_answer
+from flows.jobs_text import occupation_named, open_named, save_profile_answer
 from flows.jobs_views import (
     PROFILE_FIELDS,
     profile_button,
@@ -22,7 +22,6 @@ from flows.jobs_views import (
     show_details,
     show_profile,
     show_recommendations,
-    show_requirements,
 )
 from flows.payloads import (
     JobAdd,
@@ -36,7 +35,6 @@ from flows.payloads import (
     JobProfile,
     JobRecommend,
     JobReport,
-    JobRequirements,
     Payload,
 )
 from flows.replies import ListItem, Reply
@@ -67,7 +65,7 @@ REQUIRED_TEXTS = (
     "jobs.btn.recommend", "jobs.btn.delete_profile", "jobs.btn.market",
     *(f"jobs.field.{f}" for f in PROFILE_FIELDS),
     "answer.jobs.requirements_title", "answer.jobs.requirements_intro", "answer.jobs.requirements_ncs",
-    "answer.jobs.btn.requirements", "answer.jobs.preparing_note",
+    "answer.jobs.preparing_note",
 )
 
 
@@ -90,7 +88,7 @@ class JobsDialogue:
 
     payloads: ClassVar[tuple[type[Payload], ...]] = (
         JobAsk, JobDetails, JobAdd, JobCompare, JobClear, JobReport, JobProfile, JobEdit, JobRecommend,
-        JobDeleteProfile, JobRequirements,
+        JobDeleteProfile,
     )
     intents: ClassVar[tuple[str, ...]] = ("job_search", "occupation_compare", "profile_recommend")
 
@@ -139,8 +137,6 @@ class JobsDialogue:
             case JobClear():
                 ctx.state.compare = []
                 ctx.say(ctx.t("jobs.compare_cleared"), [search_button(ctx), ctx.menu_button()])
-            case JobRequirements(code):
-                show_requirements(ctx, self.catalogue, self.labels, code)
             case JobReport(code, part):
                 show_report(ctx, self.catalogue, self.labels, self.market, code, part)
             case JobProfile():
@@ -182,7 +178,7 @@ class JobsDialogue:
         """"간호사", "바리스타 되려면?", "데이터분석가 보고서": that occupation's details, needs or report."""
         mention = occupation_named(self.names, self.lexicon, text, parse)
         if mention is not None:
-            self.on_payload(ctx, VIEWS[mention.view](mention.code))
+            open_named(ctx, self, mention)
         return mention is not None
 
     # ------------------------------------------------------------------ views

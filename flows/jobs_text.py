@@ -3,23 +3,39 @@ a question. Kept apart from the dialogue class so that each stays small."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from flows.context import TurnContext
-from flows.jobs_views import show_profile
-from flows.payloads import JobDetails, JobPayload, JobReport, JobRequirements
+from flows.jobs_views import show_profile, show_requirements
+from flows.payloads import JobDetails, JobReport, Payload
 from knowledge.answering.lexicon import AnswerLexicon
 from knowledge.answering.occupation_names import OccupationMention, OccupationNames
 from knowledge.answering.profile_items import split_profile_items
 from knowledge.answering.split import strip_greeting
+from knowledge.occupations import Catalogue, Labels
 
 #: intents under which a name like 상담사 means something else than an occupation
 NOT_OCCUPATION = frozenset({"human_handoff", "center_info", "delete_my_data", "progress_status", "step_done",
                             "reminder_settings", "help", "greet", "goodbye", "thanks", "affirm", "deny"})
 
 
-#: the payload that opens each view of an occupation asked for by name
-VIEWS: dict[str, type[JobPayload]] = {"details": JobDetails, "requirements": JobRequirements, "report": JobReport}
+
+
+class Dialogue(Protocol):
+    """What opening an occupation needs of the occupation dialogue."""
+
+    catalogue: Catalogue
+    labels: Labels
+
+    def on_payload(self, ctx: TurnContext, payload: Payload) -> None: ...
+
+
+def open_named(ctx: TurnContext, jobs: Dialogue, mention: OccupationMention) -> None:
+    """An occupation asked for by name, in the view asked: what it takes, its report or its page."""
+    if mention.view == "requirements":
+        show_requirements(ctx, jobs.catalogue, jobs.labels, mention.code)
+    else:
+        jobs.on_payload(ctx, (JobReport if mention.view == "report" else JobDetails)(mention.code))
 
 
 def save_profile_answer(ctx: TurnContext, lexicon: AnswerLexicon, field: str, text: str) -> None:

@@ -14,7 +14,6 @@ from flows.payloads import (
     JobProfile,
     JobRecommend,
     JobReport,
-    JobRequirements,
 )
 from flows.replies import Button, ListItem, Reply
 from knowledge.occupations import Catalogue, Labels, OccupationNotFound, Profile, compare, details, recommend
@@ -53,7 +52,6 @@ def show_details(ctx: TurnContext, catalogue: Catalogue, labels: Labels, code: s
         lines.append(ctx.t("jobs.coverage_line", held=c.held, required=c.required, percent=c.percent))
     buttons = [
         ctx.button("jobs.btn.report", JobReport(occ.code, 1)),
-        ctx.button("answer.jobs.btn.requirements", JobRequirements(occ.code)),
         ctx.button("jobs.btn.add", JobAdd(occ.code)),
         search_button(ctx),
         ctx.menu_button(),

@@ -10,11 +10,10 @@ users' chats for months, so the wire format is fixed and backward compatible::
     p                     Progress        d:STAGE  MarkDone      u:STAGE  MarkUndone
     i:INTENT              Clarify         c  Handoff             a:NAME  Action
     y                     Yes             no  No             nt:off | nt:on  Notify
-    dd:S1+S2              MarkStages      dn  KeepStages         q:FACT  AnswerFact
+    v | v:ACT  AppointmentAct   k:N:ANSWER CheckinAnswer   s  ReminderSettings   sw:KIND:on|off ReminderSwitch
     j | j:s               JobAsk          j:d:CODE JobDetails    j:a:CODE JobAdd
     j:c                   JobCompare      j:x  JobClear          j:r:CODE[:PART] JobReport
     j:p                   JobProfile      j:e:FIELD JobEdit      j:rec JobRecommend   j:del JobDeleteProfile
-    j:q:CODE              JobRequirements
 
 Fields are separated by ``:``; a field is never empty and never contains ``:``. ``encode`` raises
 ``ValueError`` for such a field and for a payload over :data:`MAX_BYTES` bytes of UTF-8 (Telegram's
@@ -34,8 +33,6 @@ from typing import ClassVar
 #: Telegram allows 1-64 bytes of callback data; every channel is held to the strictest.
 MAX_BYTES = 64
 SEP = ":"
-#: joins the stage ids of one ``MarkStages`` field
-STAGE_SEP = "+"
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,24 +161,32 @@ class No(Payload):
     verb: ClassVar[str] = "no"
 
 
+@dataclass(frozen=True, slots=True)
+class AppointmentAct(Payload):
+    """Reminders: the IAP appointment, ``v`` shows it; ACT ok / re / c / x / xy / xn (flows/appointments.py)."""
+    verb: ClassVar[str] = "v"
+    act: str | None = None
+
+@dataclass(frozen=True, slots=True)
+class CheckinAnswer(Payload):
+    """An answer to follow-up check-in NUMBER: ``k:N:ok|worry|stop``."""
+    verb: ClassVar[str] = "k"
+    number: str
+    answer: str
+
+@dataclass(frozen=True, slots=True)
+class ReminderSettings(Payload):
+    """``s`` shows 알림 설정; ``sw:KIND:on|off`` (below) switches one kind of reminder."""
+    verb: ClassVar[str] = "s"
+
+@dataclass(frozen=True, slots=True)
+class ReminderSwitch(Payload):
+    verb: ClassVar[str] = "sw"
+    kind: str  # nudges, appointment, followup
+    to: str  # on, off
+
+
 # ---------------------------------------------------------------------------------- occupations
-@dataclass(frozen=True, slots=True)
-class MarkStages(Payload):
-    verb: ClassVar[str] = "dd"
-    stages: str  # stage ids joined by STAGE_SEP
-
-
-@dataclass(frozen=True, slots=True)
-class KeepStages(Payload):
-    verb: ClassVar[str] = "dn"
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerFact(Payload):
-    verb: ClassVar[str] = "q"
-    fact: str
-
-
 @dataclass(frozen=True, slots=True)
 class JobPayload(Payload):
     """The occupation dialogue's payloads: ``j:SUB[:...]``."""
@@ -249,12 +254,6 @@ class JobDeleteProfile(JobPayload):
 
 
 @dataclass(frozen=True, slots=True)
-class JobRequirements(JobPayload):
-    sub: ClassVar[str] = "q"
-    code: str
-
-
-@dataclass(frozen=True, slots=True)
 class Notify(Payload):
     """Turning the bot's own messages (notices, reminders) off or on: ``nt:off`` / ``nt:on``."""
 
@@ -266,8 +265,9 @@ class Notify(Payload):
 
 PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     Menu, StartFlow, Next, Back, Option, Resume, Home, Stop, Progress, MarkDone, MarkUndone, Clarify,
-    Handoff, Action, Yes, No, MarkStages, KeepStages, AnswerFact, JobAsk, JobDetails, JobAdd, JobCompare,
-    JobClear, JobReport, JobProfile, JobEdit, JobRecommend, JobDeleteProfile, JobRequirements, Notify,
+    Handoff, Action, Yes, No, AppointmentAct, CheckinAnswer, ReminderSettings,
+    ReminderSwitch, JobAsk, JobDetails, JobAdd, JobCompare, JobClear, JobReport, JobProfile, JobEdit, JobRecommend,
+    JobDeleteProfile, Notify,
 )
 _BY_VERB: dict[str, type[Payload]] = {t.verb: t for t in PAYLOAD_TYPES if not issubclass(t, JobPayload)}
 _JOBS_BY_SUB: dict[str, type[JobPayload]] = {t.sub: t for t in PAYLOAD_TYPES if issubclass(t, JobPayload)}

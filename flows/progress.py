@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from flows.context import TurnContext
-from flows.payloads import STAGE_SEP, KeepStages, MarkDone, MarkStages, MarkUndone, Payload, Progress, StartFlow
+from flows.payloads import MarkDone, MarkUndone, Payload, Progress, StartFlow
 from flows.replies import Button
 from flows.state import EffectKind
 from knowledge.answering import load_lexicon
@@ -16,26 +16,26 @@ from knowledge.answering.progress_words import stages_said_done
 REQUIRED_TEXTS = ("answer.progress.confirm", "answer.progress.marked", "answer.progress.btn_yes")
 #: prefix of ``state.confirm`` while stages said done in words wait for a yes
 AWAITING_STAGES = "stages:"
+#: joins the stage ids of one ``d:`` payload when several were said done at once
+STAGE_SEP = "+"
 
 
 class ProgressPart:
     """``p``, ``d:STAGE``, ``u:STAGE``; the intents ``progress_status`` and ``step_done``."""
 
-    payloads: ClassVar[tuple[type[Payload], ...]] = (Progress, MarkDone, MarkUndone, MarkStages, KeepStages)
+    payloads: ClassVar[tuple[type[Payload], ...]] = (Progress, MarkDone, MarkUndone)
     intents: ClassVar[tuple[str, ...]] = ("progress_status", "step_done")
 
     def on_payload(self, ctx: TurnContext, payload: Payload) -> None:
         match payload:
             case Progress():
                 self.show(ctx)
+            case MarkDone(stage) if STAGE_SEP in stage:  # several stages said done in words, confirmed
+                self.mark_stages(ctx, [s for s in stage.split(STAGE_SEP) if s])
             case MarkDone(stage):
                 self.mark_done(ctx, stage)
             case MarkUndone(stage):
                 self.mark_undone(ctx, stage)
-            case MarkStages(stages):
-                self.mark_stages(ctx, [s for s in stages.split(STAGE_SEP) if s])
-            case KeepStages():
-                ctx.say(ctx.t("deny.ok"), ctx.where_am_i_buttons())
             case _:
                 raise LookupError(payload)
 
@@ -43,14 +43,16 @@ class ProgressPart:
         """"워크넷이랑 잡케어는 다 했어요": ask to confirm, then tick each stage named. One stage the NLU
         also heard as "done" is ticked at once, as its button would."""
         intent = (parse.get("intent") or {}).get("name")
+        if any(e.get("entity") in ("date", "time") for e in parse.get("entities") or []):
+            return False  # "…다음주 화요일 3시로 예약했어요" tells an appointment: the reminders' business
         stages = [s for s in stages_said_done(text, load_lexicon()) if s in ctx.domain.stages]
         if not stages or (len(stages) == 1 and intent == "step_done"):
             return False
         todo = [s for s in stages if s not in ctx.done] or stages
         ctx.state.confirm = AWAITING_STAGES + STAGE_SEP.join(todo)
         ctx.say(ctx.t("answer.progress.confirm", stages=self.stage_list(ctx, todo)),
-                [ctx.button("answer.progress.btn_yes", MarkStages(STAGE_SEP.join(todo))),
-                 ctx.button("nav.no", KeepStages())])
+                [ctx.button("answer.progress.btn_yes", MarkDone(STAGE_SEP.join(todo))),
+                 ctx.button("nav.later", Progress())])
         return True
 
     def intercept(self, ctx: TurnContext, intent: str, text: str, parse: dict[str, Any]) -> bool:
@@ -58,8 +60,10 @@ class ProgressPart:
         awaiting = ctx.awaiting or ""
         if not awaiting.startswith(AWAITING_STAGES) or intent not in ("affirm", "deny"):
             return False
-        stages = MarkStages(awaiting.removeprefix(AWAITING_STAGES))
-        self.on_payload(ctx, stages if intent == "affirm" else KeepStages())
+        if intent == "affirm":
+            self.mark_stages(ctx, awaiting.removeprefix(AWAITING_STAGES).split(STAGE_SEP))
+        else:
+            ctx.say(ctx.t("deny.ok"), ctx.where_am_i_buttons())
         return True
 
     def stage_list(self, ctx: TurnContext, stages: list[str]) -> str:

@@ -11,9 +11,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import chat, jobs, nlu_cmd, outbox_cmd, serve
+from bot.cli import chat, jobs, nlu_cmd, outbox_cmd, reminders, serve
 
-_GROUPS = (chat, nlu_cmd, jobs, serve, outbox_cmd)
+_GROUPS = (chat, nlu_cmd, jobs, serve, outbox_cmd, reminders)
 
 
 def build_parser() -> argparse.ArgumentParser:
