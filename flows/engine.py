@@ -99,10 +99,11 @@ class Engine:
         self._observers: list[Any] = []
         self._catch_all: Any = None
         self.guides = Guides(domain.knowledge.words)
-        # typed-text hooks run in this order: guides, progress in words, opt-out words, occupations by
-        # name, appointments and reminders, and last the answers (which claim any question the facts answer)
-        parts = (self.guides, Menus(), ProgressPart(), Centre(), Deletion(), Notifications(domain.knowledge.words),
-                 jobs or NoJobs(), *reminder_parts(timezone), Answers(domain))
+        # typed-text hooks run in this order: guides, opt-out words, occupations by name, appointments and
+        # reminders (a booking said with its time), progress in words, and last the answers (which claim any
+        # question the facts answer)
+        parts = (self.guides, Menus(), Centre(), Deletion(), Notifications(domain.knowledge.words), jobs or NoJobs(),
+                 *reminder_parts(timezone), ProgressPart(), Answers(domain))
         for part in parts:
             self.register(part)
 
