@@ -29,11 +29,13 @@ from bot.privacy import mask_personal_numbers
 from bot.reminders import Reminders, build_scheduler
 from bot.reminders.service import REMINDER_EFFECTS
 from bot.store import Store
+from flows.answers import REQUIRED_TEXTS as ANSWER_TEXTS
 from flows.engine import REQUIRED_TEXTS, Engine
 from flows.jobs import REQUIRED_TEXTS as JOBS_TEXTS
 from flows.jobs import JobsDialogue
 from flows.loader import Domain, load_domain
 from flows.notifications import REQUIRED_TEXTS as NOTIFICATION_TEXTS
+from flows.progress import REQUIRED_TEXTS as PROGRESS_TEXTS
 from flows.replies import numbered_payloads
 from flows.state import ConversationState, Effect, EffectKind, UserInput
 from knowledge.loader import load_knowledge
@@ -290,7 +292,9 @@ class Assistant:
 def build_domain(settings: Settings | None = None) -> Domain:
     settings = settings or get_settings()
     knowledge = load_knowledge(institution_file=settings.institution_file)
-    return load_domain(knowledge, required_texts=(*REQUIRED_TEXTS, *JOBS_TEXTS, *NOTIFICATION_TEXTS))
+    return load_domain(
+        knowledge, required_texts=(*REQUIRED_TEXTS, *JOBS_TEXTS, *NOTIFICATION_TEXTS, *ANSWER_TEXTS, *PROGRESS_TEXTS)
+    )
 
 
 def build_assistant(settings: Settings | None = None, parser: Parser | None = None) -> Assistant:
