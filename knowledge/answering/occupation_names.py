@@ -22,8 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.answering.lexicon import AnswerLexicon
-from knowledge.occupations.catalogue import Catalogue
-from knowledge.occupations.model import CONTENT_DIR, CatalogueError, display_path
+from knowledge.occupations.catalogue import EVERYDAY_NAMES, Catalogue, load_everyday_names
 from knowledge.occupations.text import normalize, strip_trailing_noise, to_jamo
 from knowledge.retrieval import squash
 
@@ -33,39 +32,8 @@ MAX_LEFTOVER = 2
 #: longest everyday name looked up by search
 MAX_NAME = 12
 _FOREIGN = re.compile(r"[0-9a-z]")
-EVERYDAY_NAMES = CONTENT_DIR / "everyday_names.yml"
 #: shortest name (in syllables) a typo may be forgiven in: "약사"/"역사" are different words
 FUZZY_MIN = 3
-
-
-def load_everyday_names(catalogue: Catalogue, path: Path = EVERYDAY_NAMES) -> dict[str, str]:
-    """Everyday name → occupation code; an entry whose target is no catalogue occupation fails with
-    the file and the entry named."""
-    if not path.exists():
-        return {}
-    shown = display_path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise CatalogueError([(shown, "", f"invalid YAML: {exc}")]) from exc
-    entries = data.get("names") if isinstance(data, dict) else None
-    if not isinstance(entries, dict):
-        raise CatalogueError([(shown, "names", "must be a mapping of everyday name → occupation")])
-    names: dict[str, str] = {}
-    problems: list[tuple[str, str, str]] = []
-    for name, target in entries.items():
-        occ = catalogue.get(str(target)) if isinstance(target, str | int) else None
-        if occ is None:
-            problems.append((shown, f"names.{name}", f"{target!r} is not an occupation of the catalogue "
-                                                      "(a name, alias or code)"))
-        elif len(squash(str(name))) < 2:
-            problems.append((shown, f"names.{name}", "a name needs at least 2 characters"))
-        else:
-            names[squash(str(name))] = occ.code
-    if problems:
-        raise CatalogueError(problems)
-    return names
-
 
 @dataclass(frozen=True, slots=True)
 class OccupationMention:
@@ -74,6 +42,8 @@ class OccupationMention:
     view: View
     #: words around the name asked for a view ("되려면", "보고서", "뭐하는 직업"), not just particles
     framed: bool = False
+    #: the name typed is also an everyday word of the guides (상담사, 검사, 선생님)
+    everyday_word: bool = False
 
 
 class OccupationNames:
@@ -88,8 +58,9 @@ class OccupationNames:
                 key = squash(name)
                 if len(key) >= 2:
                     names.setdefault(key, occ.code)
-        for key, code in load_everyday_names(catalogue, everyday).items():
-            names.setdefault(key, code)  # the catalogue's own names and aliases win
+        everyday_names = catalogue.everyday if everyday == EVERYDAY_NAMES else load_everyday_names(catalogue, everyday)
+        for key, code in everyday_names.items():
+            names.setdefault(squash(key), code)  # the catalogue's own names and aliases win
         self.names = sorted(names.items(), key=lambda kv: len(kv[0]), reverse=True)
         #: first two characters -> names starting with them, longest first (a message is scanned once)
         self._by_start: dict[str, list[tuple[str, str]]] = {}
@@ -130,7 +101,7 @@ class OccupationNames:
             view, leftover, framed = self._framed(key[:at] + " " + key[at + len(name) :])
             if _small(leftover) and (framed or name not in self.ambiguous):
                 occ = self.catalogue.by_code[code]
-                return OccupationMention(code, occ.name, view, framed)
+                return OccupationMention(code, occ.name, view, framed, name in self.ambiguous)
         return None
 
     def _typed_wrong(self, key: str, starts: set[int]) -> list[tuple[str, str, int]]:
