@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from knowledge.answering.lexicon import load_lexicon
-from knowledge.answering.occupation_names import OccupationNames, load_everyday_names
+from knowledge.answering.occupation_names import OccupationNames
+from knowledge.occupations.catalogue import load_everyday_names
 from knowledge.occupations import CatalogueError, default_catalogue
 
 
@@ -55,3 +56,9 @@ def test_an_unknown_target_fails_with_file_and_entry(tmp_path: Path) -> None:
 def test_the_shipped_everyday_names_all_resolve() -> None:
     loaded = load_everyday_names(default_catalogue())
     assert len(loaded) >= 150
+
+
+@pytest.mark.parametrize(("query", "name"), [("요리사", "한식조리사"), ("프로그래머", "응용소프트웨어개발자"),
+                                             ("택시 기사", "택시운전원"), ("정비사", "자동차정비원")])
+def test_the_occupation_search_puts_the_occupation_an_everyday_name_means_first(query: str, name: str) -> None:
+    assert default_catalogue().index.search(query, limit=3)[0].name == name
