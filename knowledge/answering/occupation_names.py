@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 

@@ -8,8 +8,8 @@ import pytest
 
 from knowledge.answering.lexicon import load_lexicon
 from knowledge.answering.occupation_names import OccupationNames
-from knowledge.occupations.catalogue import load_everyday_names
 from knowledge.occupations import CatalogueError, default_catalogue
+from knowledge.occupations.catalogue import load_everyday_names
 
 
 @pytest.fixture(scope="module")
