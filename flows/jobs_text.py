@@ -54,6 +54,11 @@ def occupation_named(names: OccupationNames, lexicon: AnswerLexicon, text: str,
     """The occupation a message asks about by name (after any greeting), unless the NLU heard an
     intent under which the name means something else ("상담사 연결")."""
     rest = strip_greeting(text, lexicon)
+    mention = names.find(rest or text)
     if ((parse.get("intent") or {}).get("name") or "") in NOT_OCCUPATION and rest is None:
-        return None
-    return names.find(rest or text)
+        # "상담사 연결" is a handoff; "상담사 되려면 뭐 필요해요" still asks about the occupation
+        alone = mention is not None and names.is_name(text)  # "프로그래머" alone is no 'yes'
+        if not alone and (mention is None or not mention.framed
+                          or (mention.view == "details" and mention.everyday_word and "직업" not in text)):
+            return None
+    return mention

@@ -4,19 +4,25 @@ A message is about an occupation when, once the occupation's name (or alias) is 
 left is only words that frame such a question ("되려면", "하는 일", "보고서", particles). So "3가지
 검사 어떻게 해요" (검사 is also a prosecutor's title) or "컨설턴트 전화번호" are not. The frame decides
 the view: the career-path report, what it takes (certificates, majors, skills), or the details.
-An everyday name that is not in the catalogue ("요리사") but ends like an occupation is looked up
-with the occupation search.
+Everyday names that are no catalogue name or alias ("요리사" → 한식조리사, "택시기사" → 택시운전원) come
+from ``knowledge/content/occupations/everyday_names.yml``, checked at load. A name typed with one jamo
+wrong ("회게사") still counts (names of three syllables or more). Any other name that ends like an
+occupation is looked up with the occupation search.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from knowledge.answering.lexicon import AnswerLexicon
-from knowledge.occupations.catalogue import Catalogue
-from knowledge.occupations.text import normalize, strip_trailing_noise
+from knowledge.occupations.catalogue import EVERYDAY_NAMES, Catalogue, load_everyday_names
+from knowledge.occupations.text import normalize, strip_trailing_noise, to_jamo
 from knowledge.retrieval import squash
 
 View = Literal["details", "requirements", "report"]
@@ -25,19 +31,24 @@ MAX_LEFTOVER = 2
 #: longest everyday name looked up by search
 MAX_NAME = 12
 _FOREIGN = re.compile(r"[0-9a-z]")
-
+#: shortest name (in syllables) a typo may be forgiven in: "약사"/"역사" are different words
+FUZZY_MIN = 3
 
 @dataclass(frozen=True, slots=True)
 class OccupationMention:
     code: str
     name: str
     view: View
+    #: words around the name asked for a view ("되려면", "보고서", "뭐하는 직업"), not just particles
+    framed: bool = False
+    #: the name typed is also an everyday word of the guides (상담사, 검사, 선생님)
+    everyday_word: bool = False
 
 
 class OccupationNames:
     """Exact names and aliases of the catalogue, in the squashed form messages are compared in."""
 
-    def __init__(self, catalogue: Catalogue, lexicon: AnswerLexicon) -> None:
+    def __init__(self, catalogue: Catalogue, lexicon: AnswerLexicon, everyday: Path = EVERYDAY_NAMES) -> None:
         self.catalogue = catalogue
         self.lex = lexicon
         names: dict[str, str] = {}
@@ -46,6 +57,9 @@ class OccupationNames:
                 key = squash(name)
                 if len(key) >= 2:
                     names.setdefault(key, occ.code)
+        everyday_names = catalogue.everyday if everyday == EVERYDAY_NAMES else load_everyday_names(catalogue, everyday)
+        for key, code in everyday_names.items():
+            names.setdefault(squash(key), code)  # the catalogue's own names and aliases win
         self.names = sorted(names.items(), key=lambda kv: len(kv[0]), reverse=True)
         #: first two characters -> names starting with them, longest first (a message is scanned once)
         self._by_start: dict[str, list[tuple[str, str]]] = {}
@@ -53,6 +67,13 @@ class OccupationNames:
             self._by_start.setdefault(name[:2], []).append((name, code))
         #: names that are also everyday words (배우, 검사): they need a word that frames a job question
         self.ambiguous = frozenset(squash(w) for w in lexicon.occupation_ambiguous)
+        #: names a typo may be forgiven in, as jamo, grouped by length in syllables
+        self._fuzzy: dict[int, tuple[list[str], list[str]]] = {}
+        for name, code in self.names:
+            if len(name) >= FUZZY_MIN and name not in self.ambiguous and not _FOREIGN.search(name):
+                jamos, codes = self._fuzzy.setdefault(len(name), ([], []))
+                jamos.append(to_jamo(name))
+                codes.append(code)
 
     def find(self, text: str) -> OccupationMention | None:
         key = squash(text)
@@ -64,12 +85,37 @@ class OccupationNames:
                        key=lambda item: -len(item[0]))
         if _distinct(found) > 1:  # two occupations named: a comparison, not one occupation's page
             return None
+        mention = self._first_framed(key, found)
+        if mention is None and not found:
+            mention = self._first_framed(key, self._typed_wrong(key, starts))
+        return mention or self._by_search(text)
+
+    def is_name(self, text: str) -> bool:
+        """The whole message is an occupation's name (or alias, or everyday name) and no everyday word."""
+        key = squash(text)
+        return key not in self.ambiguous and any(name == key for name, _ in self._by_start.get(key[:2], ()))
+
+    def _first_framed(self, key: str, found: list[tuple[str, str, int]]) -> OccupationMention | None:
         for name, code, at in found:
             view, leftover, framed = self._framed(key[:at] + " " + key[at + len(name) :])
             if _small(leftover) and (framed or name not in self.ambiguous):
                 occ = self.catalogue.by_code[code]
-                return OccupationMention(code, occ.name, view)
-        return self._by_search(text)
+                return OccupationMention(code, occ.name, view, framed, name in self.ambiguous)
+        return None
+
+    def _typed_wrong(self, key: str, starts: set[int]) -> list[tuple[str, str, int]]:
+        """Names typed with one jamo wrong ("회게사", "바리스따") where a word starts: (typed, code, at)."""
+        found: list[tuple[str, str, int]] = []
+        for at in sorted(starts):
+            for size, (jamos, codes) in self._fuzzy.items():
+                piece = key[at : at + size]
+                if len(piece) < size:
+                    continue
+                best = process.extractOne(to_jamo(piece), jamos, scorer=Levenshtein.distance, score_cutoff=1)
+                if best is not None:
+                    found.append((piece, codes[best[2]], at))
+        found.sort(key=lambda item: -len(item[0]))
+        return found if _distinct(found) == 1 else []
 
     def _frame(self, rest: str) -> tuple[View, str]:
         view, leftover, _ = self._framed(rest)

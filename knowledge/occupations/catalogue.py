@@ -49,6 +49,7 @@ __all__ = [
     "Synonyms",
     "Unit",
     "default_catalogue",
+    "load_everyday_names",
     "load_catalogue",
     "load_keco_codes",
     "load_synonyms",
@@ -56,6 +57,8 @@ __all__ = [
 
 _GROUP_FILE = re.compile(r"^group-(\d+)\.ya?ml$")
 KECO_FILE = "keco2018.csv"  # the KECO-2018 세분류 list (where it came from: its header comment)
+EVERYDAY_FILE = "everyday_names.yml"  # everyday names → occupation ('요리사' → 한식조리사)
+EVERYDAY_NAMES = CONTENT_DIR / EVERYDAY_FILE
 
 def _loc(loc: Iterable[Any]) -> str:
     out = ""
@@ -241,6 +244,8 @@ class Catalogue:
         self.synonyms = synonyms or Synonyms()
         self.files = tuple(files)
         self.by_code: dict[str, Occupation] = {o.code: o for o in self.occupations}
+        #: everyday names (compact) → code, from everyday_names.yml; set by :func:`load_catalogue`
+        self.everyday: dict[str, str] = {}
         self._by_name: dict[str, Occupation] = {}
         for occ in self.occupations:  # names win over aliases; first occupation wins within a kind
             self._by_name.setdefault(compact(occ.name), occ)
@@ -256,7 +261,9 @@ class Catalogue:
 
     @cached_property
     def index(self) -> SearchIndex:
-        return SearchIndex.build(self.occupations, self.synonyms)
+        index = SearchIndex.build(self.occupations, self.synonyms)
+        index.everyday = {k: self.by_code[c] for k, c in self.everyday.items()}
+        return index
 
     def get(self, code_or_name: str) -> Occupation | None:
         """Exact lookup by code, name or alias (spacing and case ignored)."""
@@ -310,7 +317,35 @@ def load_catalogue(content_dir: Path | None = None) -> Catalogue:
         raise CatalogueError(problems)
     if not occupations:
         raise CatalogueError([(display_path(content_dir), "", "no group-N.yml files with occupations")])
-    return Catalogue(occupations, synonyms, files)
+    catalogue = Catalogue(occupations, synonyms, files)
+    catalogue.everyday = load_everyday_names(catalogue, content_dir / EVERYDAY_FILE)
+    return catalogue
+
+
+def load_everyday_names(catalogue: Catalogue, path: Path = EVERYDAY_NAMES) -> dict[str, str]:
+    """Everyday name → occupation code; an entry whose target is no catalogue occupation fails with
+    the file and the entry named."""
+    if not path.exists():
+        return {}
+    shown = display_path(path)
+    data = _read_yaml(path) or {}
+    entries = data.get("names") if isinstance(data, dict) else None
+    if not isinstance(entries, dict):
+        raise CatalogueError([(shown, "names", "must be a mapping of everyday name → occupation")])
+    names: dict[str, str] = {}
+    problems: list[tuple[str, str, str]] = []
+    for name, target in entries.items():
+        occ = catalogue.get(str(target)) if isinstance(target, str | int) else None
+        if occ is None:
+            problems.append((shown, f"names.{name}", f"{target!r} is not an occupation of the catalogue "
+                                                      "(a name, alias or code)"))
+        elif len(compact(str(name))) < 2:
+            problems.append((shown, f"names.{name}", "a name needs at least 2 characters"))
+        else:
+            names[compact(str(name))] = occ.code
+    if problems:
+        raise CatalogueError(problems)
+    return names
 
 
 @lru_cache(maxsize=1)

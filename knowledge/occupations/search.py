@@ -107,6 +107,8 @@ class SearchIndex:
         self.synonyms = synonyms
         self.field_labels = dict(field_labels)
         self._stop = synonyms.stopword_keys
+        #: everyday names (compact) → the occupation they mean: such a query puts it first
+        self.everyday: dict[str, Occupation] = {}
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -349,7 +351,18 @@ class SearchIndex:
 
     # ----------------------------------------------------------------- search
     def search(self, query: str, limit: int = 5) -> list[SearchHit]:
-        """Best ``limit`` occupations for ``query``, each with the reasons it matched."""
+        """Best ``limit`` occupations for ``query``, each with the reasons it matched; an everyday name
+        ("요리사", "택시 기사") puts the occupation it means first."""
+        hits = self._search(query, limit)
+        meant = self.everyday.get(compact(query)) if limit > 0 else None
+        if meant is None or (hits and hits[0].code == meant.code):
+            return hits
+        first = SearchHit(code=meant.code, name=meant.name, aliases=list(meant.aliases), score=1.0,
+                          why=[self._why(MatchReason(field="aliases", text=query.strip()))],
+                          matches=[MatchReason(field="aliases", text=query.strip())])
+        return [first, *(h for h in hits if h.code != meant.code)][:limit]
+
+    def _search(self, query: str, limit: int) -> list[SearchHit]:
         if limit <= 0 or not self.occupations:
             return []
         norm = normalize(query)
