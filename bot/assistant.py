@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.config import Settings, get_settings
 from bot.messages import Inbound, Reply
-from bot.privacy import mask_personal_numbers
+from bot.privacy import mask
 from bot.store import Store
 from flows.engine import REQUIRED_TEXTS, Engine
 from flows.jobs import REQUIRED_TEXTS as JOBS_TEXTS
@@ -56,11 +56,9 @@ def clean_text(raw: str | None) -> Cleaned:
     """Normalise, strip control characters, mask personal numbers, and say what was odd."""
     if raw is None:
         return Cleaned(None, frozenset({"empty"}))
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", raw)).strip()
-    notices: set[str] = set()
-    text, masked = mask_personal_numbers(text)
-    if masked:
-        notices.add("masked_number")
+    masked = mask(unicodedata.normalize("NFC", raw))  # before anything else: it sees through what follows
+    text = _CONTROL.sub(" ", masked.text).strip()
+    notices: set[str] = {"masked_number"} if masked.found else set()
     if not text:
         notices.add("empty")
     elif len(text) > MAX_TEXT_CHARS:
@@ -69,6 +67,17 @@ def clean_text(raw: str | None) -> Cleaned:
     elif not _WORDISH.search(text):
         notices.add("no_words")
     return Cleaned(text, frozenset(notices))
+
+
+def clean_payload(raw: str | None) -> tuple[str | None, Cleaned]:
+    """A button payload as the engine may see it (at most 128 characters, personal numbers masked),
+    and the notices of the turn. Payloads come back from the platform and can be forged, so they are
+    masked like typed text; a masked payload is answered as an unknown button."""
+    if raw is None:
+        return None, Cleaned(None, frozenset())
+    masked = mask(unicodedata.normalize("NFC", raw))
+    payload = masked.text.strip()[:128] or None
+    return payload, Cleaned(None, frozenset({"masked_number"} if masked.found else ()))
 
 
 def _default_parser() -> Parser:
@@ -101,8 +110,9 @@ class Assistant:
     def handle_turn(self, inbound: Inbound) -> TurnResult:
         """``handle``, also saying whether the turn fell back or failed (for metrics)."""
         started = time.perf_counter()
-        payload = inbound.payload.strip()[:128] if inbound.payload is not None else None
-        cleaned = clean_text(inbound.text) if payload is None else Cleaned(None, frozenset())
+        payload, cleaned = clean_payload(inbound.payload)
+        if payload is None:
+            cleaned = clean_text(inbound.text)
         try:
             result = self._turn(inbound, payload, cleaned)
         except Exception:
@@ -130,7 +140,7 @@ class Assistant:
         with self.store.unit() as s:
             conv = self.store.open_conversation(s, inbound.channel, inbound.user_key)  # locks this user's turns
             if inbound.message_id is not None:
-                earlier = self.store.replies_for(s, inbound.channel, inbound.message_id)
+                earlier = self.store.replies_for(s, inbound.channel, conv.user_id, inbound.message_id)
                 if earlier is not None:
                     return TurnResult([Reply.from_dict(r) for r in earlier])
             state = ConversationState.model_validate(conv.state)
