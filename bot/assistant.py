@@ -16,9 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.config import Settings, get_settings
+from bot.health import storage_reason
+from bot.logs import FailureLog
 from bot.messages import Inbound, Reply
 from bot.privacy import mask
+from bot.sanitize import sanitize
 from bot.store import Store
+from bot.store.startup import open_store
 from flows.engine import REQUIRED_TEXTS, Engine
 from flows.jobs import REQUIRED_TEXTS as JOBS_TEXTS
 from flows.jobs import JobsDialogue
@@ -28,6 +32,7 @@ from knowledge.loader import load_knowledge
 from knowledge.occupations import load_market
 
 log = logging.getLogger("giljabi.assistant")
+_failures = FailureLog(log)
 
 #: Longest message handled as a question; longer ones get a kind request to split them.
 MAX_TEXT_CHARS = 4000
@@ -35,6 +40,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u
 _WORDISH = re.compile(r"[0-9A-Za-z\uac00-\ud7a3\u3131-\u318e\u1100-\u11ff]")
 
 Parser = Callable[[str], dict[str, Any]]
+#: texts the bot itself says (not the engine)
+BOT_TEXTS = ("error.storage",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,14 +117,16 @@ class Assistant:
     def handle_turn(self, inbound: Inbound) -> TurnResult:
         """``handle``, also saying whether the turn fell back or failed (for metrics)."""
         started = time.perf_counter()
+        inbound = sanitize(inbound)
         payload, cleaned = clean_payload(inbound.payload)
         if payload is None:
             cleaned = clean_text(inbound.text)
         try:
             result = self._turn(inbound, payload, cleaned)
-        except Exception:
-            log.exception("turn failed channel=%s", inbound.channel)
-            return TurnResult([Reply(text=self.domain.knowledge.text("error.sorry"))], error=True)
+        except Exception as exc:
+            _failures.report("turn", exc, channel=inbound.channel)
+            text_id = "error.storage" if storage_reason(exc) else "error.sorry"  # "잠시 후", kept short
+            return TurnResult([Reply(text=self.domain.knowledge.text(text_id))], error=True)
         log.info(
             "turn channel=%s payload=%s replies=%d fallback=%s ms=%.1f",
             inbound.channel, bool(payload), len(result.replies), result.fallback,
@@ -171,7 +180,7 @@ class Assistant:
 def build_domain(settings: Settings | None = None) -> Domain:
     settings = settings or get_settings()
     knowledge = load_knowledge(institution_file=settings.institution_file)
-    return load_domain(knowledge, required_texts=(*REQUIRED_TEXTS, *JOBS_TEXTS))
+    return load_domain(knowledge, required_texts=(*REQUIRED_TEXTS, *JOBS_TEXTS, *BOT_TEXTS))
 
 
 def build_assistant(settings: Settings | None = None, parser: Parser | None = None) -> Assistant:
@@ -182,6 +191,6 @@ def build_assistant(settings: Settings | None = None, parser: Parser | None = No
 
         if hasattr(nlu, "set_cache_dir"):
             nlu.set_cache_dir(settings.data_dir)
-    store = Store(settings.resolved_database_url())
+    store = open_store(settings)
     jobs = JobsDialogue(market=lambda: load_market(settings.data_dir))
     return Assistant(store, build_domain(settings), parser, jobs)

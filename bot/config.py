@@ -24,6 +24,16 @@ class Settings(BaseSettings):
     telegram_api_base_url: str | None = None
     kakao_skill_secret: SecretStr | None = None
     log_level: str = "INFO"
+    #: seconds: opening a connection, one use of a connection (a turn's transaction), waiting for one
+    db_connect_timeout: float = 2.0
+    db_statement_timeout: float = 3.0
+    db_pool_timeout: float = 1.0
+    #: seconds ``giljabi serve`` keeps retrying an unreachable database at start before it gives up
+    db_startup_wait: float = 30.0
+    #: turns and inactive users older than this are deleted by ``giljabi purge`` (and daily by the server)
+    retention_days: int = 730
+    #: turns running or queued at once in one process; beyond it the answer is "busy" at once
+    max_turns_in_flight: int = 64
 
     def resolved_database_url(self) -> str:
         """The configured URL, or an SQLite file in the data directory (created on demand)."""

@@ -26,9 +26,13 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.channels import kakao
 from bot.config import Settings
+from bot.limits import BodyLimit, TurnGate
+from bot.logs import FailureLog, register_secret
 from bot.messages import Inbound, Reply
+from bot.probes import add_probes
 
 log = logging.getLogger("giljabi.server")
+failures = FailureLog(log)
 
 #: Open Builder waits about 5 s; a turn still running after this gets a "busy" answer instead
 KAKAO_BUDGET_SECONDS = 4.0
@@ -65,7 +69,7 @@ class Metrics:
         self.turns.labels(channel=channel)
         self.fallbacks.labels(channel=channel)
         self.latency.labels(channel=channel)
-        for kind in ("turn", "timeout", "bad_request", "unauthorized"):
+        for kind in ("turn", "timeout", "busy", "bad_request", "unauthorized"):
             self.errors.labels(channel=channel, kind=kind)
 
     def error(self, channel: str, kind: str) -> None:
@@ -117,24 +121,32 @@ def create_app(
     metrics = Metrics()
     metrics.declare("kakao")
     apology, busy = assistant.text("error.sorry"), assistant.text("channel.busy")
+    gate = TurnGate(settings.max_turns_in_flight)
+    for secret in (settings.telegram_token, settings.telegram_webhook_secret, settings.kakao_skill_secret):
+        register_secret(_secret(secret))
 
     def handle_counted(inbound: Inbound) -> tuple[list[Reply], bool, bool]:
         result = assistant.handle_turn(inbound)
         return result.replies, result.error, result.fallback
 
     async def turn(inbound: Inbound, *, budget: float | None = None) -> list[Reply] | None:
-        """One Assistant turn in the thread pool; None if it did not finish within ``budget``."""
+        """One Assistant turn in the thread pool; None if it did not finish within ``budget``, or
+        at once when ``max_turns_in_flight`` turns are already running (the caller says "busy")."""
+        if not gate.enter():
+            metrics.error(inbound.channel, "busy")
+            return None
         started = time.perf_counter()
         result: tuple[list[Reply], bool, bool] | None = None
         future = asyncio.get_running_loop().run_in_executor(executor(), handle_counted, inbound)
+        future.add_done_callback(lambda _: gate.leave())
         try:
             # shielded: a turn past its budget still finishes and commits; only its answer is late
             result = await asyncio.wait_for(asyncio.shield(future), budget)
         except TimeoutError:
             future.cancel()  # a turn still waiting for a thread never runs; a running one finishes
             result = None
-        except Exception:
-            log.exception("turn raised channel=%s", inbound.channel)
+        except Exception as exc:
+            failures.report("turn", exc, channel=inbound.channel)
             metrics.error(inbound.channel, "turn")
             return [Reply(text=apology)]
         metrics.latency.labels(channel=inbound.channel).observe(time.perf_counter() - started)
@@ -231,12 +243,8 @@ def create_app(
             return JSONResponse({"detail": "try again"}, status_code=503)
         return JSONResponse({"ok": True, "outcome": outcome})
 
-    @app.get("/healthz")
-    async def healthz() -> Response:
-        ok = await run_in_threadpool(assistant.store.ping)
-        if ok:
-            return JSONResponse({"status": "ok"})
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    add_probes(app, assistant.store)
+    app.add_middleware(BodyLimit)
 
     @app.get("/metrics")
     async def metrics_endpoint() -> Response:

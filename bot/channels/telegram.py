@@ -24,6 +24,7 @@ from telegram.ext import ExtBot, Updater
 from telegram.request import HTTPXRequest
 
 from bot.messages import Button, Inbound, ListItem, Reply, split_text
+from bot.sanitize import as_text, sanitize
 
 log = logging.getLogger("giljabi.channels.telegram")
 
@@ -354,18 +355,19 @@ class TelegramChannel:
         message_id = str(update.update_id)
         query = update.callback_query
         if query is not None:
-            if not query.data:
+            data = as_text(query.data)
+            if not data:
                 return None
-            return Inbound(channel=CHANNEL, user_key=str(chat), payload=query.data, message_id=message_id)
+            return sanitize(Inbound(channel=CHANNEL, user_key=str(chat), payload=data, message_id=message_id))
         message = update.message
         if message is None:
             return None  # edits, channel posts, member updates ...
-        text = message.text or message.caption or ""
+        text = as_text(message.text) or as_text(message.caption)  # a number or a list is an empty message
         if text.startswith("/"):
             command = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if text[1:].strip() else ""
             if command in COMMANDS:
                 return Inbound(channel=CHANNEL, user_key=str(chat), payload=COMMANDS[command], message_id=message_id)
-        return Inbound(channel=CHANNEL, user_key=str(chat), text=text, message_id=message_id)
+        return sanitize(Inbound(channel=CHANNEL, user_key=str(chat), text=text, message_id=message_id))
 
     async def _process(self, update: Update, chat: int) -> str:
         inbound = self.inbound(update)
