@@ -19,6 +19,7 @@ import traceback
 from collections.abc import Iterable
 from typing import TextIO
 
+from bot.health import storage_reason
 from bot.privacy import mask
 
 #: loggers that print URLs (with the Telegram token), request bodies or bound parameters below WARNING
@@ -96,8 +97,6 @@ def _where(exc: BaseException) -> str:
 
 def failure_class(exc: BaseException) -> str:
     """The class of a failure, e.g. ``OperationalError`` or ``OperationalError/disk-full``."""
-    from bot.health import storage_reason
-
     reason = storage_reason(exc)
     name = type(exc).__name__
     return f"{name}/{reason}" if reason else name

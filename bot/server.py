@@ -30,6 +30,7 @@ from bot.limits import BodyLimit, TurnGate
 from bot.logs import FailureLog, register_secret
 from bot.messages import Inbound, Reply
 from bot.probes import add_probes
+from bot.retention import start_retention
 
 log = logging.getLogger("giljabi.server")
 failures = FailureLog(log)
@@ -197,9 +198,11 @@ def create_app(
         if telegram is not None:
             await telegram.start(polling=telegram_polling, webhook_url=telegram_webhook_url)
             log.info("Telegram on: %s", "long polling" if telegram_polling else "webhook /telegram/webhook")
+        background = start_retention(assistant, settings)
         try:
             yield
         finally:
+            background.cancel()
             if telegram is not None:
                 await telegram.stop()
             if "turns" in pool:
@@ -262,16 +265,26 @@ def serve(
     telegram_webhook_url: str | None = None,
     turn_threads: int | None = None,
     build: Callable[[Settings], Any] | None = None,
+    workers: int = 1,
 ) -> None:
-    """Build the Assistant and run the app on uvicorn until interrupted."""
+    """Build the Assistant and run the app on uvicorn until interrupted (``workers`` processes:
+    see ``bot.workers``)."""
     import uvicorn
 
     from bot.assistant import build_assistant
 
+    level = settings.log_level.lower()
+    if workers > 1:
+        from bot.workers import serve_workers
+
+        serve_workers(settings, host=host, port=port, workers=workers, turn_threads=turn_threads,
+                      telegram_webhook_url=telegram_webhook_url, telegram_polling=telegram_polling)
+        return
     assistant = (build or build_assistant)(settings)
     app = create_app(
         assistant, settings, telegram_polling=telegram_polling, telegram_webhook_url=telegram_webhook_url,
         turn_threads=turn_threads,
     )
-    level = settings.log_level.lower()
-    uvicorn.run(app, host=host, port=port, log_level=level, access_log=level == "debug", lifespan="on")
+    # log_config=None: uvicorn's lines go through our redacting handler too
+    uvicorn.run(app, host=host, port=port, log_level=level, access_log=level == "debug", lifespan="on",
+                log_config=None)

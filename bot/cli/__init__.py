@@ -11,9 +11,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import chat, jobs, nlu_cmd, serve
+from bot.cli import chat, data, jobs, nlu_cmd, serve
 
-_GROUPS = (chat, nlu_cmd, jobs, serve)
+_GROUPS = (chat, nlu_cmd, jobs, serve, data)
 
 
 def build_parser() -> argparse.ArgumentParser:
