@@ -42,6 +42,7 @@ CATALOGUE = {
     "reminder_settings",
     "center_info",
     "delete_my_data",
+    "show_my_data",
 }
 
 
