@@ -25,14 +25,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.payloads import Action, Home, Menu, Next, Progress, Resume, StartFlow, Stop
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
 HOST = "127.0.0.1"
 
-PAYLOADS = [
-    "m", "m:student", "p", "f:worknet_signup", "n:worknet_signup:signup_open", "m:jobcare", "f:midcareer",
-    "f:job_center", "a:center", "h", "x", "r",
-]
+PAYLOADS = [p.encode() for p in (
+    Menu(), Menu("student"), Progress(), StartFlow("worknet_signup"), Next("worknet_signup", "signup_open"),
+    Menu("jobcare"), StartFlow("midcareer"), StartFlow("job_center"), Action("center"), Home(), Stop(), Resume(),
+)]
 TEXTS = [
     "안녕하세요", "워크넷 가입 어떻게 해요?", "재맞고 신청하려면 뭐부터 해야돼요", "잡케어가 뭐예요",
     "서비스참여형 수당 얼마예요?", "상담사 연결해 주세요", "다음", "메뉴", "고마워요", "IAP 상담 예약 방법",

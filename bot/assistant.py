@@ -13,13 +13,18 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from bot.config import Settings, get_settings
 from bot.health import storage_reason
 from bot.logs import FailureLog
 from bot.messages import Inbound, Reply
-from bot.privacy import mask
+from bot.mydata import stored_record
+from bot.privacy import CARD, PASSPORT, RESIDENT, mask
 from bot.sanitize import sanitize
 from bot.store import Store
 from bot.store.startup import open_store
@@ -27,9 +32,9 @@ from flows.engine import REQUIRED_TEXTS, Engine
 from flows.jobs import REQUIRED_TEXTS as JOBS_TEXTS
 from flows.jobs import JobsDialogue
 from flows.loader import Domain, load_domain
-from flows.state import ConversationState, UserInput
+from flows.state import ConversationState, Effect, EffectKind, UserInput
 from knowledge.loader import load_knowledge
-from knowledge.occupations import load_market
+from knowledge.occupations import MarketData, MarketDataError, load_market, market_path
 
 log = logging.getLogger("giljabi.assistant")
 _failures = FailureLog(log)
@@ -40,8 +45,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u
 _WORDISH = re.compile(r"[0-9A-Za-z\uac00-\ud7a3\u3131-\u318e\u1100-\u11ff]")
 
 Parser = Callable[[str], dict[str, Any]]
+_MASK_NOTICES = {RESIDENT: "masked_number", CARD: "masked_card", PASSPORT: "masked_passport"}
 #: texts the bot itself says (not the engine)
 BOT_TEXTS = ("error.storage",)
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The default clock: the current time, timezone-aware (UTC)."""
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +63,8 @@ class TurnResult:
     replies: list[Reply]
     fallback: bool = False
     error: bool = False
+    #: the user asked for a person this turn (the server counts it)
+    handoff: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +79,7 @@ def clean_text(raw: str | None) -> Cleaned:
         return Cleaned(None, frozenset({"empty"}))
     masked = mask(unicodedata.normalize("NFC", raw))  # before anything else: it sees through what follows
     text = _CONTROL.sub(" ", masked.text).strip()
-    notices: set[str] = {"masked_number"} if masked.found else set()
+    notices = set(mask_notices(masked.kinds))
     if not text:
         notices.add("empty")
     elif len(text) > MAX_TEXT_CHARS:
@@ -84,7 +98,12 @@ def clean_payload(raw: str | None) -> tuple[str | None, Cleaned]:
         return None, Cleaned(None, frozenset())
     masked = mask(unicodedata.normalize("NFC", raw))
     payload = masked.text.strip()[:128] or None
-    return payload, Cleaned(None, frozenset({"masked_number"} if masked.found else ()))
+    return payload, Cleaned(None, mask_notices(masked.kinds))
+
+
+def mask_notices(kinds: frozenset[str]) -> frozenset[str]:
+    """The engine's notice for each kind of number that was masked (it tells the user each)."""
+    return frozenset(_MASK_NOTICES[kind] for kind in kinds)
 
 
 def _default_parser() -> Parser:
@@ -93,16 +112,73 @@ def _default_parser() -> Parser:
     return nlu.parse
 
 
+@dataclass(frozen=True, slots=True)
+class _Applied:
+    """What the effects of one turn did that the rest of the turn needs to know."""
+
+    forgotten: bool = False
+    handoff: bool = False
+
+
+class MarketFile:
+    """The imported market data, read at start-up and again whenever the file changes — by bot,
+    between turns, so the engine's step never touches the disk."""
+
+    def __init__(self, jobs: JobsDialogue, data_dir: Path | None) -> None:
+        self.jobs, self.data_dir = jobs, data_dir
+        self.path = market_path(data_dir) if data_dir is not None else None
+        self._stamp: tuple[int, int] | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.path is None:
+            return
+        try:
+            st = self.path.stat()
+            stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp
+        try:
+            self.jobs.set_market(load_market(self.data_dir) if stamp else MarketData())
+        except MarketDataError:
+            log.exception("market data unreadable; reports show it as not loaded")
+            self.jobs.set_market(MarketData())
+
+
 class Assistant:
-    """Thread-safe: each call to ``handle`` runs in its own database transaction."""
+    """Thread-safe: each call to ``handle`` runs in its own database transaction.
+
+    ``clock`` gives the time of each turn (timezone-aware); the engine's parts see it as ``ctx.now``.
+    """
 
     def __init__(
-        self, store: Store, domain: Domain, parser: Parser | None = None, jobs: JobsDialogue | None = None
+        self,
+        store: Store,
+        domain: Domain,
+        parser: Parser | None = None,
+        jobs: JobsDialogue | None = None,
+        clock: Clock = utc_now,
+        market: MarketFile | None = None,
+        retention_days: int = 730,
     ) -> None:
         self.store = store
         self.domain = domain
         self.engine = Engine(domain, jobs=jobs or JobsDialogue())
         self._parser = parser
+        self.clock = clock
+        self.market = market
+        #: how long messages are kept (``GILJABI_RETENTION_DAYS``), as "내 정보 보여줘" tells the user
+        self.retention_days = retention_days
+        #: how each effect kind is applied; every EffectKind must be here (a test checks it)
+        self.effect_handlers: dict[EffectKind, Callable[[Session, int, Effect], _Applied]] = {
+            EffectKind.STAGE_DONE: self._stage_done,
+            EffectKind.STAGE_UNDONE: self._stage_undone,
+            EffectKind.DELETE_DATA: self._delete_data,
+            EffectKind.HANDOFF: self._handoff,
+        }
 
     @property
     def parse(self) -> Parser:
@@ -117,6 +193,8 @@ class Assistant:
     def handle_turn(self, inbound: Inbound) -> TurnResult:
         """``handle``, also saying whether the turn fell back or failed (for metrics)."""
         started = time.perf_counter()
+        if self.market is not None:
+            self.market.refresh()
         inbound = sanitize(inbound)
         payload, cleaned = clean_payload(inbound.payload)
         if payload is None:
@@ -154,14 +232,15 @@ class Assistant:
                     return TurnResult([Reply.from_dict(r) for r in earlier])
             state = ConversationState.model_validate(conv.state)
             message = UserInput(text=cleaned.text, payload=payload, parse=parse, notices=cleaned.notices)
-            outcome = self.engine.step(state, message, self.store.done_stages(s, conv.user_id))
-            forgotten = False
-            for effect in outcome.effects:
-                if effect.kind == "delete_data":
-                    self.store.forget(s, conv.user_id)
-                    forgotten = True
-                elif effect.kind in ("stage_done", "stage_undone") and effect.value:
-                    self.store.set_stage(s, conv.user_id, effect.value, effect.kind == "stage_done")
+            outcome = self.engine.step(
+                state, message, self.store.done_stages(s, conv.user_id), now=self.clock(),
+                about_user=lambda: stored_record(s, conv.user_id, self.retention_days),
+            )
+            applied = [self.effect_handlers[effect.kind](s, conv.user_id, effect) for effect in outcome.effects]
+            forgotten = any(a.forgotten for a in applied)
+            if any(a.handoff for a in applied):
+                log.info("handoff requested user_id=%s conversation_id=%s channel=%s",
+                         conv.user_id, conv.conversation_id, inbound.channel)
             self.store.save_state(s, conv.conversation_id, outcome.state.model_dump(mode="json", exclude_defaults=True))
             self.store.record_turn(
                 s,
@@ -174,7 +253,26 @@ class Assistant:
                 replies=[r.to_dict() for r in outcome.replies],
             )
             fallback = ((parse or {}).get("intent") or {}).get("name") == "nlu_fallback"
-            return TurnResult(outcome.replies, fallback=fallback)
+            return TurnResult(outcome.replies, fallback=fallback, handoff=any(a.handoff for a in applied))
+
+    # ---------------------------------------------------------------------------- effects
+    def _stage_done(self, s: Session, user_id: int, effect: Effect) -> _Applied:
+        if effect.value:
+            self.store.set_stage(s, user_id, effect.value, True)
+        return _Applied()
+
+    def _stage_undone(self, s: Session, user_id: int, effect: Effect) -> _Applied:
+        if effect.value:
+            self.store.set_stage(s, user_id, effect.value, False)
+        return _Applied()
+
+    def _delete_data(self, s: Session, user_id: int, effect: Effect) -> _Applied:
+        self.store.forget(s, user_id)
+        return _Applied(forgotten=True)
+
+    def _handoff(self, s: Session, user_id: int, effect: Effect) -> _Applied:
+        """Recorded only in the log and the server's counter until the consultant console exists."""
+        return _Applied(handoff=True)
 
 
 def build_domain(settings: Settings | None = None) -> Domain:
@@ -192,5 +290,6 @@ def build_assistant(settings: Settings | None = None, parser: Parser | None = No
         if hasattr(nlu, "set_cache_dir"):
             nlu.set_cache_dir(settings.data_dir)
     store = open_store(settings)
-    jobs = JobsDialogue(market=lambda: load_market(settings.data_dir))
-    return Assistant(store, build_domain(settings), parser, jobs)
+    jobs = JobsDialogue()
+    return Assistant(store, build_domain(settings), parser, jobs, market=MarketFile(jobs, settings.data_dir),
+                     retention_days=settings.retention_days)

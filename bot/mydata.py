@@ -7,16 +7,19 @@ person formally asks for their data. Both read inside the caller's transaction o
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.store import Store, watchdog
 from bot.store.models import Conversation, OutboxMessage, ProcessedMessage, Progress, Turn, User
+from flows.mydata import StoredRecord
 
 _WAITING = ("pending", "held")
+KST = ZoneInfo("Asia/Seoul")
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -42,6 +45,15 @@ def summary(s: Session, user_id: int) -> dict[str, Any]:
         "profile": {k: list(v) for k, v in (state.get("profile") or {}).items() if v},
         "reminders": int(reminders or 0),
     }
+
+
+def stored_record(s: Session, user_id: int, keep_days: int) -> StoredRecord:
+    """What the engine's "내 정보 보여줘" part needs from storage; the date is Korea's."""
+    facts = summary(s, user_id)
+    since = facts["since"]
+    if since is not None:
+        since = (since if since.tzinfo else since.replace(tzinfo=UTC)).astimezone(KST).date()
+    return StoredRecord(messages=facts["messages"], since=since, reminders=facts["reminders"], keep_days=keep_days)
 
 
 def export_user(store: Store, channel: str, user_key: str) -> dict[str, Any] | None:

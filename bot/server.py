@@ -60,6 +60,9 @@ class Metrics:
             "giljabi_errors", "Failed turns, bad requests, timeouts and failed sends", ["channel", "kind"],
             registry=self.registry,
         )
+        self.handoffs = Counter(
+            "giljabi_handoffs", "Turns in which the user asked for a person", ["channel"], registry=self.registry
+        )
         self.latency = Histogram(
             "giljabi_turn_seconds", "Time the Assistant took for one turn", ["channel"],
             buckets=LATENCY_BUCKETS, registry=self.registry,
@@ -69,6 +72,7 @@ class Metrics:
         """Show a channel's series from the start (at zero), so rates work before its first turn."""
         self.turns.labels(channel=channel)
         self.fallbacks.labels(channel=channel)
+        self.handoffs.labels(channel=channel)
         self.latency.labels(channel=channel)
         for kind in ("turn", "timeout", "busy", "bad_request", "unauthorized"):
             self.errors.labels(channel=channel, kind=kind)
@@ -128,6 +132,8 @@ def create_app(
 
     def handle_counted(inbound: Inbound) -> tuple[list[Reply], bool, bool]:
         result = assistant.handle_turn(inbound)
+        if result.handoff:
+            metrics.handoffs.labels(channel=inbound.channel).inc()
         return result.replies, result.error, result.fallback
 
     async def turn(inbound: Inbound, *, budget: float | None = None) -> list[Reply] | None:

@@ -11,14 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.payloads import Next, Option, StartFlow
 from flows.schema import Flow, FlowFile, Menu, Stage, Step
 from knowledge.loader import ContentError, Knowledge, load_knowledge, validate_file
 from knowledge.retrieval import FactIndex
 
 FLOWS_DIR = Path(__file__).parent / "content"
 
-#: Telegram's callback_data limit; every payload a flow can produce must fit.
-MAX_PAYLOAD_BYTES = 64
 
 
 @dataclass
@@ -126,6 +125,11 @@ def _check(domain: Domain, origin: dict[str, Path], required_texts: Iterable[str
                 continue
             domain.fact_places.setdefault(step.fact_id, (flow.id, step.key))
             has(path, f"{where}.done", "stage", step.done)
+            try:  # the step's own buttons (다음, 이전, "start here") must make valid payloads
+                Next(flow.id, step.key).encode()
+                StartFlow(flow.id, step.key).encode()
+            except ValueError as exc:
+                fail(path, where, f"ids make no valid payload: {exc}")
             if step.ask is None:
                 continue
             options = k.facts[step.ask].options
@@ -139,9 +143,11 @@ def _check(domain: Domain, origin: dict[str, Path], required_texts: Iterable[str
                     fail(path, f"{where}.next.{option}.step", f"no step '{target.step}'")
                 has(path, f"{where}.next.{option}.flow", "flow", target.flow)
                 has(path, f"{where}.next.{option}.done", "stage", target.done)
-            payload = f"o:{flow.id}:{step.key}:{max(options, key=len)}"
-            if len(payload.encode()) > MAX_PAYLOAD_BYTES:
-                fail(path, where, f"payload '{payload}' is over {MAX_PAYLOAD_BYTES} bytes")
+            for option in options:
+                try:
+                    Option(flow.id, step.key, option).encode()
+                except ValueError as exc:  # over the 64-byte limit, or an id with ':' in it
+                    fail(path, where, f"option '{option}' makes no valid payload: {exc}")
     for stage in domain.stages.values():
         path = origin[f"stages:{stage.id}"]
         has_text(path, f"stages({stage.id}).label", stage.label)

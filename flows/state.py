@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -57,9 +58,21 @@ class UserInput:
     notices: frozenset[str] = frozenset()
 
 
+class EffectKind(StrEnum):
+    """The closed set of effects a turn can have; the Assistant has a handler for every one."""
+
+    STAGE_DONE = "stage_done"  # value: the stage ticked
+    STAGE_UNDONE = "stage_undone"  # value: the stage unticked
+    DELETE_DATA = "delete_data"  # forget everything stored about the user
+    HANDOFF = "handoff"  # the user asked for a person
+
+
 @dataclass(frozen=True, slots=True)
 class Effect:
     """A change outside the conversation state that the Assistant applies in the same transaction."""
 
-    kind: Literal["stage_done", "stage_undone", "delete_data", "handoff"]
+    kind: EffectKind
     value: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", EffectKind(self.kind))  # ValueError for a kind outside the set

@@ -25,6 +25,7 @@ from telegram.request import HTTPXRequest
 
 from bot.messages import Button, Inbound, ListItem, Reply, split_text
 from bot.sanitize import as_text, sanitize
+from flows.payloads import Menu, Progress
 
 log = logging.getLogger("giljabi.channels.telegram")
 
@@ -36,7 +37,8 @@ MAX_BUTTONS = 100
 SHORT_LABEL = 12  # two payload buttons this short share a keyboard row
 ALLOWED_UPDATES = ["message", "callback_query"]
 #: commands and the payload each one presses
-COMMANDS = {"start": "m", "menu": "m", "help": "m", "progress": "p"}
+COMMANDS = {"start": Menu().encode(), "menu": Menu().encode(), "help": Menu().encode(),
+            "progress": Progress().encode()}
 DEFAULT_API = "https://api.telegram.org"
 POINTER = "👇"
 

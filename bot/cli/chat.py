@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from flows.payloads import Menu
 from flows.replies import Reply, numbered_payloads
 
 CHANNEL = "cli"
@@ -70,7 +71,7 @@ def run_chat(args: argparse.Namespace) -> int:
     assistant = _assistant()
     print(assistant.text("cli.welcome") + "\n")
     prompt = assistant.text("cli.prompt")
-    replies = assistant.handle(Inbound(channel=CHANNEL, user_key=args.user, payload="m"))
+    replies = assistant.handle(Inbound(channel=CHANNEL, user_key=args.user, payload=Menu().encode()))
     while True:
         print(render_plain(replies))
         try:

@@ -4,17 +4,21 @@ The catalogue lives in ``knowledge/content/occupations/group-N.yml`` (format: FO
 files). Loading validates every file and reports problems as ``<path>: <field>: <message>`` lines,
 e.g. ``knowledge/content/occupations/group-3.yml: occupations[4].competencies[0].units[1].level:
 must be 1-8``. Beyond the schema it checks that codes are unique across files, that a code's first
-digit is its file's group, that every ``via`` keyword appears in the occupation's own certificates,
-majors, skills or training, and that no labour-market figures were written into the text.
+digit is its file's group, that every code is a real KECO-2018 세분류 code from ``keco2018.csv`` (or,
+for an occupation sharing a 세분류, a local code with ``keco`` naming that 세분류), that every ``via``
+keyword appears in the occupation's own certificates, majors, skills or training, and that no
+labour-market figures were written into the text. Codes are checked because ``jobs import-market``
+matches rows on code: a wrong code would put real figures on the wrong occupation.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
@@ -35,12 +39,14 @@ __all__ = [
     "Unit",
     "default_catalogue",
     "load_catalogue",
+    "load_keco_codes",
     "load_synonyms",
 ]
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content" / "occupations"
 _REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 _GROUP_FILE = re.compile(r"^group-(\d+)\.ya?ml$")
+KECO_FILE = "keco2018.csv"  # the KECO-2018 세분류 list (where it came from: its header comment)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -101,6 +107,8 @@ class Competency(_Model):
 
 class Occupation(_Model):
     code: str
+    keco: str | None = None  # the shared KECO-2018 세분류 when ``code`` is a local code (FORMAT.md)
+    code_status: Literal["confirmed", "unconfirmed"] = "confirmed"
     name: Text
     aliases: list[Text] = _items("aliases")
     summary: Text
@@ -112,7 +120,7 @@ class Occupation(_Model):
     training: list[Text] = _items("training")
     competencies: list[Competency] = _items("competencies")
 
-    @field_validator("code", mode="before")
+    @field_validator("code", "keco", mode="before")
     @classmethod
     def _code(cls, value: Any) -> str:
         if not isinstance(value, str) or not re.fullmatch(r"\d{4}", value):
@@ -289,10 +297,69 @@ def _figure_problems(occ: Occupation, prefix: str) -> list[tuple[str, str]]:
     return problems
 
 
-def load_occupation_file(path: Path) -> list[Occupation]:
-    """Validate one ``group-N.yml``; raise :class:`CatalogueError` listing every problem in it."""
+def load_keco_codes(path: Path) -> dict[str, str]:
+    """Read the KECO-2018 세분류 list (``code,name,level`` CSV, ``#`` comment lines): code → name.
+
+    It is the yardstick for every occupation code, so a malformed list fails as loudly as a broken
+    catalogue file rather than letting codes through unchecked.
+    """
     path = Path(path)
     shown = display_path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise CatalogueError([(shown, "", f"cannot read the KECO-2018 code list: {exc}")]) from exc
+    rows = [(n, next(csv.reader([line]))) for n, line in enumerate(lines, 1)
+            if line.strip() and not line.startswith("#")]  # one record per line, names may be quoted
+    if not rows or rows[0][1] != ["code", "name", "level"]:
+        raise CatalogueError([(shown, f"line {rows[0][0] if rows else 1}", "header must be code,name,level")])
+    codes: dict[str, str] = {}
+    problems = []
+    for n, row in rows[1:]:
+        if len(row) != 3 or not re.fullmatch(r"\d{4}", row[0]) or not row[1].strip() or row[2] != "4":
+            problems.append((shown, f"line {n}", "must be a 4-digit code, a name and level 4"))
+        elif row[0] in codes:
+            problems.append((shown, f"line {n}", f"duplicate code {row[0]!r}"))
+        else:
+            codes[row[0]] = row[1]
+    if problems:
+        raise CatalogueError(problems)
+    return codes
+
+
+def _keco_list_path(content_dir: Path) -> Path:
+    """The list next to the catalogue files, else the shipped one (test catalogues use the real list)."""
+    own = Path(content_dir) / KECO_FILE
+    return own if own.exists() else CONTENT_DIR / KECO_FILE
+
+
+def _code_problems(occ: Occupation, prefix: str, keco_codes: dict[str, str]) -> list[tuple[str, str]]:
+    """A code must be a KECO-2018 세분류 unless ``keco`` names the real 세분류 it shares."""
+    source = f"not a KECO-2018 세분류 code (see {KECO_FILE})"
+    if occ.keco is None:
+        if occ.code not in keco_codes:
+            return [(f"{prefix}.code", f"{occ.code!r} is {source}")]
+        return []
+    problems = []
+    if occ.keco not in keco_codes:
+        problems.append((f"{prefix}.keco", f"{occ.keco!r} is {source}"))
+    elif occ.keco[0] != occ.code[0]:
+        problems.append((f"{prefix}.keco", f"{occ.keco!r} must start with {occ.code[0]} like the code"))
+    if occ.code in keco_codes:
+        problems.append((f"{prefix}.code", f"{occ.code!r} is a KECO-2018 code ({keco_codes[occ.code]}): "
+                                           "a local code for a shared 세분류 must not be one"))
+    return problems
+
+
+def load_occupation_file(path: Path, keco_codes: dict[str, str] | None = None) -> list[Occupation]:
+    """Validate one ``group-N.yml``; raise :class:`CatalogueError` listing every problem in it.
+
+    ``keco_codes`` defaults to the KECO-2018 list next to the file (else the shipped list).
+    """
+    path = Path(path)
+    shown = display_path(path)
+    if keco_codes is None:
+        keco_codes = load_keco_codes(_keco_list_path(path.parent))
     match = _GROUP_FILE.match(path.name)
     if not match or len(match.group(1)) != 1:
         raise CatalogueError([(shown, "", "file name must be group-0.yml … group-9.yml")])
@@ -310,6 +377,7 @@ def load_occupation_file(path: Path) -> list[Occupation]:
         if occ.group != group:
             problems.append((shown, f"{prefix}.code",
                              f"{occ.code!r} must start with {group} in group-{group}.yml"))
+        problems += [(shown, f, m) for f, m in _code_problems(occ, prefix, keco_codes)]
         problems += [(shown, f, m) for f, m in _via_problems(occ, prefix)]
         problems += [(shown, f, m) for f, m in _figure_problems(occ, prefix)]
     if problems:
@@ -374,12 +442,14 @@ def load_catalogue(content_dir: Path | None = None) -> Catalogue:
     """Load and validate every ``group-*.yml`` (plus ``synonyms.yml``) in ``content_dir``."""
     content_dir = Path(content_dir) if content_dir is not None else CONTENT_DIR
     files = sorted(p for p in content_dir.glob("group-*.y*ml") if p.is_file())
+    keco_codes = load_keco_codes(_keco_list_path(content_dir))
     occupations: list[Occupation] = []
     first_seen: dict[str, tuple[str, int]] = {}
+    sharing: list[tuple[str, int, Occupation]] = []
     problems: list[tuple[str, str, str]] = []
     for path in files:
         try:
-            loaded = load_occupation_file(path)
+            loaded = load_occupation_file(path, keco_codes)
         except CatalogueError as exc:
             problems += exc.problems
             continue
@@ -391,6 +461,12 @@ def load_catalogue(content_dir: Path | None = None) -> Catalogue:
                 continue
             first_seen[occ.code] = (display_path(path), i)
             occupations.append(occ)
+            if occ.keco is not None:
+                sharing.append((display_path(path), i, occ))
+    for shown, i, occ in sharing:  # market rows land on the code that holds the 세분류, so one must
+        if occ.keco not in first_seen:
+            problems.append((shown, f"occupations[{i}].keco",
+                             f"no occupation holds code {occ.keco!r}: give this one that code instead"))
     synonyms = None
     try:
         synonyms = load_synonyms(content_dir / "synonyms.yml")

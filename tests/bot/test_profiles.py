@@ -27,7 +27,7 @@ def test_the_chat_report_shows_imported_market_figures(data_dir, capsys) -> None
     csv = data_dir / "market.csv"
     csv.write_text(
         "code,period,job_openings,job_seekers,openings_ratio,top_certificates,top_majors,age_bands\n"
-        "1344,2025,120,60,,빅데이터분석기사,통계학,20대:40;30대:60\n",
+        "1341,2025,120,60,,빅데이터분석기사,통계학,20대:40;30대:60\n",
         encoding="utf-8",
     )
     assert main(["jobs", "import-market", str(csv)]) == 0
@@ -35,7 +35,7 @@ def test_the_chat_report_shows_imported_market_figures(data_dir, capsys) -> None
     from bot.messages import Inbound
 
     assistant = build_assistant()
-    replies = assistant.handle(Inbound(channel="cli", user_key="m", payload="j:r:1344:3"))
+    replies = assistant.handle(Inbound(channel="cli", user_key="m", payload="j:r:1341:3"))
     assistant.store.close()
     text = replies[0].text or ""
     assert "구인인원: 120" in text and "구인배수: 2.0" in text and "빅데이터분석기사" in text

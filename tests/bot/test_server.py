@@ -13,6 +13,7 @@ from bot.assistant import TurnResult
 from bot.cli import build_parser
 from bot.messages import Inbound, Reply
 from bot.server import create_app
+from flows.payloads import Handoff
 from tests.bot.conftest import KAKAO_SECRET
 from tests.bot.test_kakao import skill_request
 
@@ -55,6 +56,13 @@ def test_metrics_count_turns_fallbacks_errors_and_latency(assistant, make_settin
     assert metric(text, 'giljabi_errors_total{channel="kakao",kind="bad_request"}') == 1
     assert metric(text, 'giljabi_turn_seconds_count{channel="kakao"}') == 2
     assert 'giljabi_turn_seconds_bucket{channel="kakao",le="0.1"}' in text
+
+
+def test_a_handoff_request_is_counted(assistant, make_settings, serve_app, http) -> None:
+    base = serve_app(create_app(assistant, make_settings()))
+    assert metric(http.get(f"{base}/metrics").text, 'giljabi_handoffs_total{channel="kakao"}') == 0
+    kakao(http, base, "h1", "", Handoff().encode())
+    assert metric(http.get(f"{base}/metrics").text, 'giljabi_handoffs_total{channel="kakao"}') == 1
 
 
 def test_a_failing_turn_is_counted_as_an_error(make_assistant, make_settings, serve_app, http) -> None:

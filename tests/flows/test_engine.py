@@ -192,3 +192,30 @@ def test_step_counters_run_one_by_one_to_the_total(domain, choice: int) -> None:
         assert [n for n, _ in seen] == list(range(1, len(seen) + 1)), (flow_id, choice, seen)
         assert {t for _, t in seen if t is not None} <= {len(seen)}, (flow_id, choice, seen)
         assert seen[-1][1] == len(seen), (flow_id, choice, seen)
+
+
+def test_the_turn_time_is_given_not_read(domain) -> None:
+    """``now`` reaches the parts as ``ctx.now``; without it a part that needs the time fails loudly."""
+    from datetime import UTC, datetime
+
+    from flows.context import TurnContext
+
+    seen: list[datetime] = []
+
+    class Probe:
+        payloads: tuple = ()
+        intents = ("clock_probe",)
+
+        def on_intent(self, ctx: TurnContext, intent: str, text: str, parse: dict) -> None:
+            seen.append(ctx.now)
+            ctx.say("ok")
+
+    engine = Engine(domain)
+    engine.register(Probe())
+    when = datetime(2027, 1, 1, tzinfo=UTC)
+    engine.step(ConversationState(), UserInput(text="x", parse=parse("clock_probe", "x")), now=when)
+    assert seen == [when]
+    with pytest.raises(RuntimeError):
+        engine.step(ConversationState(), UserInput(text="x", parse=parse("clock_probe", "x")))
+    with pytest.raises(ValueError):
+        engine.step(ConversationState(), UserInput(payload="m"), now=datetime(2027, 1, 1))

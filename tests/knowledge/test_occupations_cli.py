@@ -44,7 +44,7 @@ def test_search_limit_and_text(capsys):
     code, out, _ = _run(capsys, "search", "파이썬", "--limit", "2", "--json")
     assert code == 0 and len(json.loads(out)["results"]) == 2
     code, out, _ = _run(capsys, "search", "파이썬")
-    assert code == 0 and "1. 데이터분석가 (1344)" in out and "기술: python" in out
+    assert code == 0 and "1. 데이터분석가 (1341)" in out and "기술: python" in out
     code, out, _ = _run(capsys, "search", "ㅋㅋㅋㅋ")
     assert code == 0 and out.strip()
     code, _, err = _run(capsys, "search")
@@ -66,9 +66,12 @@ def test_list_json_has_every_occupation_with_all_fields(capsys):
     data = json.loads(out)
     assert code == 0 and len(data) == len(default_catalogue())
     first = next(o for o in data if o["code"] == "1332")
-    assert set(first) == {"code", "name", "aliases", "summary", "tasks", "examples", "majors", "certificates",
-                          "skills", "training", "competencies"}
+    assert set(first) == {"code", "keco", "code_status", "name", "aliases", "summary", "tasks", "examples",
+                          "majors", "certificates", "skills", "training", "competencies"}
     assert first["competencies"][0]["units"][0]["via"]
+    assert (first["keco"], first["code_status"]) == (None, "confirmed")
+    game = next(o for o in data if o["name"] == "게임프로그래머")  # shares 세분류 1332 under a local code
+    assert (game["code"], game["keco"]) == ("1335", "1332")
 
 
 def test_show(capsys):
