@@ -25,7 +25,7 @@ _SEP_GAP = 3
 #: the longest word between the two halves of a resident number ("뒷자리는", "이고 뒷번호는")
 _WORD_GAP = 14
 _CARD_FIRST_DIGITS = frozenset("234569")  # Visa, Mastercard, Amex/JCB, UnionPay/Discover, BC; never 0/1 (phones)
-_PASSPORT = re.compile(r"(?<![A-Z0-9])[MSRODG][0-9]{3}[0-9A-Z][0-9]{4}(?![A-Z0-9])")
+_PASSPORT = re.compile(r"(?<![A-Z0-9])[MSRODG] ?(?:[0-9] ?){3}[0-9A-Z] ?(?:[0-9] ?){3}[0-9](?![A-Z0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +119,16 @@ def _numbers(text: str, runs: list[_Run]) -> list[tuple[str, int, int]]:
 
 
 def _passports(text: str) -> list[tuple[int, int]]:
-    """Original (start, end) spans of passport numbers, seen through separators and full-width forms."""
+    """Original (start, end) spans of passport numbers, seen through separators and full-width forms
+    (whitespace stays, as one space, so that a word before the letter does not join it)."""
     skeleton: list[str] = []
     where: list[int] = []
     for index, ch in enumerate(text):
+        if ch.isspace():
+            if skeleton and skeleton[-1] != " ":
+                skeleton.append(" ")
+                where.append(index)
+            continue
         if _is_separator(ch):
             continue
         norm = str(unicodedata.decimal(ch)) if ch.isdecimal() else unicodedata.normalize("NFKC", ch).upper()
