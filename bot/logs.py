@@ -27,6 +27,7 @@ NOISY_LOGGERS = ("httpx", "httpcore", "hpack", "telegram", "sqlalchemy", "asynci
 _TOKEN = re.compile(r"(?<![0-9])[0-9]{5,}:[A-Za-z0-9_-]{20,}")
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _SECRETS: set[str] = set()
+_PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def register_secret(value: str | None) -> None:
@@ -88,7 +89,7 @@ def quiet(names: Iterable[str], level: int = logging.NOTSET) -> None:
 def _where(exc: BaseException) -> str:
     """``file.py:line`` of the innermost frame of our own code (or the last one) — no values."""
     frames = traceback.extract_tb(exc.__traceback__)
-    ours = [f for f in frames if "site-packages" not in f.filename] or frames
+    ours = [f for f in frames if f.filename.startswith(_PROJECT)] or frames
     if not ours:
         return "?"
     frame = ours[-1]
