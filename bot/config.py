@@ -32,8 +32,9 @@ class Settings(BaseSettings):
     db_startup_wait: float = 30.0
     #: turns and inactive users older than this are deleted by ``giljabi purge`` (and daily by the server)
     retention_days: int = 730
-    #: turns running or queued at once in one process; beyond it the answer is "busy" at once
-    max_turns_in_flight: int = 64
+    #: most turns running or queued at once in one process (the cap adapts below it to what the
+    #: turn threads can answer within Kakao's budget); beyond it the answer is "busy" at once
+    max_turns_in_flight: int = 1000
 
     def resolved_database_url(self) -> str:
         """The configured URL, or an SQLite file in the data directory (created on demand)."""
