@@ -13,7 +13,7 @@ from knowledge.occupations.recommend import Profile, coverage
 
 __all__ = ["OFFICIAL_URL", "GapItem", "LevelRow", "MarketSection", "Report", "UnitStatus", "build_report"]
 
-# The only place the report links to for official labour-market statistics (워크넷 직업·진로).
+# The only place the report links to for official labour-market statistics (워크넷).
 OFFICIAL_URL = "https://www.work.go.kr"
 GAP_KINDS = ("certificates", "training", "majors", "skills")
 

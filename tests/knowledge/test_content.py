@@ -11,8 +11,6 @@ from flows.loader import load_domain
 from knowledge.loader import ContentError, load_knowledge
 from knowledge.retrieval import FactIndex
 
-SOURCES = Path(__file__).resolve().parents[3] / "shared" / "sources"
-
 
 def write(dir_: Path, name: str, body: str) -> Path:
     path = dir_ / name
@@ -27,10 +25,10 @@ def test_shipped_content_and_flows_load_strictly(domain) -> None:
     assert all(t in domain.knowledge.texts for t in REQUIRED_TEXTS)
 
 
-def test_every_link_is_an_address_printed_in_the_sources(domain) -> None:
-    corpus = "".join(p.read_text(encoding="utf-8") for p in SOURCES.glob("*.txt")) if SOURCES.exists() else None
-    if corpus is None:
+def test_every_link_is_an_address_printed_in_the_sources(domain, sources) -> None:
+    if not sources.files():
         pytest.skip("shared/sources is not beside the checkout")
+    corpus = "".join(p.read_text(encoding="utf-8") for p in sources.files().values())
     for fact in domain.knowledge.facts.values():
         if fact.link:
             host = fact.link.url.host or ""
