@@ -247,7 +247,7 @@ REPLY = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # examples: the profile (tests/conftest.py)
 @given(st.lists(REPLY, max_size=7))
 def test_any_replies_render_within_kakao_limits(replies: list[Reply]) -> None:
     data = kakao.render(replies)

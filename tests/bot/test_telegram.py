@@ -250,7 +250,7 @@ def test_pacer_allows_a_short_burst_then_one_a_second() -> None:
     assert pacer.delay("chat", now=110.0) == 0.0
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # examples: the profile (tests/conftest.py)
 @given(st.lists(REPLY, max_size=7))
 def test_any_replies_render_within_telegram_limits(replies: list[Reply]) -> None:
     for message in telegram.render(replies):

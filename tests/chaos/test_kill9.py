@@ -65,10 +65,10 @@ def test_every_acknowledged_turn_survives_kill_9(db_url: str, tmp_path) -> None:
                         with lock:
                             acknowledged.append((f"load-{n}", f"r-{n}-{i}"))
 
-        clients = [threading.Thread(target=client, args=(n,)) for n in range(12)]
+        clients = [threading.Thread(target=client, args=(n,)) for n in range(8)]
         for t in clients:
             t.start()
-        time.sleep(1.5)
+        time.sleep(1.0)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(10)
         stop.set()
