@@ -69,7 +69,7 @@ def configure_logging(level: str | None = None, *, stream: TextIO | None = None)
     for handler in list(root.handlers):
         if getattr(handler, "giljabi", False):
             root.removeHandler(handler)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(stream) if stream is not None else _Stderr()
     handler.giljabi = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter(_FORMAT))
     handler.addFilter(Redactor())
@@ -78,6 +78,22 @@ def configure_logging(level: str | None = None, *, stream: TextIO | None = None)
     quiet(NOISY_LOGGERS, numeric)
     logging.getLogger("alembic").setLevel(max(logging.WARNING, numeric))
     return handler
+
+
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time of each line (so a replaced stderr, e.g. a
+    test's capture, never leaves this handler writing to a closed stream)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
 
 
 def quiet(names: Iterable[str], level: int = logging.NOTSET) -> None:

@@ -51,8 +51,7 @@ def open_store(
                     f"giljabi: the database is unreachable ({reason}) after {attempts} attempts in "
                     f"{settings.db_startup_wait:.0f} s; check GILJABI_DATABASE_URL and that the database is up"
                 )
-                log.error(line)
-                print(line, file=sys.stderr)
+                print(line, file=sys.stderr, flush=True)  # the one line, whatever logging is set to
                 raise DatabaseUnreachable(2) from None
             if attempts == 1:
                 log.warning("database unreachable at start (%s); retrying for up to %.0f s", reason, left)

@@ -77,11 +77,14 @@ class Watchdog:
                 return
             ticket = next(self._tickets)
             self._armed[key] = (ticket, dbapi_connection)
-            heapq.heappush(self._heap, (time.monotonic() + seconds, ticket, key))
+            deadline = time.monotonic() + seconds
+            earliest = not self._heap or deadline < self._heap[0][0]
+            heapq.heappush(self._heap, (deadline, ticket, key))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._watch, name="giljabi-db-watchdog", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            if earliest:  # otherwise the watcher already wakes up earlier than this deadline
+                self._cond.notify()
 
     def disarm(self, key: int) -> None:
         with self._cond:
