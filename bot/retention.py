@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from bot.store import Store, watchdog
-from bot.store.models import OutboxMessage, ProcessedMessage, Turn, User
+from bot.store.models import Heartbeat, OutboxMessage, ProcessedMessage, Turn, User
 
 log = logging.getLogger("giljabi.retention")
 
@@ -64,6 +64,7 @@ def purge(store: Store, days: int, *, dry_run: bool = False, now: datetime | Non
                                               | OutboxMessage.user_id.in_(stale_users)))
         s.execute(delete(Turn).where((Turn.created_at < cutoff) | Turn.user_id.in_(stale_users)))
         s.execute(delete(User).where(old_user))  # conversations and progress go with them (cascade)
+        s.execute(delete(Heartbeat).where(Heartbeat.at < (now or datetime.now(UTC)) - timedelta(days=1)))
         s.info["forgot"] = True  # checkpoint: deleted text leaves the SQLite file
     return counts
 
