@@ -89,3 +89,58 @@ def test_start_up_retries_an_unreachable_database_then_exits_with_one_line(tmp_p
     assert "Traceback" not in "\n".join(err)
     final = [line for line in err if line.startswith("giljabi:")]
     assert len(final) == 1 and "unreachable" in final[0] and "GILJABI_DATABASE_URL" in final[0]
+
+
+def test_deleted_text_leaves_the_sqlite_file_and_its_wal(tmp_path, domain) -> None:
+    from bot.store import Store
+
+    path = tmp_path / "secure.sqlite3"
+    sqlite = Store(f"sqlite:///{path}")
+    marker = "비밀스러운문장QX"
+
+    def forget_parse(text: str) -> dict:
+        name = "delete_my_data" if "지워" in text else "nlu_fallback"
+        return {"text": text, "intent": {"name": name, "confidence": 0.9}, "entities": [], "intent_ranking": []}
+
+    try:
+        assistant = Assistant(sqlite, domain, forget_parse)
+        for n in range(20):
+            assistant.handle(Inbound(channel="test", user_key="gone", text=f"{marker} {n}"))
+        files = [p for p in tmp_path.iterdir() if p.name.startswith("secure")]
+        assert any(marker.encode() in p.read_bytes() for p in files)  # the check below can see it
+        assistant.handle(Inbound(channel="test", user_key="gone", text="내 기록 지워줘"))
+        assistant.handle(Inbound(channel="test", user_key="gone", payload="y"))
+        files = [p for p in tmp_path.iterdir() if p.name.startswith("secure")]
+        assert not any(marker.encode() in p.read_bytes() for p in files), [p.name for p in files]
+    finally:
+        sqlite.close()
+
+
+def test_the_daily_purge_runs_in_the_background(store) -> None:  # noqa: F811
+    import asyncio
+
+    from bot.retention import run_daily
+
+    calls: list[int] = []
+
+    async def scenario() -> None:
+        import bot.retention as retention
+
+        original = retention.purge
+        retention.purge = lambda s, days: calls.append(days) or original(s, days)
+        try:
+            task = asyncio.ensure_future(run_daily(store, 30, first_delay=0, every=0.05))
+            while len(calls) < 2:
+                await asyncio.sleep(0.01)
+            task.cancel()
+        finally:
+            retention.purge = original
+
+    asyncio.run(asyncio.wait_for(scenario(), 10))
+    assert calls[:2] == [30, 30]
+
+
+def test_workers_are_refused_on_sqlite(data_dir, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", "--workers", "2"])
+    assert exit_info.value.code == 2 and "PostgreSQL" in capsys.readouterr().err
