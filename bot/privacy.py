@@ -81,12 +81,13 @@ def _resident_ok(digits: str) -> bool:
     return len(digits) == 13 and 1 <= month <= 12 and 1 <= day <= 31 and digits[6] in "12345678"
 
 
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # a digit doubled, its digits summed
+
+
 def luhn_ok(digits: str) -> bool:
     """The Luhn checksum every payment card number carries."""
-    total = 0
-    for index, ch in enumerate(reversed(digits)):
-        value = int(ch) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
+    backwards = digits[::-1]
+    total = sum(map(int, backwards[0::2])) + sum(_DOUBLED[int(c)] for c in backwards[1::2])
     return total % 10 == 0
 
 
