@@ -23,11 +23,13 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ExtBot, Updater
 from telegram.request import HTTPXRequest
 
+from bot.logs import FailureLog
 from bot.messages import Button, Inbound, ListItem, Reply, split_text
 from bot.sanitize import as_text, sanitize
 from flows.payloads import Menu, Progress
 
 log = logging.getLogger("giljabi.channels.telegram")
+_failures = FailureLog(log)
 
 CHANNEL = "telegram"
 MAX_TEXT = 4096  # UTF-16 code units, as Telegram counts
@@ -344,8 +346,8 @@ class TelegramChannel:
             await asyncio.wait([previous])
         try:
             result = await self._process(update, chat)
-        except Exception:
-            log.exception("telegram: update %s failed", update.update_id)
+        except Exception as exc:
+            _failures.report("telegram update", exc, update=update.update_id)
             self._on_error("update")
             result = "failed"
         if result == "retry":
