@@ -6,6 +6,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.store import Store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.set_defaults(func=run_export)
 
 
-def _store():  # noqa: ANN202 - a Store; imported late so `giljabi --help` stays instant
+def _store() -> tuple[Settings, Store]:
+    """The settings and a migrated store (imported late so that `giljabi --help` stays instant)."""
     from bot.config import get_settings
     from bot.logs import configure_logging
     from bot.store.startup import open_store

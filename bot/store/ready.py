@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -53,7 +54,7 @@ def check(store: Store, deadline: float) -> str | None:
     return None
 
 
-def _sqlite_room(conn) -> str | None:  # noqa: ANN001 - a SQLAlchemy Connection
+def _sqlite_room(conn: Connection) -> str | None:
     pages = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
     most = conn.exec_driver_sql("PRAGMA max_page_count").scalar_one()
     free = conn.exec_driver_sql("PRAGMA freelist_count").scalar_one()
