@@ -89,28 +89,19 @@ async def _too_large(send: Send) -> None:
 
 
 class TurnGate:
-    """A cap on turns in flight: what the turn threads can still answer within the budget.
+    """At most ``limit`` turns in flight in this process; ``enter`` says whether one more may start.
 
-    Little's law: ``threads / service time`` turns a second, times the part of the budget a queued
-    turn may spend waiting, is how many may be in flight; the service time is a moving average of
-    recent turns, so a slow database lowers the cap (fast "busy" answers instead of late ones) and a
-    fast one raises it, never above ``ceiling`` (``GILJABI_MAX_TURNS_IN_FLIGHT``) nor below ``floor``.
+    A fixed cap rather than one computed from measured turn times: under a burst, a turn's wall
+    time mostly measures waiting for the GIL while requests are parsed, which would refuse turns
+    that finish in time (measured: 500 clients at once, 80% refused). A database that hangs is
+    handled by the storage health instead (turns fail fast for a moment, see ``bot.health``).
     """
 
-    def __init__(self, ceiling: int, *, threads: int = 1, budget: float = 4.0, floor: int | None = None) -> None:
-        self.ceiling = max(1, ceiling)
-        self.floor = min(self.ceiling, floor if floor is not None else 4 * threads)
-        self.threads, self.budget = threads, budget
-        self.service = 0.0  # seconds per turn, moving average (0: not measured yet)
+    def __init__(self, limit: int) -> None:
+        self.limit = max(1, limit)
         self.active = 0
         self.refused = 0
         self._lock = threading.Lock()
-
-    @property
-    def limit(self) -> int:
-        if self.service <= 0:
-            return self.ceiling
-        return max(self.floor, min(self.ceiling, int(self.threads * self.budget * 0.75 / self.service)))
 
     def enter(self) -> bool:
         with self._lock:
@@ -123,8 +114,3 @@ class TurnGate:
     def leave(self) -> None:
         with self._lock:
             self.active -= 1
-
-    def observe(self, seconds: float) -> None:
-        """One turn took ``seconds`` on its thread."""
-        with self._lock:
-            self.service = seconds if self.service <= 0 else 0.9 * self.service + 0.1 * seconds

@@ -126,7 +126,7 @@ def create_app(
     metrics = Metrics()
     metrics.declare("kakao")
     apology, busy = assistant.text("error.sorry"), assistant.text("channel.busy")
-    gate = TurnGate(settings.max_turns_in_flight, threads=threads, budget=KAKAO_BUDGET_SECONDS)
+    gate = TurnGate(settings.max_turns_in_flight)
     for secret in (settings.telegram_token, settings.telegram_webhook_secret, settings.kakao_skill_secret):
         register_secret(_secret(secret))
 

@@ -7,7 +7,6 @@ import asyncio
 import json
 import time
 
-from bot.limits import TurnGate
 from bot.server import create_app
 from tests.bot.conftest import KAKAO_SECRET
 from tests.bot.test_kakao import skill_request
@@ -39,14 +38,3 @@ def test_500_clients_at_once(assistant, make_settings, serve_app) -> None:
     assert max(took for _, took, _ in answers) < 4.5
     busy = sum(BUSY in body for _, _, body in answers)
     assert busy <= 25, busy
-
-
-def test_the_cap_follows_what_the_threads_can_answer_in_time() -> None:
-    gate = TurnGate(1000, threads=1, budget=4.0)
-    assert gate.limit == 1000  # nothing measured yet
-    for _ in range(50):
-        gate.observe(0.5)  # a slow database: 2 turns a second
-    assert gate.limit == 6  # 1 thread x 4 s x 0.75 / 0.5 s
-    for _ in range(200):
-        gate.observe(0.001)
-    assert gate.limit == 1000
