@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, insert, inspect, select, text
 
 from bot.assistant import Assistant
 from bot.messages import Inbound
@@ -170,3 +170,20 @@ def test_review_lists_fallback_turns(store: Store, domain) -> None:
     assistant.handle(Inbound(channel="test", user_key="u", payload="m"))
     rows = store.review_turns()
     assert [r.text for r in rows] == ["뭐라는지 모를 말"]
+
+
+def test_errors_never_quote_bound_parameters(store: Store, caplog) -> None:
+    """SQLAlchemy hides bound parameters; and since PostgreSQL quotes a failing row in its own
+    message, the failure line the server logs carries the exception's class, never its message."""
+    import logging
+
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.logs import FailureLog
+
+    with pytest.raises(IntegrityError) as failure, store.unit() as s:
+        s.execute(insert(User).values(channel="t", user_key="비밀 문장", created_at=None, last_seen_at=None))
+    assert "parameters hidden" in str(failure.value)
+    with caplog.at_level(logging.ERROR, logger="giljabi.test"):
+        FailureLog(logging.getLogger("giljabi.test")).report("turn", failure.value, channel="t")
+    assert "IntegrityError" in caplog.text and "비밀 문장" not in caplog.text
