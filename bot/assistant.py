@@ -24,6 +24,9 @@ from bot.health import storage_reason
 from bot.logs import FailureLog
 from bot.messages import Inbound, Reply
 from bot.mydata import stored_record
+from bot.outbox.compose import STOP_PAYLOAD, Composer
+from bot.outbox.held import take_waiting
+from bot.outbox.optout import set_notifications
 from bot.privacy import CARD, PASSPORT, RESIDENT, mask
 from bot.sanitize import sanitize
 from bot.store import Store
@@ -32,6 +35,8 @@ from flows.engine import REQUIRED_TEXTS, Engine
 from flows.jobs import REQUIRED_TEXTS as JOBS_TEXTS
 from flows.jobs import JobsDialogue
 from flows.loader import Domain, load_domain
+from flows.notifications import REQUIRED_TEXTS as NOTIFICATION_TEXTS
+from flows.replies import numbered_payloads
 from flows.state import ConversationState, Effect, EffectKind, UserInput
 from knowledge.loader import load_knowledge
 from knowledge.occupations import MarketData, MarketDataError, load_market, market_path
@@ -178,7 +183,11 @@ class Assistant:
             EffectKind.STAGE_UNDONE: self._stage_undone,
             EffectKind.DELETE_DATA: self._delete_data,
             EffectKind.HANDOFF: self._handoff,
+            EffectKind.NOTIFICATIONS_OFF: self._notifications,
+            EffectKind.NOTIFICATIONS_ON: self._notifications,
         }
+        #: what the outbox's messages say, for those put on top of an answer
+        self.composer = Composer(domain.knowledge.text, STOP_PAYLOAD)
 
     @property
     def parse(self) -> Parser:
@@ -232,8 +241,9 @@ class Assistant:
                     return TurnResult([Reply.from_dict(r) for r in earlier])
             state = ConversationState.model_validate(conv.state)
             message = UserInput(text=cleaned.text, payload=payload, parse=parse, notices=cleaned.notices)
+            now = self.clock()
             outcome = self.engine.step(
-                state, message, self.store.done_stages(s, conv.user_id), now=self.clock(),
+                state, message, self.store.done_stages(s, conv.user_id), now=now,
                 about_user=lambda: stored_record(s, conv.user_id, self.retention_days),
             )
             applied = [self.effect_handlers[effect.kind](s, conv.user_id, effect) for effect in outcome.effects]
@@ -241,6 +251,10 @@ class Assistant:
             if any(a.handoff for a in applied):
                 log.info("handoff requested user_id=%s conversation_id=%s channel=%s",
                          conv.user_id, conv.conversation_id, inbound.channel)
+            # messages waiting for this user (held notices) go on top of the answer, numbered with it
+            replies = [*take_waiting(s, conv.user_id, now, self.composer), *outcome.replies]
+            if len(replies) > len(outcome.replies):
+                outcome.state.numbered = numbered_payloads(replies)
             self.store.save_state(s, conv.conversation_id, outcome.state.model_dump(mode="json", exclude_defaults=True))
             self.store.record_turn(
                 s,
@@ -250,10 +264,10 @@ class Assistant:
                 text=None if forgotten else cleaned.text,
                 payload=payload,
                 parse=None if forgotten else parse,
-                replies=[r.to_dict() for r in outcome.replies],
+                replies=[r.to_dict() for r in replies],
             )
             fallback = ((parse or {}).get("intent") or {}).get("name") == "nlu_fallback"
-            return TurnResult(outcome.replies, fallback=fallback, handoff=any(a.handoff for a in applied))
+            return TurnResult(replies, fallback=fallback, handoff=any(a.handoff for a in applied))
 
     # ---------------------------------------------------------------------------- effects
     def _stage_done(self, s: Session, user_id: int, effect: Effect) -> _Applied:
@@ -274,11 +288,15 @@ class Assistant:
         """Recorded only in the log and the server's counter until the consultant console exists."""
         return _Applied(handoff=True)
 
+    def _notifications(self, s: Session, user_id: int, effect: Effect) -> _Applied:
+        set_notifications(s, user_id, effect.kind == EffectKind.NOTIFICATIONS_ON)
+        return _Applied()
+
 
 def build_domain(settings: Settings | None = None) -> Domain:
     settings = settings or get_settings()
     knowledge = load_knowledge(institution_file=settings.institution_file)
-    return load_domain(knowledge, required_texts=(*REQUIRED_TEXTS, *JOBS_TEXTS, *BOT_TEXTS))
+    return load_domain(knowledge, required_texts=(*REQUIRED_TEXTS, *JOBS_TEXTS, *NOTIFICATION_TEXTS, *BOT_TEXTS))
 
 
 def build_assistant(settings: Settings | None = None, parser: Parser | None = None) -> Assistant:

@@ -23,8 +23,26 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_api_base_url: str | None = None
     kakao_skill_secret: SecretStr | None = None
+    #: pace Telegram sends within its limits (per chat and overall); off only for benchmarks
+    telegram_rate_limit: bool = True
+    #: Kakao i Open Builder Event API (proactive KakaoTalk messages); off unless all three are set
+    kakao_event_bot_id: str | None = None
+    kakao_event_api_key: SecretStr | None = None
+    kakao_event_name: str | None = None
+    kakao_event_api_base_url: str = "https://bot-api.kakao.com"
+    #: no proactive message goes out in this local-time window ("HH:MM-HH:MM"; empty = none)
+    quiet_hours: str = "21:00-08:00"
+    #: seconds between dispatcher ticks (rows due later, and what a wake-up missed)
+    outbox_tick_seconds: float = 5.0
+    #: how long a dispatcher may take to send a claimed batch before its rows are settled "unknown"
+    outbox_lease_seconds: float = 120.0
+    #: rows claimed per transaction; tries per row before it fails
+    outbox_batch: int = 100
+    outbox_max_attempts: int = 5
+    #: run the dispatcher inside ``giljabi serve`` (off when separate ``giljabi worker`` processes send)
+    outbox_in_server: bool = True
     log_level: str = "INFO"
-    #: seconds: opening a connection, one use of a connection (a turn's transaction), waiting for one
+    #: seconds: opening a connection, one statement (or commit, rollback, ping), waiting for a free one
     db_connect_timeout: float = 2.0
     db_statement_timeout: float = 3.0
     db_pool_timeout: float = 1.0

@@ -1,6 +1,7 @@
 """Keeping data no longer than needed: ``GILJABI_RETENTION_DAYS`` (default 730, the two-year consent
 period the JobCare guide states). ``purge`` deletes turns older than that, and users not seen for
-that long with everything of theirs; ``run_daily`` does it once a day inside a long-running process.
+that long with everything of theirs; ``run_daily`` does it once a day where the outbox dispatcher
+runs: ``giljabi worker``, or ``giljabi serve`` when the dispatcher runs inside it (the default).
 """
 
 from __future__ import annotations
@@ -81,9 +82,10 @@ async def run_daily(store: Store, days: int, *, first_delay: float = 60.0, every
         await asyncio.sleep(every)
 
 
-def start_retention(assistant: object, settings: object) -> asyncio.Task[None]:
-    """The daily purge as a task of the running loop (a no-op task for an Assistant without a Store)."""
-    store = getattr(assistant, "store", None)
+def start_retention(owner: object, settings: object) -> asyncio.Task[None]:
+    """The daily purge as a task of the running loop, for ``owner`` (a Store, or an Assistant with
+    one); a no-op task when there is no Store or ``GILJABI_RETENTION_DAYS`` is 0."""
+    store = owner if isinstance(owner, Store) else getattr(owner, "store", None)
     days = int(getattr(settings, "retention_days", 0) or 0)
     if not isinstance(store, Store) or days <= 0:
         return asyncio.ensure_future(asyncio.sleep(0))

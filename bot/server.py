@@ -1,15 +1,14 @@
-"""The web server: Kakao skill and Telegram webhook endpoints, health and metrics, on one ASGI app.
+"""The web server: every channel's endpoints, the outbox dispatcher, health and metrics, on one ASGI app.
 
 ``create_app(assistant, settings)`` builds it; ``giljabi serve`` runs it on uvicorn. The Assistant
-is synchronous, so every turn runs on a small pool of turn threads, off the event loop; the adapters
-in ``bot/channels`` only translate. Metrics live in a registry of the app's own, so several apps can
-exist in one process.
+is synchronous, so every turn runs on a small pool of turn threads, off the event loop; the channels
+in ``bot/channels`` are mounted in a loop through one interface (``bot.channels.base``) and only
+translate. Metrics live in a registry of the app's own, so several apps can exist in one process.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
 import time
@@ -18,25 +17,26 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from pydantic import SecretStr
 from starlette.concurrency import run_in_threadpool
 
-from bot.channels import kakao
+from bot.channels.base import Channel, ChannelContext, channel_modules
 from bot.config import Settings
 from bot.limits import BodyLimit, TurnGate
 from bot.logs import FailureLog, register_secret
 from bot.messages import Inbound, Reply
+from bot.outbox.runtime import build_dispatcher
+from bot.outbox.ticker import Ticker
 from bot.probes import add_probes
 from bot.retention import start_retention
+from bot.store import Store
 
 log = logging.getLogger("giljabi.server")
 failures = FailureLog(log)
 
-#: Open Builder waits about 5 s; a turn still running after this gets a "busy" answer instead
-KAKAO_BUDGET_SECONDS = 4.0
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -88,26 +88,21 @@ def default_turn_threads(assistant: Any) -> int:
     return 1 if url.startswith("sqlite") else 8
 
 
-def _secret_ok(given: str | None, expected: SecretStr | None) -> bool:
-    if expected is None or not expected.get_secret_value() or given is None:
-        return False
-    return hmac.compare_digest(given.encode("utf-8"), expected.get_secret_value().encode("utf-8"))
-
-
-def _secret(value: SecretStr | None) -> str | None:
-    return value.get_secret_value() if value is not None and value.get_secret_value() else None
-
-
 def create_app(
     assistant: Any,
     settings: Settings | None = None,
     *,
-    telegram_polling: bool = False,
-    telegram_webhook_url: str | None = None,
     warm_up: bool = True,
     turn_threads: int | None = None,
+    dispatcher: bool | None = None,
+    **channel_options: Any,
 ) -> FastAPI:
     """The ASGI app around ``assistant`` (``handle_turn``, ``warm_up``, ``text`` and ``store``).
+
+    Every channel module in ``bot/channels`` is mounted in a loop (its routes, its start and stop);
+    ``channel_options`` (e.g. ``telegram_polling``, ``telegram_webhook_url``) reach them as given.
+    The outbox dispatcher runs in the background unless ``dispatcher`` (default
+    ``GILJABI_OUTBOX_IN_SERVER``) is false, sending through the channels' senders.
 
     Turns run on ``turn_threads`` threads of their own (default: ``default_turn_threads``): turns are
     CPU-bound under the GIL, SQLite takes one writer at a time, and each thread that runs turns holds
@@ -124,11 +119,11 @@ def create_app(
         return pool["turns"]
 
     metrics = Metrics()
-    metrics.declare("kakao")
-    apology, busy = assistant.text("error.sorry"), assistant.text("channel.busy")
+    apology = assistant.text("error.sorry")
     gate = TurnGate(settings.max_turns_in_flight)
-    for secret in (settings.telegram_token, settings.telegram_webhook_secret, settings.kakao_skill_secret):
-        register_secret(_secret(secret))
+    for value in vars(settings).values():  # every SecretStr setting (tokens, secrets, API keys)
+        if isinstance(value, SecretStr):
+            register_secret(value.get_secret_value())
 
     def handle_counted(inbound: Inbound) -> tuple[list[Reply], bool, bool]:
         result = assistant.handle_turn(inbound)
@@ -136,7 +131,7 @@ def create_app(
             metrics.handoffs.labels(channel=inbound.channel).inc()
         return result.replies, result.error, result.fallback
 
-    async def turn(inbound: Inbound, *, budget: float | None = None) -> list[Reply] | None:
+    async def turn(inbound: Inbound, budget: float | None = None) -> list[Reply] | None:
         """One Assistant turn in the thread pool; None if it did not finish within ``budget``, or
         at once when ``max_turns_in_flight`` turns are already running (the caller says "busy")."""
         if not gate.enter():
@@ -169,28 +164,17 @@ def create_app(
             metrics.fallbacks.labels(channel=inbound.channel).inc()
         return replies
 
-    telegram = None
-    token = _secret(settings.telegram_token)
-    if token:
-        from bot.channels.telegram import TelegramChannel
-
-        async def telegram_turn(inbound: Inbound) -> list[Reply]:
-            return await turn(inbound) or []
-
-        metrics.declare("telegram")
-        telegram = TelegramChannel(
-            token,
-            telegram_turn,
-            base_url=settings.telegram_api_base_url,
-            webhook_secret=_secret(settings.telegram_webhook_secret),
-            on_error=lambda kind: metrics.error("telegram", kind),
-        )
-        if not _secret(settings.telegram_webhook_secret):
-            log.warning("GILJABI_TELEGRAM_WEBHOOK_SECRET is not set: every Telegram webhook request is rejected")
-    else:
-        log.info("Telegram is off: GILJABI_TELEGRAM_TOKEN is not set")
-    if not _secret(settings.kakao_skill_secret):
-        log.warning("GILJABI_KAKAO_SKILL_SECRET is not set: every Kakao skill request is rejected")
+    context = ChannelContext(
+        settings=settings, turn=turn, text=assistant.text, count_error=metrics.error,
+        respond_json=UTF8JSONResponse, options=channel_options,
+    )
+    channels: list[Channel] = []
+    for module in channel_modules():
+        channel = module.create_channel(context)
+        if channel is not None:
+            channels.append(channel)
+            metrics.declare(channel.name)
+    outbox: list[Ticker] = []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -201,56 +185,37 @@ def create_app(
                 log.info("parser ready in %.1f s", time.perf_counter() - started)
             except Exception:  # the NLU failing to load shows up as failed turns, counted and logged
                 log.exception("could not load the NLU parser")
-        if telegram is not None:
-            await telegram.start(polling=telegram_polling, webhook_url=telegram_webhook_url)
-            log.info("Telegram on: %s", "long polling" if telegram_polling else "webhook /telegram/webhook")
-        background = start_retention(assistant, settings)
+        for channel in channels:
+            await channel.start()
+        if (settings.outbox_in_server if dispatcher is None else dispatcher) and isinstance(
+            getattr(assistant, "store", None), Store
+        ):
+            senders = {c.name: s for c in channels if (s := c.sender()) is not None}
+            outbox.append(Ticker(build_dispatcher(assistant.store, senders, assistant.text, settings)))
+            await outbox[0].start(settings.outbox_tick_seconds)
+        # the daily purge runs where the dispatcher does: here, unless a `giljabi worker` runs it
+        runs_dispatcher = settings.outbox_in_server if dispatcher is None else dispatcher
+        background = start_retention(assistant if runs_dispatcher else None, settings)
         try:
             yield
         finally:
             background.cancel()
-            if telegram is not None:
-                await telegram.stop()
+            for running in outbox:
+                await running.stop()
+            for channel in reversed(channels):
+                await channel.stop()
             if "turns" in pool:
                 await asyncio.get_running_loop().run_in_executor(None, pool.pop("turns").shutdown)
 
     app = FastAPI(title="giljabi", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.assistant = assistant
     app.state.metrics = metrics
-    app.state.telegram = telegram
-
-    @app.post("/kakao/skill")
-    async def kakao_skill(request: Request) -> Response:
-        if not _secret_ok(request.headers.get("x-skill-secret"), settings.kakao_skill_secret):
-            metrics.error("kakao", "unauthorized")
-            return JSONResponse({"detail": "unauthorized"}, status_code=401)
-        try:
-            inbound = kakao.parse_request(json.loads(await request.body()))
-        except (ValueError, RecursionError):  # JSON, UTF-8 and kakao.BadRequest errors are ValueErrors
-            metrics.error("kakao", "bad_request")
-            return UTF8JSONResponse(kakao.simple_response(apology), status_code=400)
-        replies = await turn(inbound, budget=KAKAO_BUDGET_SECONDS)
-        body = kakao.simple_response(busy) if replies is None else kakao.render(replies or [Reply(text=apology)])
-        return UTF8JSONResponse(body)
-
-    @app.post("/telegram/webhook")
-    async def telegram_webhook(request: Request) -> Response:
-        if telegram is None:
-            return JSONResponse({"detail": "telegram is not configured"}, status_code=404)
-        if not _secret_ok(request.headers.get("x-telegram-bot-api-secret-token"), settings.telegram_webhook_secret):
-            metrics.error("telegram", "unauthorized")
-            return JSONResponse({"detail": "unauthorized"}, status_code=401)
-        try:
-            data = json.loads(await request.body())
-        except (ValueError, RecursionError):
-            data = None
-        outcome = await telegram.process(data)
-        if outcome == "bad":
-            metrics.error("telegram", "bad_request")
-            return JSONResponse({"detail": "not a Telegram update"}, status_code=400)
-        if outcome == "retry":
-            return JSONResponse({"detail": "try again"}, status_code=503)
-        return JSONResponse({"ok": True, "outcome": outcome})
+    app.state.channels = {c.name: c for c in channels}
+    app.state.outbox = outbox
+    for channel in channels:
+        router = channel.routes()
+        if router is not None:
+            app.include_router(router)
 
     add_probes(app, assistant.store)
     app.add_middleware(BodyLimit)

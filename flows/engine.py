@@ -8,14 +8,15 @@ The engine itself only dispatches. Buttons carry typed payloads (``flows/payload
 grammar), so a pressed button never depends on the NLU guessing right. Each payload type and each
 intent belongs to one *dialogue part*:
 
-=====================  ====================================================================
-``flows/guides.py``    walking a flow: start, next, back, options, resume, home, stop
-``flows/answers.py``   fact answering and the fallback (every intent no other part claims)
-``flows/progress.py``  the stage checklist, ticking and unticking stages
-``flows/centre.py``    the centre's page and a request to talk to a person
-``flows/misc.py``      menus and menu actions, small talk, reminders, deleting one's data
-``flows/jobs.py``      the occupation dialogue (search, compare, profile, report)
-=====================  ====================================================================
+==========================  ====================================================================
+``flows/guides.py``         walking a flow: start, next, back, options, resume, home, stop
+``flows/answers.py``        fact answering and the fallback (every intent no other part claims)
+``flows/progress.py``       the stage checklist, ticking and unticking stages
+``flows/centre.py``         the centre's page and a request to talk to a person
+``flows/misc.py``           menus and menu actions, small talk, reminders, deleting one's data
+``flows/notifications.py``  turning the bot's own messages off and on (알림 끄기 / 알림 켜기)
+``flows/jobs.py``           the occupation dialogue (search, compare, profile, report)
+==========================  ====================================================================
 
 A part is any object with ``payloads`` (payload types it handles), ``intents`` (intent names) and
 ``on_payload(ctx, payload)`` / ``on_intent(ctx, intent, text, parse)``; optionally
@@ -42,6 +43,7 @@ from flows.loader import Domain
 from flows.misc import Deletion, Menus, NoJobs
 from flows.mydata import TEXTS as MYDATA_TEXTS
 from flows.mydata import MyData, StoredRecord
+from flows.notifications import Notifications
 from flows.payloads import Payload, decode
 from flows.progress import ProgressPart
 from flows.replies import Reply, numbered_payloads
@@ -97,8 +99,9 @@ class Engine:
         self._intercepts: list[Any] = []
         self._catch_all: Any = None
         self.guides = Guides(domain.knowledge.words)
-        for part in (self.guides, Menus(), ProgressPart(), Centre(), Deletion(), MyData(), Answers(),
-                     jobs or NoJobs()):
+        parts = (self.guides, Menus(), ProgressPart(), Centre(), Deletion(), Notifications(domain.knowledge.words),
+                 MyData(), Answers(), jobs or NoJobs())
+        for part in parts:
             self.register(part)
 
     def register(self, part: Part) -> None:

@@ -9,7 +9,7 @@ users' chats for months, so the wire format is fixed and backward compatible::
     o:FLOW:STEP:OPTION    Option          r  Resume   h  Home   x  Stop
     p                     Progress        d:STAGE  MarkDone      u:STAGE  MarkUndone
     i:INTENT              Clarify         c  Handoff             a:NAME  Action
-    y                     Yes             no  No
+    y                     Yes             no  No             nt:off | nt:on  Notify
     j | j:s               JobAsk          j:d:CODE JobDetails    j:a:CODE JobAdd
     j:c                   JobCompare      j:x  JobClear          j:r:CODE[:PART] JobReport
     j:p                   JobProfile      j:e:FIELD JobEdit      j:rec JobRecommend   j:del JobDeleteProfile
@@ -227,10 +227,20 @@ class JobDeleteProfile(JobPayload):
     sub: ClassVar[str] = "del"
 
 
+@dataclass(frozen=True, slots=True)
+class Notify(Payload):
+    """Turning the bot's own messages (notices, reminders) off or on: ``nt:off`` / ``nt:on``."""
+
+    verb: ClassVar[str] = "nt"
+    OFF: ClassVar[str] = "off"
+    ON: ClassVar[str] = "on"
+    switch: str
+
+
 PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     Menu, StartFlow, Next, Back, Option, Resume, Home, Stop, Progress, MarkDone, MarkUndone, Clarify,
     Handoff, Action, Yes, No, JobAsk, JobDetails, JobAdd, JobCompare, JobClear, JobReport, JobProfile,
-    JobEdit, JobRecommend, JobDeleteProfile,
+    JobEdit, JobRecommend, JobDeleteProfile, Notify,
 )
 _BY_VERB: dict[str, type[Payload]] = {t.verb: t for t in PAYLOAD_TYPES if not issubclass(t, JobPayload)}
 _JOBS_BY_SUB: dict[str, type[JobPayload]] = {t.sub: t for t in PAYLOAD_TYPES if issubclass(t, JobPayload)}

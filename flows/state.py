@@ -65,6 +65,8 @@ class EffectKind(StrEnum):
     STAGE_UNDONE = "stage_undone"  # value: the stage unticked
     DELETE_DATA = "delete_data"  # forget everything stored about the user
     HANDOFF = "handoff"  # the user asked for a person
+    NOTIFICATIONS_OFF = "notifications_off"  # no more proactive messages (notices, reminders)
+    NOTIFICATIONS_ON = "notifications_on"  # proactive messages again
 
 
 @dataclass(frozen=True, slots=True)

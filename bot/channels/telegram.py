@@ -3,203 +3,52 @@
 Updates arrive through the server's webhook (``process``) or by long polling (``start(polling=True)``,
 PTB's ``Updater``). Each update becomes an ``Inbound`` with ``message_id=str(update_id)``; an update
 seen again is dropped here, and the Assistant dedupes it too. Updates of one chat are handled in
-order, one at a time; different chats run concurrently. ``render`` turns replies into messages
-within Telegram's limits (4,096 characters, callback data 1–64 bytes); sending is paced per chat
-(about one message a second after a short burst) and overall (AIORateLimiter, 30 a second).
+order, one at a time; different chats run concurrently. Rendering lives in ``telegram_render``,
+paced sending (answers and the outbox alike) in ``telegram_send``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ExtBot, Updater
-from telegram.request import HTTPXRequest
 
+from bot.channels.base import Channel, ChannelContext, Retryable, SendError, secret, secret_ok
+from bot.channels.telegram_render import MAX_BUTTONS, MAX_TEXT, OutMessage, render, split_message, utf16_len
+from bot.channels.telegram_send import Pacer, TelegramSender, api_urls
 from bot.logs import FailureLog
-from bot.messages import Button, Inbound, ListItem, Reply, split_text
+from bot.messages import Inbound, Reply
 from bot.sanitize import as_text, sanitize
-from flows.payloads import Menu, Progress
+from flows.payloads import Menu, Notify, Progress
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+__all__ = [
+    "MAX_BUTTONS", "MAX_TEXT", "OutMessage", "Pacer", "TelegramChannel", "TelegramSender", "api_urls",
+    "create_channel", "create_sender", "render", "split_message", "utf16_len",
+]
 
 log = logging.getLogger("giljabi.channels.telegram")
 _failures = FailureLog(log)
 
 CHANNEL = "telegram"
-MAX_TEXT = 4096  # UTF-16 code units, as Telegram counts
-MAX_CALLBACK_BYTES = 64
-MAX_LABEL = 64
-MAX_BUTTONS = 100
-SHORT_LABEL = 12  # two payload buttons this short share a keyboard row
 ALLOWED_UPDATES = ["message", "callback_query"]
 #: commands and the payload each one presses
 COMMANDS = {"start": Menu().encode(), "menu": Menu().encode(), "help": Menu().encode(),
-            "progress": Progress().encode()}
-DEFAULT_API = "https://api.telegram.org"
-POINTER = "👇"
+            "progress": Progress().encode(), "stop": Notify(Notify.OFF).encode()}
 
 Handle = Callable[[Inbound], Awaitable[list[Reply]]]
-
-
-# ----------------------------------------------------------------------------------- rendering
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_message(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """``text`` in messages of at most ``limit`` UTF-16 units (how Telegram counts)."""
-    return split_text(text, limit, measure=utf16_len)
-
-
-def callback_ok(payload: str | None) -> bool:
-    return payload is not None and 1 <= len(payload.encode("utf-8")) <= MAX_CALLBACK_BYTES and bool(payload.strip())
-
-
-def _web_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
-
-
-def _label(label: str, fallback: str) -> str:
-    label = " ".join(label.split())
-    if len(label) > MAX_LABEL:
-        label = label[: MAX_LABEL - 1] + "…"
-    return label or fallback
-
-
-@dataclass(frozen=True, slots=True)
-class OutMessage:
-    """One Bot API ``sendMessage``: plain text and an inline keyboard of rows of buttons."""
-
-    text: str
-    keyboard: tuple[tuple[dict[str, str], ...], ...] = ()
-
-    def markup(self) -> InlineKeyboardMarkup | None:
-        if not self.keyboard:
-            return None
-        return InlineKeyboardMarkup([[InlineKeyboardButton(**b) for b in row] for row in self.keyboard])
-
-
-def _button(label: str, payload: str | None, url: str | None) -> dict[str, str] | None:
-    if payload is not None:
-        if not callback_ok(payload):
-            log.warning("telegram: a button's payload is not 1-64 bytes; the button is left out")
-            return None
-        return {"text": _label(label, payload), "callback_data": payload}
-    link = _web_url(url)
-    if link is None:
-        return None
-    return {"text": _label(label, "🔗"), "url": link}
-
-
-def _keyboard(items: Sequence[ListItem], buttons: Sequence[Button]) -> list[list[dict[str, str]]]:
-    """List items one per row; two short payload buttons in a row share it; links alone."""
-    rows: list[list[dict[str, str]]] = []
-    for item in items:
-        b = _button(item.title, item.payload, None if item.payload is not None else item.url)
-        if b is not None:
-            rows.append([b])
-    waiting: list[dict[str, str]] | None = None  # a row with one short payload button
-    for button in buttons:
-        b = _button(button.label, button.payload, button.url)
-        if b is None:
-            continue
-        short = "callback_data" in b and len(b["text"]) <= SHORT_LABEL
-        if short and waiting is not None:
-            waiting.append(b)
-            waiting = None
-            continue
-        rows.append([b])
-        waiting = rows[-1] if short else None
-    kept: list[list[dict[str, str]]] = []
-    room = MAX_BUTTONS
-    for row in rows:
-        if room <= 0:
-            break
-        kept.append(row[:room])
-        room -= len(kept[-1])
-    return kept
-
-
-def _reply_text(reply: Reply) -> str:
-    """Title, text, the items' descriptions and any link that cannot be a button, as lines."""
-    lines = [p.strip() for p in (reply.title, reply.text) if p and p.strip()]
-    for item in reply.items:
-        has_button = callback_ok(item.payload) if item.payload is not None else _web_url(item.url) is not None
-        if item.description and item.description.strip():
-            lines.append(f"• {item.title.strip()} — {item.description.strip()}")
-        elif not has_button:
-            lines.append(f"• {item.title.strip()}" + (f": {item.url}" if item.url else ""))
-    for button in reply.buttons:
-        if button.url is not None and _web_url(button.url) is None:
-            lines.append(f"🔗 {button.label.strip()}: {button.url}")
-    return "\n".join(line for line in lines if line)
-
-
-def render(replies: Sequence[Reply]) -> list[OutMessage]:
-    """Messages for the Assistant's replies: one or more per reply, the keyboard on the last one."""
-    out: list[OutMessage] = []
-    for reply in replies:
-        keyboard = tuple(tuple(row) for row in _keyboard(reply.items, reply.buttons))
-        chunks = split_message(_reply_text(reply))
-        if not chunks:
-            if not keyboard:
-                continue
-            chunks = [POINTER]
-        out += [OutMessage(c) for c in chunks[:-1]]
-        out.append(OutMessage(chunks[-1], keyboard))
-    return out
-
-
-# -------------------------------------------------------------------------------------- pacing
-class Pacer:
-    """Spaces sends per key: ``burst`` at once, then ``rate`` a second (GCRA, no background task)."""
-
-    def __init__(self, rate: float = 1.0, burst: int = 3) -> None:
-        self.interval = 1.0 / rate
-        self.tolerance = (burst - 1) * self.interval
-        self._tat: dict[object, float] = {}
-
-    def delay(self, key: object, now: float) -> float:
-        tat = max(self._tat.get(key, now), now)
-        self._tat[key] = tat + self.interval
-        if len(self._tat) > 10_000:
-            self._tat = {k: v for k, v in self._tat.items() if v > now}
-        return max(0.0, tat - self.tolerance - now)
-
-    async def wait(self, key: object) -> None:
-        delay = self.delay(key, asyncio.get_running_loop().time())
-        if delay > 0:
-            await asyncio.sleep(delay)
-
-
-def _rate_limiter() -> object | None:
-    try:
-        from telegram.ext import AIORateLimiter
-
-        return AIORateLimiter(max_retries=2)
-    except (ImportError, RuntimeError):  # the rate-limiter extra is not installed
-        log.info("telegram: AIORateLimiter unavailable; pacing overall sends ourselves")
-        return None
-
-
-def api_urls(base: str | None) -> tuple[str, str]:
-    """Bot API and file URLs for PTB from ``GILJABI_TELEGRAM_API_BASE_URL`` (a root or PTB's ``…/bot``)."""
-    if not base:
-        base = DEFAULT_API
-    base = base.strip().rstrip("/")
-    if "{token}" in base:
-        return base, base.replace("/bot{token}", "/file/bot{token}")
-    root = base[: -len("/bot")] if base.endswith("/bot") else base
-    return root + "/bot", root + "/file/bot"
 
 
 # ------------------------------------------------------------------------------------- channel
@@ -218,21 +67,15 @@ class TelegramChannel:
         remember: int = 10_000,
         on_error: Callable[[str], None] | None = None,
         poll_timeout: float = 10.0,
+        rate_limit: bool = True,
     ) -> None:
-        api, files = api_urls(base_url)
-        limiter = _rate_limiter()
-        self.bot: ExtBot = ExtBot(
-            token=token,
-            base_url=api,
-            base_file_url=files,
-            request=HTTPXRequest(connection_pool_size=64, read_timeout=10.0),
-            get_updates_request=HTTPXRequest(connection_pool_size=2),
-            rate_limiter=limiter,  # type: ignore[arg-type]
+        self.sender = TelegramSender(
+            token, base_url=base_url, rate_limit=rate_limit, per_chat_rate=per_chat_rate,
+            per_chat_burst=per_chat_burst,
         )
-        self._overall = None if limiter is not None else Pacer(rate=30.0, burst=30)
+        self.bot: ExtBot = self.sender.bot
         self._handle = handle
         self._webhook_secret = webhook_secret
-        self._pacer = Pacer(per_chat_rate, per_chat_burst)
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._remember = remember
         self._tails: dict[int, asyncio.Task[str]] = {}
@@ -244,11 +87,7 @@ class TelegramChannel:
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self, *, polling: bool = False, webhook_url: str | None = None) -> None:
-        try:
-            await self.bot.initialize()
-        except TelegramError as exc:
-            log.error("telegram: getMe failed (%s); carrying on, sends will show if the token works",
-                      type(exc).__name__)
+        await self.sender.initialize()
         if webhook_url:
             try:
                 await self.bot.set_webhook(
@@ -295,8 +134,7 @@ class TelegramChannel:
                 await self._updater.shutdown()
         if self._tails:
             await asyncio.wait(list(self._tails.values()), timeout=5)
-        with contextlib.suppress(Exception):
-            await self.bot.shutdown()
+        await self.sender.close()
 
     async def _consume(self) -> None:
         assert self._queue is not None
@@ -386,23 +224,15 @@ class TelegramChannel:
         return await self.send(chat, replies)
 
     async def send(self, chat: int | str, replies: Sequence[Reply]) -> str:
-        """Send replies to a chat (also usable for reminders): ``ok``, ``failed`` or ``retry``."""
+        """Send an answer to a chat: ``ok``, ``failed`` or ``retry`` (Telegram redelivers the update)."""
         try:
-            for message in render(replies):
-                await self._pacer.wait(chat)
-                if self._overall is not None:
-                    await self._overall.wait(None)
-                await self.bot.send_message(chat_id=chat, text=message.text, reply_markup=message.markup())
-        except (Forbidden, BadRequest) as exc:
-            log.warning("telegram: sendMessage refused (%s)", type(exc).__name__)
-            self._on_error("send")
-            return "failed"
-        except (NetworkError, RetryAfter) as exc:
-            log.warning("telegram: sendMessage failed (%s); the update may be redelivered", type(exc).__name__)
+            await self.sender.send(str(chat), replies)
+        except Retryable as exc:
+            log.warning("telegram: sendMessage failed (%s); the update may be redelivered", exc.reason.split(":")[0])
             self._on_error("send")
             return "retry"
-        except TelegramError as exc:
-            log.warning("telegram: sendMessage failed (%s)", type(exc).__name__)
+        except SendError as exc:
+            log.warning("telegram: sendMessage refused (%s)", exc.reason.split(":")[0])
             self._on_error("send")
             return "failed"
         return "ok"
@@ -414,3 +244,77 @@ def _chat_id(update: Update) -> int:
     if update.effective_user is not None:
         return update.effective_user.id
     return 0
+
+
+# ------------------------------------------------------------------------------- the interface
+class TelegramMount(Channel):
+    """Telegram in the server: the webhook route, polling or webhook start, and the outbox sender."""
+
+    name = CHANNEL
+
+    def __init__(self, context: ChannelContext, token: str) -> None:
+        settings = context.settings
+        self._context = context
+        self._options = context.options
+
+        async def turn(inbound: Inbound) -> list[Reply]:
+            return await context.turn(inbound, None) or []
+
+        self.channel = TelegramChannel(
+            token, turn, base_url=settings.telegram_api_base_url,
+            webhook_secret=secret(settings.telegram_webhook_secret),
+            on_error=lambda kind: context.count_error(CHANNEL, kind), rate_limit=settings.telegram_rate_limit,
+        )
+        if not secret(settings.telegram_webhook_secret):
+            log.warning("GILJABI_TELEGRAM_WEBHOOK_SECRET is not set: every Telegram webhook request is rejected")
+
+    def sender(self) -> TelegramSender:
+        return self.channel.sender
+
+    async def start(self) -> None:
+        polling = bool(self._options.get("telegram_polling"))
+        await self.channel.start(polling=polling, webhook_url=self._options.get("telegram_webhook_url"))
+        log.info("Telegram on: %s", "long polling" if polling else "webhook /telegram/webhook")
+
+    async def stop(self) -> None:
+        await self.channel.stop()
+
+    def routes(self) -> APIRouter:
+        router = APIRouter()
+        expected = self._context.settings.telegram_webhook_secret
+
+        @router.post("/telegram/webhook")
+        async def telegram_webhook(request: Request) -> Response:
+            if not secret_ok(request.headers.get("x-telegram-bot-api-secret-token"), expected):
+                self._context.count_error(CHANNEL, "unauthorized")
+                return JSONResponse({"detail": "unauthorized"}, status_code=401)
+            try:
+                data = json.loads(await request.body())
+            except (ValueError, RecursionError):
+                data = None
+            outcome = await self.channel.process(data)
+            if outcome == "bad":
+                self._context.count_error(CHANNEL, "bad_request")
+                return JSONResponse({"detail": "not a Telegram update"}, status_code=400)
+            if outcome == "retry":
+                return JSONResponse({"detail": "try again"}, status_code=503)
+            return JSONResponse({"ok": True, "outcome": outcome})
+
+        return router
+
+
+def create_channel(context: ChannelContext) -> TelegramMount | None:
+    """Telegram when ``GILJABI_TELEGRAM_TOKEN`` is set."""
+    token = secret(context.settings.telegram_token)
+    if not token:
+        log.info("Telegram is off: GILJABI_TELEGRAM_TOKEN is not set")
+        return None
+    return TelegramMount(context, token)
+
+
+def create_sender(settings: Settings) -> TelegramSender | None:
+    """The outbox sender for a process without the web server (``giljabi worker``)."""
+    token = secret(settings.telegram_token)
+    if not token:
+        return None
+    return TelegramSender(token, base_url=settings.telegram_api_base_url, rate_limit=settings.telegram_rate_limit)

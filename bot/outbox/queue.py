@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.outbox.wake import mark_due
 from bot.store.models import OutboxMessage
 
 
@@ -35,6 +36,15 @@ class OutboxStatus(StrEnum):
 #: Rows still waiting to go out, the ones ``cancel`` may stop.
 WAITING = (OutboxStatus.PENDING, OutboxStatus.HELD)
 
+#: Kinds that answer something the user started (a consultant's reply to their question): they go out
+#: even when the user turned notifications off. Every other kind is proactive and obeys the opt-out.
+CONVERSATIONAL_KINDS = frozenset({"reply"})
+
+
+def is_proactive(kind: str) -> bool:
+    """Whether a row of this kind obeys the user's opt-out and carries the "알림 끄기" button."""
+    return kind not in CONVERSATIONAL_KINDS
+
 
 def enqueue(
     session: Session,
@@ -57,9 +67,11 @@ def enqueue(
     if (replies is None) == (template is None):
         raise ValueError("enqueue needs exactly one of replies or template")
     now = datetime.now(UTC)
+    # in UTC: SQLite keeps a timestamp's wall time and drops its zone
+    due = due_at.astimezone(UTC) if due_at is not None else now
     values = {
         "user_id": user_id, "channel": channel, "kind": kind, "dedupe_key": dedupe_key[:200],
-        "due_at": due_at or now, "replies": list(replies) if replies is not None else None,
+        "due_at": due, "replies": list(replies) if replies is not None else None,
         "template": template, "params": params, "quiet_hours": quiet_hours,
         "status": OutboxStatus.PENDING.value, "attempts": 0, "created_at": now,
     }
@@ -70,7 +82,10 @@ def enqueue(
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(OutboxMessage.id)
     )
-    return session.execute(statement).scalar_one_or_none()
+    row_id = session.execute(statement).scalar_one_or_none()
+    if row_id is not None and due <= now:
+        mark_due(session)
+    return row_id
 
 
 def cancel(

@@ -1,8 +1,8 @@
 """The SQLAlchemy engine for SQLite or PostgreSQL, with timeouts on every way a database can hang.
 
 * connect: ``connect_timeout`` (PostgreSQL); SQLite opens a local file.
-* statement: a server-side ``statement_timeout`` / busy timeout, and the watchdog's deadline on each
-  checked-out connection for a database that does not answer at all.
+* statement: a server-side ``statement_timeout`` / busy timeout, and the watchdog's deadline on every
+  statement, commit, rollback and ping, for a database that does not answer at all.
 * pool: ``pool_timeout`` — a turn waits this long for a free connection, then fails.
 
 Bound parameters never appear in errors or logs (``hide_parameters``): they are users' messages.
@@ -14,14 +14,14 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Engine, create_engine, event
 
 from bot.store import watchdog as wd
 
 
 @dataclass(frozen=True, slots=True)
 class DbTimeouts:
-    """Seconds; ``statement`` bounds each use of a connection (one turn's transaction)."""
+    """Seconds; ``statement`` bounds each statement, commit, rollback and ping."""
 
     connect: float = 2.0
     statement: float = 3.0
@@ -41,7 +41,8 @@ def make_engine(url: str, timeouts: DbTimeouts | None = None, watchdog: wd.Watch
     else:
         engine = create_engine(
             url, hide_parameters=True, pool_size=10, max_overflow=20, pool_timeout=timeouts.pool,
-            pool_recycle=1800, connect_args={"connect_timeout": max(2, math.ceil(timeouts.connect))},
+            pool_recycle=1800, pool_pre_ping=True,
+            connect_args={"connect_timeout": max(2, math.ceil(timeouts.connect))},
         )
         statement_ms = int(timeouts.statement * 1000)
 
@@ -53,33 +54,34 @@ def make_engine(url: str, timeouts: DbTimeouts | None = None, watchdog: wd.Watch
                 cursor.execute("SET idle_in_transaction_session_timeout = 60000")
             dbapi_conn.commit()
 
-    @event.listens_for(engine, "checkout")
-    def _arm(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
-        watchdog.arm(id(record), dbapi_conn, wd.current_limit(timeouts.statement))
-        if not url.startswith("sqlite"):
-            _ping(dbapi_conn)
-
-    @event.listens_for(engine, "checkin")
-    def _disarm(_dbapi_conn: Any, record: Any) -> None:
-        watchdog.disarm(id(record))
-
-    @event.listens_for(engine, "close")
-    def _closed(_dbapi_conn: Any, record: Any) -> None:
-        watchdog.disarm(id(record))
-
+    _guard(engine.dialect, watchdog, timeouts.statement)
     engine.info = {"watchdog": watchdog}  # type: ignore[attr-defined]
     return engine
 
 
-def _ping(dbapi_conn: Any) -> None:
-    """Pessimistic disconnect check, under the watchdog's deadline (``pool_pre_ping`` has none)."""
-    try:
-        with dbapi_conn.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        if getattr(dbapi_conn, "info", None) is not None and dbapi_conn.info.transaction_status != 0:
-            dbapi_conn.rollback()
-    except Exception as error:  # noqa: BLE001 - any failure means: use another connection
-        raise exc.DisconnectionError("ping failed") from error
+def _guard(dialect: Any, watchdog: wd.Watchdog, seconds: float) -> None:
+    """Every statement, commit, rollback and ping of this engine runs under the watchdog's deadline
+    (``seconds``, or the thread's ``watchdog.limit``). The dialect's DBAPI calls are wrapped, so
+    nothing that talks to the database escapes, and a connection idling between statements (a bulk
+    job doing Python work) is never interrupted."""
+
+    def wrap(name: str, connection_of: Any) -> None:
+        original = getattr(dialect, name)
+
+        def guarded(target: Any, *args: Any, **kwargs: Any) -> Any:
+            conn = connection_of(target)
+            watchdog.arm(id(conn), conn, wd.current_limit(seconds))
+            try:
+                return original(target, *args, **kwargs)
+            finally:
+                watchdog.disarm(id(conn))
+
+        setattr(dialect, name, guarded)
+
+    for name in ("do_execute", "do_executemany", "do_execute_no_params"):
+        wrap(name, lambda cursor: cursor.connection)
+    for name in ("do_commit", "do_rollback", "do_ping"):
+        wrap(name, lambda conn: conn)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

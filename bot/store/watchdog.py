@@ -1,10 +1,11 @@
-"""A client-side deadline for every use of a database connection.
+"""A client-side deadline for every call that waits on the database.
 
 Server-side timeouts (``statement_timeout``, SQLite's busy timeout) cannot help when the database
-stops answering altogether: the thread waits in ``recv`` forever. So each connection checked out of
-the pool gets a deadline; a connection still out when it passes is broken from another thread (the
-socket is shut down, or ``sqlite3.Connection.interrupt``). The statement fails at once, SQLAlchemy
-throws the connection away, and the thread is free again.
+stops answering altogether: the thread waits in ``recv`` forever. So each statement, commit,
+rollback and ping gets a deadline (``bot.store.engine`` arms it around the DBAPI call); a call still
+running when it passes is broken from another thread (the socket is shut down, or
+``sqlite3.Connection.interrupt``). The call fails at once, SQLAlchemy throws the connection away,
+and the thread is free again.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def interrupt(dbapi_connection: Any) -> None:
 
 
 class Watchdog:
-    """Deadlines of checked-out connections, watched by one daemon thread."""
+    """Deadlines of running database calls, watched by one daemon thread."""
 
     def __init__(self) -> None:
         self._armed: dict[int, tuple[int, Any]] = {}  # key -> (ticket, dbapi connection)

@@ -12,13 +12,18 @@ import json
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import postgres_url
 
 KAKAO_SECRET = "kakao-test-secret"
 WEBHOOK_SECRET = "telegram-test-secret"
@@ -117,11 +122,18 @@ class FakeBotAPI:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.updates: list[dict[str, Any]] = []
         self.failures: dict[str, list[tuple[int, str]]] = {}
+        #: chats that blocked the bot: sendMessage answers 403 for them
+        self.blocked: set[int] = set()
+        #: seconds each sendMessage takes (after it is recorded), to catch a sender mid-batch
+        self.delay = 0.0
         self.lock = threading.Lock()
         self._message_id = 0
         api = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as the real Bot API
+            disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms delayed-ACK stalls
+
             def log_message(self, *args: Any) -> None:
                 pass
 
@@ -174,7 +186,11 @@ class FakeBotAPI:
                 "id": 4242, "is_bot": True, "first_name": "길잡이", "username": "giljabi_test_bot",
                 "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False,
             }}
+        if method == "sendMessage" and int(params.get("chat_id") or 0) in self.blocked:
+            return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
         if method == "sendMessage":
+            if self.delay:
+                time.sleep(self.delay)
             with self.lock:
                 self._message_id += 1
                 message_id = self._message_id
@@ -198,6 +214,13 @@ class FakeBotAPI:
         with self.lock:
             return [params for name, params in self.calls if name == method]
 
+    def per_chat(self) -> dict[int, list[str]]:
+        """The texts sent to each chat, in order."""
+        out: dict[int, list[str]] = {}
+        for params in self.sent():
+            out.setdefault(int(params["chat_id"]), []).append(params.get("text", ""))
+        return out
+
     def fail(self, method: str, code: int, description: str) -> None:
         with self.lock:
             self.failures.setdefault(method, []).append((code, description))
@@ -212,6 +235,36 @@ def bot_api() -> Iterator[FakeBotAPI]:
     api = FakeBotAPI()
     yield api
     api.close()
+
+
+# ------------------------------------------------------------------------------------ databases
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A URL of a fresh PostgreSQL schema of our own, dropped afterwards (tests pass on any database)."""
+    base = postgres_url()
+    if base is None:
+        pytest.skip("GILJABI_TEST_POSTGRES_URL is not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """An empty database on SQLite, then on PostgreSQL (when configured)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'outbox.sqlite3'}"
+        return
+    with postgres_schema() as url:
+        yield url
 
 
 # ------------------------------------------------------------------------------------ settings

@@ -70,7 +70,7 @@ def test_requests_without_the_right_secret_get_401(kakao_url, http) -> None:
 
 def test_without_a_configured_secret_every_request_is_rejected(assistant, make_settings, serve_app, http,
                                                                 caplog) -> None:
-    with caplog.at_level(logging.WARNING, logger="giljabi.server"):
+    with caplog.at_level(logging.WARNING, logger="giljabi"):
         url = serve_app(create_app(assistant, make_settings(kakao_skill_secret=None))) + "/kakao/skill"
     assert sum("GILJABI_KAKAO_SKILL_SECRET" in r.getMessage() for r in caplog.records) == 1
     for secret in (None, "", "anything"):

@@ -85,7 +85,7 @@ def test_apps_have_registries_of_their_own(assistant, make_settings, serve_app, 
 
 def test_without_a_telegram_token_telegram_is_off_and_the_rest_runs(assistant, make_settings, serve_app, http,
                                                                    caplog) -> None:
-    with caplog.at_level(logging.INFO, logger="giljabi.server"):
+    with caplog.at_level(logging.INFO, logger="giljabi"):
         base = serve_app(create_app(assistant, make_settings()))
     assert "Telegram is off" in caplog.text
     assert http.post(f"{base}/telegram/webhook", json={"update_id": 1}).status_code == 404
@@ -116,9 +116,9 @@ class SlowAssistant:
 
 
 def test_a_turn_over_the_kakao_budget_gets_a_busy_answer(make_settings, serve_app, http, monkeypatch) -> None:
-    import bot.server
+    import bot.channels.kakao_skill
 
-    monkeypatch.setattr(bot.server, "KAKAO_BUDGET_SECONDS", 0.2)
+    monkeypatch.setattr(bot.channels.kakao_skill, "KAKAO_BUDGET_SECONDS", 0.2)
     base = serve_app(create_app(SlowAssistant(), make_settings()))
     started = time.perf_counter()
     response = kakao(http, base, "s1", "안녕")
@@ -132,9 +132,9 @@ def test_a_turn_over_the_kakao_budget_gets_a_busy_answer(make_settings, serve_ap
 def test_a_turn_still_queued_when_its_budget_ends_never_runs(make_settings, serve_app, monkeypatch) -> None:
     import httpx
 
-    import bot.server
+    import bot.channels.kakao_skill
 
-    monkeypatch.setattr(bot.server, "KAKAO_BUDGET_SECONDS", 0.3)
+    monkeypatch.setattr(bot.channels.kakao_skill, "KAKAO_BUDGET_SECONDS", 0.3)
     slow = SlowAssistant()
     base = serve_app(create_app(slow, make_settings(), turn_threads=1))
     with ThreadPoolExecutor(2) as pool, httpx.Client(timeout=10) as client:
@@ -163,6 +163,6 @@ def test_serve_command_is_registered(data_dir, monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("path", ["/kakao/skill", "/telegram/webhook"])
-def test_get_on_post_endpoints_is_405(assistant, make_settings, serve_app, http, path: str) -> None:
-    base = serve_app(create_app(assistant, make_settings()))
+def test_get_on_post_endpoints_is_405(assistant, telegram_settings, serve_app, http, path: str) -> None:
+    base = serve_app(create_app(assistant, telegram_settings))
     assert http.get(base + path).status_code == 405

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.messages import Inbound
 from bot.server import create_app
 from bot.store.models import Base
-from tests.bot.conftest import KAKAO_SECRET, WEBHOOK_SECRET, fake_parse
+from tests.bot.conftest import KAKAO_SECRET, TOKEN, WEBHOOK_SECRET, fake_parse
 from tests.bot.test_kakao import skill_request
 from tests.bot.test_telegram import callback_update, message_update
 from tests.chaos.conftest import Haystack
@@ -29,11 +29,12 @@ def test_there_are_at_least_60_resident_spellings() -> None:
     assert len(resident_spellings()) >= 60
 
 
-def test_no_number_is_stored_parsed_logged_or_counted(make_assistant, telegram_settings, serve_app, http,
-                                                     bot_api, captured_log, monkeypatch) -> None:
-    import bot.channels.telegram as tg
-
-    monkeypatch.setattr(tg, "_rate_limiter", lambda: None)  # Telegram's 30 a second is not under test here
+def test_no_number_is_stored_parsed_logged_or_counted(make_assistant, make_settings, serve_app, http,
+                                                     bot_api, captured_log) -> None:
+    settings = make_settings(  # Telegram's 30 messages a second are not under test here
+        telegram_token=TOKEN, telegram_webhook_secret=WEBHOOK_SECRET, telegram_api_base_url=bot_api.url,
+        telegram_rate_limit=False,
+    )
     log = captured_log("DEBUG")
     parsed: list[str] = []
 
@@ -42,9 +43,7 @@ def test_no_number_is_stored_parsed_logged_or_counted(make_assistant, telegram_s
         return fake_parse(text)
 
     assistant = make_assistant(parser=spy)
-    app = create_app(assistant, telegram_settings)
-    app.state.telegram._overall = None
-    base = serve_app(app)
+    base = serve_app(create_app(assistant, settings))
     kakao_headers = {"X-Skill-Secret": KAKAO_SECRET}
     telegram_headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
     for n, (text, _secret, kind) in enumerate(CASES):

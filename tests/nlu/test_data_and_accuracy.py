@@ -14,7 +14,8 @@ from nlu.training import load_training_data
 #: Everything that routes to a guide or a feature; out_of_scope must never land on one of these.
 GUIDE_INTENTS = set(nlu.intents()) - {
     "greet", "goodbye", "thanks", "affirm", "deny", "help", "out_of_scope",
-    "human_handoff", "reminder_settings", "delete_my_data", "show_my_data",
+    "human_handoff", "reminder_settings", "notifications_off", "notifications_on", "delete_my_data",
+    "show_my_data",
 }
 
 TEST_DATA = Path(__file__).resolve().parent / "data" / "test_nlu.yml"

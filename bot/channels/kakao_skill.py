@@ -1,0 +1,81 @@
+"""KakaoTalk in the server: the Open Builder skill endpoint, and the Event API sender when configured.
+
+Translation (requests to ``Inbound``, replies to skill responses) lives in ``kakao``; this module
+only wires it to the server through the channel interface. A skill server cannot message a user
+first: without the Event API settings the channel has no sender, so outbox rows wait ("held") and
+go out at the top of the user's next answer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from bot.channels import kakao
+from bot.channels.base import Channel, ChannelContext, Sender, secret_ok
+from bot.channels.kakao_event import create_event_sender
+from bot.messages import Reply
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+log = logging.getLogger("giljabi.channels.kakao")
+
+CHANNEL = kakao.CHANNEL
+#: Open Builder waits about 5 s; a turn still running after this gets a "busy" answer instead
+KAKAO_BUDGET_SECONDS = 4.0
+
+
+class KakaoMount(Channel):
+    """``POST /kakao/skill`` behind the shared secret header; the Event API sender if configured."""
+
+    name = CHANNEL
+
+    def __init__(self, context: ChannelContext) -> None:
+        self._context = context
+        self._sender = create_event_sender(context.settings)
+        if not context.settings.kakao_skill_secret or not context.settings.kakao_skill_secret.get_secret_value():
+            log.warning("GILJABI_KAKAO_SKILL_SECRET is not set: every Kakao skill request is rejected")
+
+    def sender(self) -> Sender | None:
+        return self._sender
+
+    async def stop(self) -> None:
+        if self._sender is not None:
+            await self._sender.close()
+
+    def routes(self) -> APIRouter:
+        context = self._context
+        router = APIRouter()
+        apology, busy = context.text("error.sorry"), context.text("channel.busy")
+
+        @router.post("/kakao/skill")
+        async def kakao_skill(request: Request) -> Response:
+            if not secret_ok(request.headers.get("x-skill-secret"), context.settings.kakao_skill_secret):
+                context.count_error(CHANNEL, "unauthorized")
+                return JSONResponse({"detail": "unauthorized"}, status_code=401)
+            try:
+                inbound = kakao.parse_request(json.loads(await request.body()))
+            except (ValueError, RecursionError):  # JSON, UTF-8 and kakao.BadRequest errors are ValueErrors
+                context.count_error(CHANNEL, "bad_request")
+                return context.respond_json(kakao.simple_response(apology), status_code=400)
+            replies = await context.turn(inbound, KAKAO_BUDGET_SECONDS)
+            if replies is None:
+                return context.respond_json(kakao.simple_response(busy))
+            return context.respond_json(kakao.render(replies or [Reply(text=apology)]))
+
+        return router
+
+
+def create_channel(context: ChannelContext) -> KakaoMount:
+    """The Kakao skill endpoint is always mounted (it rejects everything until its secret is set)."""
+    return KakaoMount(context)
+
+
+def create_sender(settings: Settings) -> Sender | None:
+    """The Event API sender for ``giljabi worker``, when ``GILJABI_KAKAO_EVENT_*`` are set."""
+    return create_event_sender(settings)

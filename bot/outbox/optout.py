@@ -1,0 +1,16 @@
+"""A user's choice about proactive messages, stored on their row (the dispatcher reads it)."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, update
+from sqlalchemy.orm import Session
+
+from bot.store.models import User
+
+_SET = update(User).where(User.id == bindparam("uid")).values(notifications=bindparam("on"))
+
+
+def set_notifications(session: Session, user_id: int, on: bool) -> None:
+    """Turn the user's proactive messages on or off. Rows already queued are not touched: the
+    dispatcher cancels those that come due while they are off."""
+    session.execute(_SET, {"uid": user_id, "on": on})
