@@ -24,6 +24,7 @@ from bot.health import storage_reason
 from bot.logs import FailureLog
 from bot.messages import Inbound, Reply
 from bot.mydata import stored_record
+from bot.outbox.answers import record_answer
 from bot.outbox.compose import STOP_PAYLOAD, Composer
 from bot.outbox.held import take_waiting
 from bot.outbox.optout import set_notifications
@@ -238,6 +239,10 @@ class Assistant:
             if inbound.message_id is not None:
                 earlier = self.store.replies_for(s, inbound.channel, conv.user_id, inbound.message_id)
                 if earlier is not None:
+                    if inbound.answer_by_outbox:  # a no-op when the first delivery recorded it
+                        record_answer(s, user_id=conv.user_id, channel=inbound.channel,
+                                      message_id=inbound.message_id, replies=earlier)
+                        return TurnResult([])
                     return TurnResult([Reply.from_dict(r) for r in earlier])
             state = ConversationState.model_validate(conv.state)
             message = UserInput(text=cleaned.text, payload=payload, parse=parse, notices=cleaned.notices)
@@ -267,6 +272,10 @@ class Assistant:
                 replies=[r.to_dict() for r in replies],
             )
             fallback = ((parse or {}).get("intent") or {}).get("name") == "nlu_fallback"
+            if inbound.answer_by_outbox and inbound.message_id is not None:  # sent by the outbox, not returned
+                record_answer(s, user_id=conv.user_id, channel=inbound.channel, message_id=inbound.message_id,
+                              replies=[r.to_dict() for r in replies])
+                replies = []
             return TurnResult(replies, fallback=fallback, handoff=any(a.handoff for a in applied))
 
     # ---------------------------------------------------------------------------- effects

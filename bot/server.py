@@ -164,9 +164,12 @@ def create_app(
             metrics.fallbacks.labels(channel=inbound.channel).inc()
         return replies
 
-    context = ChannelContext(
+    runs_dispatcher = bool(settings.outbox_in_server if dispatcher is None else dispatcher) and isinstance(
+        getattr(assistant, "store", None), Store
+    )
+    context = ChannelContext(  # "outbox": answers may go through this process's dispatcher
         settings=settings, turn=turn, text=assistant.text, count_error=metrics.error,
-        respond_json=UTF8JSONResponse, options=channel_options,
+        respond_json=UTF8JSONResponse, options={"outbox": runs_dispatcher, **channel_options},
     )
     channels: list[Channel] = []
     for module in channel_modules():
@@ -187,14 +190,11 @@ def create_app(
                 log.exception("could not load the NLU parser")
         for channel in channels:
             await channel.start()
-        if (settings.outbox_in_server if dispatcher is None else dispatcher) and isinstance(
-            getattr(assistant, "store", None), Store
-        ):
+        if runs_dispatcher:
             senders = {c.name: s for c in channels if (s := c.sender()) is not None}
             outbox.append(Ticker(build_dispatcher(assistant.store, senders, assistant.text, settings)))
             await outbox[0].start(settings.outbox_tick_seconds)
         # the daily purge runs where the dispatcher does: here, unless a `giljabi worker` runs it
-        runs_dispatcher = settings.outbox_in_server if dispatcher is None else dispatcher
         background = start_retention(assistant if runs_dispatcher else None, settings)
         try:
             yield

@@ -15,6 +15,7 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request, Response
@@ -68,6 +69,7 @@ class TelegramChannel:
         on_error: Callable[[str], None] | None = None,
         poll_timeout: float = 10.0,
         rate_limit: bool = True,
+        answer_by_outbox: bool = False,
     ) -> None:
         self.sender = TelegramSender(
             token, base_url=base_url, rate_limit=rate_limit, per_chat_rate=per_chat_rate,
@@ -84,6 +86,10 @@ class TelegramChannel:
         self._updater: Updater | None = None
         self._queue: asyncio.Queue[object] | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        #: answers go through the outbox (sent by this process's dispatcher, once per update) and the
+        #: webhook answers at once; otherwise each answer is sent here and a failed send asks
+        #: Telegram to deliver the update again (503)
+        self.answer_by_outbox = answer_by_outbox
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self, *, polling: bool = False, webhook_url: str | None = None) -> None:
@@ -145,7 +151,8 @@ class TelegramChannel:
 
     # ------------------------------------------------------------------- updates
     async def process(self, data: object) -> str:
-        """One webhook body. Returns ``ok``, ``duplicate``, ``ignored``, ``failed``, ``retry`` or ``bad``."""
+        """One webhook body: ``accepted`` (answered by the outbox), ``ok``, ``duplicate``, ``ignored``, ``failed``,
+        ``retry`` or ``bad``."""
         if not isinstance(data, dict):
             return "bad"
         try:
@@ -155,6 +162,8 @@ class TelegramChannel:
         task = self.submit(update)
         if task is None:
             return "duplicate"
+        if self.answer_by_outbox:
+            return "accepted"  # the turn runs on; its answer is recorded and sent by the outbox
         return await asyncio.shield(task)
 
     def submit(self, update: Update) -> asyncio.Task[str] | None:
@@ -220,7 +229,13 @@ class TelegramChannel:
                 await self.bot.answer_callback_query(update.callback_query.id)
             except TelegramError as exc:
                 log.info("telegram: answerCallbackQuery failed (%s)", type(exc).__name__)
-        replies = await self._handle(inbound)
+        if self.answer_by_outbox:
+            replies = await self._handle(replace(inbound, answer_by_outbox=True))
+            if not replies:
+                return "queued"
+            # the turn could not record its answer (storage failing): its apology goes out directly
+        else:
+            replies = await self._handle(inbound)
         return await self.send(chat, replies)
 
     async def send(self, chat: int | str, replies: Sequence[Reply]) -> str:
@@ -264,6 +279,7 @@ class TelegramMount(Channel):
             token, turn, base_url=settings.telegram_api_base_url,
             webhook_secret=secret(settings.telegram_webhook_secret),
             on_error=lambda kind: context.count_error(CHANNEL, kind), rate_limit=settings.telegram_rate_limit,
+            answer_by_outbox=bool(context.options.get("outbox")),
         )
         if not secret(settings.telegram_webhook_secret):
             log.warning("GILJABI_TELEGRAM_WEBHOOK_SECRET is not set: every Telegram webhook request is rejected")

@@ -16,7 +16,7 @@ from bot.assistant import Assistant
 from bot.messages import Inbound
 from bot.server import create_app
 from bot.store.models import ProcessedMessage, Turn, User
-from tests.bot.conftest import KAKAO_SECRET, WEBHOOK_SECRET, fake_parse
+from tests.bot.conftest import KAKAO_SECRET, WEBHOOK_SECRET, fake_parse, wait_until
 from tests.bot.test_kakao import skill_request
 from tests.bot.test_server import SlowAssistant
 from tests.bot.test_store import db_url, store  # noqa: F401 - fixtures: SQLite and PostgreSQL
@@ -95,7 +95,7 @@ def test_telegram_text_of_another_json_type_gets_the_empty_answer(text, assistan
     response = http.post(f"{base}/telegram/webhook", json=update,
                          headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET})
     assert response.status_code == 200, response.text
-    assert any(EMPTY in p["text"] for p in bot_api.sent()), bot_api.sent()
+    wait_until(lambda: any(EMPTY in p["text"] for p in bot_api.sent()), 5, "the empty-message answer")
 
 
 @pytest.mark.parametrize("path", ["/kakao/skill", "/telegram/webhook"])

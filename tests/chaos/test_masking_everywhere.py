@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.messages import Inbound
 from bot.server import create_app
 from bot.store.models import Base
-from tests.bot.conftest import KAKAO_SECRET, TOKEN, WEBHOOK_SECRET, fake_parse
+from tests.bot.conftest import KAKAO_SECRET, TOKEN, WEBHOOK_SECRET, fake_parse, wait_until
 from tests.bot.test_kakao import skill_request
 from tests.bot.test_telegram import callback_update, message_update
 from tests.chaos.conftest import Haystack
@@ -46,6 +46,7 @@ def test_no_number_is_stored_parsed_logged_or_counted(make_assistant, make_setti
     base = serve_app(create_app(assistant, settings))
     kakao_headers = {"X-Skill-Secret": KAKAO_SECRET}
     telegram_headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+    pending: list[tuple[int, str, str]] = []
     for n, (text, _secret, kind) in enumerate(CASES):
         told = NOTICE[kind]
         for user, payload in ((f"k{n}", None), (f"kp{n}", text)):  # typed, and forged into a button's payload
@@ -58,10 +59,14 @@ def test_no_number_is_stored_parsed_logged_or_counted(make_assistant, make_setti
             chat = 50_000 + n if offset == 0 else 60_000 + n
             response = http.post(f"{base}/telegram/webhook", json=update, headers=telegram_headers)
             assert response.status_code == 200, response.text
-            sent = [p["text"] for p in bot_api.sent() if int(p["chat_id"]) == chat]
-            assert any(told in s for s in sent), (text, sent)
+            pending.append((chat, told, text))
         replies = assistant.handle(Inbound(channel="cli", user_key=f"c{n}", text=text))
         assert told in replies[0].text, text
+    # Telegram answers go out through the outbox, a moment after each webhook call returned
+    wait_until(lambda: {int(p["chat_id"]) for p in bot_api.sent()} >= {c for c, _, _ in pending}, 20, "answers")
+    for chat, told, text in pending:
+        sent = [p["text"] for p in bot_api.sent() if int(p["chat_id"]) == chat]
+        assert any(told in s for s in sent), (text, sent)
 
     metrics = http.get(f"{base}/metrics").text
     dump = table_dump(assistant.store)
