@@ -29,6 +29,8 @@ from bot.outbox.compose import STOP_PAYLOAD, Composer
 from bot.outbox.held import take_waiting
 from bot.outbox.optout import set_notifications
 from bot.privacy import CARD, PASSPORT, RESIDENT, mask
+from bot.reminders import Reminders, build_scheduler
+from bot.reminders.service import REMINDER_EFFECTS
 from bot.sanitize import sanitize
 from bot.store import Store
 from bot.store.startup import open_store
@@ -168,11 +170,13 @@ class Assistant:
         jobs: JobsDialogue | None = None,
         clock: Clock = utc_now,
         market: MarketFile | None = None,
+        reminders: Reminders | None = None,
         retention_days: int = 730,
     ) -> None:
         self.store = store
         self.domain = domain
-        self.engine = Engine(domain, jobs=jobs or JobsDialogue())
+        self.reminders = reminders or Reminders(build_scheduler(domain))
+        self.engine = Engine(domain, jobs=jobs or JobsDialogue(), timezone=self.reminders.scheduler.zone.key)
         self._parser = parser
         self.clock = clock
         self.market = market
@@ -184,6 +188,7 @@ class Assistant:
             EffectKind.STAGE_UNDONE: self._stage_undone,
             EffectKind.DELETE_DATA: self._delete_data,
             EffectKind.HANDOFF: self._handoff,
+            **{kind: self._reminder_effect for kind in REMINDER_EFFECTS},
             EffectKind.NOTIFICATIONS_OFF: self._notifications,
             EffectKind.NOTIFICATIONS_ON: self._notifications,
         }
@@ -247,11 +252,13 @@ class Assistant:
             state = ConversationState.model_validate(conv.state)
             message = UserInput(text=cleaned.text, payload=payload, parse=parse, notices=cleaned.notices)
             now = self.clock()
+            self.reminders.preload(s, conv.user_id, state, payload, parse)
             outcome = self.engine.step(
                 state, message, self.store.done_stages(s, conv.user_id), now=now,
                 about_user=lambda: stored_record(s, conv.user_id, self.retention_days),
             )
             applied = [self.effect_handlers[effect.kind](s, conv.user_id, effect) for effect in outcome.effects]
+            self.reminders.after_turn(s, conv.user_id, inbound.channel, state, outcome.state, outcome.effects, now)
             forgotten = any(a.forgotten for a in applied)
             if any(a.handoff for a in applied):
                 log.info("handoff requested user_id=%s conversation_id=%s channel=%s",
@@ -281,17 +288,21 @@ class Assistant:
     # ---------------------------------------------------------------------------- effects
     def _stage_done(self, s: Session, user_id: int, effect: Effect) -> _Applied:
         if effect.value:
-            self.store.set_stage(s, user_id, effect.value, True)
+            self.store.set_stage(s, user_id, effect.value, True, self.clock())
         return _Applied()
 
     def _stage_undone(self, s: Session, user_id: int, effect: Effect) -> _Applied:
         if effect.value:
-            self.store.set_stage(s, user_id, effect.value, False)
+            self.store.set_stage(s, user_id, effect.value, False, self.clock())
         return _Applied()
 
     def _delete_data(self, s: Session, user_id: int, effect: Effect) -> _Applied:
         self.store.forget(s, user_id)
         return _Applied(forgotten=True)
+
+    def _reminder_effect(self, s: Session, user_id: int, effect: Effect) -> _Applied:
+        """Appointments, jobs, check-in answers and switches: stored by ``self.reminders.after_turn``."""
+        return _Applied()
 
     def _handoff(self, s: Session, user_id: int, effect: Effect) -> _Applied:
         """Recorded only in the log and the server's counter until the consultant console exists."""
@@ -318,5 +329,7 @@ def build_assistant(settings: Settings | None = None, parser: Parser | None = No
             nlu.set_cache_dir(settings.data_dir)
     store = open_store(settings)
     jobs = JobsDialogue()
-    return Assistant(store, build_domain(settings), parser, jobs, market=MarketFile(jobs, settings.data_dir),
+    domain = build_domain(settings)
+    reminders = Reminders(build_scheduler(domain, settings))
+    return Assistant(store, domain, parser, jobs, market=MarketFile(jobs, settings.data_dir), reminders=reminders,
                      retention_days=settings.retention_days)

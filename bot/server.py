@@ -31,6 +31,8 @@ from bot.messages import Inbound, Reply
 from bot.outbox.runtime import build_dispatcher
 from bot.outbox.ticker import Ticker
 from bot.probes import add_probes
+from bot.reminders import Planner
+from bot.reminders.ticker import PlannerTicker
 from bot.retention import start_retention
 from bot.store import Store
 
@@ -178,6 +180,7 @@ def create_app(
             channels.append(channel)
             metrics.declare(channel.name)
     outbox: list[Ticker] = []
+    planners: list[PlannerTicker] = []  # the reminder planner runs wherever the dispatcher does
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -194,13 +197,15 @@ def create_app(
             senders = {c.name: s for c in channels if (s := c.sender()) is not None}
             outbox.append(Ticker(build_dispatcher(assistant.store, senders, assistant.text, settings)))
             await outbox[0].start(settings.outbox_tick_seconds)
+            planners.append(PlannerTicker(assistant.store, Planner(assistant.reminders.scheduler), assistant.clock))
+            await planners[0].start()
         # the daily purge runs where the dispatcher does: here, unless a `giljabi worker` runs it
         background = start_retention(assistant if runs_dispatcher else None, settings)
         try:
             yield
         finally:
             background.cancel()
-            for running in outbox:
+            for running in (*planners, *outbox):
                 await running.stop()
             for channel in reversed(channels):
                 await channel.stop()

@@ -13,9 +13,10 @@ intent belongs to one *dialogue part*:
 ``flows/answers.py``        fact answering and the fallback (every intent no other part claims)
 ``flows/progress.py``       the stage checklist, ticking and unticking stages
 ``flows/centre.py``         the centre's page and a request to talk to a person
-``flows/misc.py``           menus and menu actions, small talk, reminders, deleting one's data
+``flows/misc.py``           menus and menu actions, small talk, deleting one's data
 ``flows/notifications.py``  turning the bot's own messages off and on (알림 끄기 / 알림 켜기)
 ``flows/jobs.py``           the occupation dialogue (search, compare, profile, report)
+``flows/reminders.py``      the IAP appointment, the follow-up after a job, 알림 설정
 ==========================  ====================================================================
 
 A part is any object with ``payloads`` (payload types it handles), ``intents`` (intent names) and
@@ -46,6 +47,8 @@ from flows.mydata import MyData, StoredRecord
 from flows.notifications import Notifications
 from flows.payloads import Payload, decode
 from flows.progress import ProgressPart
+from flows.reminders import REQUIRED_TEXTS as REMINDER_TEXTS
+from flows.reminders import reminder_parts
 from flows.replies import Reply, numbered_payloads
 from flows.state import ConversationState, Effect, UserInput
 from knowledge.retrieval import squash
@@ -64,9 +67,10 @@ REQUIRED_TEXTS = (
     "progress.header", "progress.item_done", "progress.item_todo", "progress.next", "progress.all_done",
     "progress.grade", "progress.pick_stage", "stage.marked_done", "stage.marked_undone",
     "center.unset", "center.header", "center.consultants_unset", "handoff.requested",
-    "reminders.unavailable", "delete.confirm", "delete.done", "delete.cancelled",
+    "delete.confirm", "delete.done", "delete.cancelled",
     "jobs.unavailable", "error.sorry", "channel.busy", "cli.welcome", "cli.prompt",
     *MYDATA_TEXTS,
+    *REMINDER_TEXTS,
 )
 #: notices of masked numbers, each with its own text
 MASK_NOTICES = {"masked_number": "input.masked_number", "masked_card": "input.masked_card",
@@ -91,7 +95,7 @@ class Engine:
     """Holds the domain and the registered parts; ``step`` runs one turn. Safe to share between
     threads (no turn state lives here)."""
 
-    def __init__(self, domain: Domain, jobs: Part | None = None) -> None:
+    def __init__(self, domain: Domain, jobs: Part | None = None, *, timezone: str = "Asia/Seoul") -> None:
         self.domain = domain
         self._payloads: dict[type[Payload], Any] = {}  # parts (Any: their hooks are optional)
         self._intents: dict[str, Any] = {}
@@ -102,6 +106,8 @@ class Engine:
         parts = (self.guides, Menus(), ProgressPart(), Centre(), Deletion(), Notifications(domain.knowledge.words),
                  MyData(), Answers(), jobs or NoJobs())
         for part in parts:
+            self.register(part)
+        for part in reminder_parts(timezone):
             self.register(part)
 
     def register(self, part: Part) -> None:

@@ -16,11 +16,12 @@ JOB_INTENTS = ("job_search", "occupation_compare", "profile_recommend")
 
 
 class Menus:
-    """``m``/``m:ID`` and ``a:NAME``; ``help``, ``out_of_scope``, ``reminder_settings`` and small talk."""
+    """``m``/``m:ID`` and ``a:NAME``; ``help``, ``out_of_scope`` and small talk (알림 설정 is
+    ``flows/reminder_settings.py``)."""
 
     payloads: ClassVar[tuple[type[Payload], ...]] = (Menu, Action)
     intents: ClassVar[tuple[str, ...]] = (
-        "help", "out_of_scope", "reminder_settings", "greet", "goodbye", "thanks", "affirm", "deny",
+        "help", "out_of_scope", "greet", "goodbye", "thanks", "affirm", "deny",
     )
 
     def on_payload(self, ctx: TurnContext, payload: Payload) -> None:
@@ -37,8 +38,6 @@ class Menus:
             self.show(ctx)
         elif intent == "out_of_scope":
             ctx.say(ctx.t("out_of_scope"), ctx.where_am_i_buttons())
-        elif intent == "reminder_settings":
-            ctx.say(ctx.t("reminders.unavailable"), [ctx.button("nav.progress", Progress()), ctx.menu_button()])
         else:
             self.small_talk(ctx, intent)
 

@@ -10,6 +10,7 @@ users' chats for months, so the wire format is fixed and backward compatible::
     p                     Progress        d:STAGE  MarkDone      u:STAGE  MarkUndone
     i:INTENT              Clarify         c  Handoff             a:NAME  Action
     y                     Yes             no  No             nt:off | nt:on  Notify
+    v | v:ACT  AppointmentAct   k:N:ANSWER CheckinAnswer   s  ReminderSettings   sw:KIND:on|off ReminderSwitch
     j | j:s               JobAsk          j:d:CODE JobDetails    j:a:CODE JobAdd
     j:c                   JobCompare      j:x  JobClear          j:r:CODE[:PART] JobReport
     j:p                   JobProfile      j:e:FIELD JobEdit      j:rec JobRecommend   j:del JobDeleteProfile
@@ -160,6 +161,31 @@ class No(Payload):
     verb: ClassVar[str] = "no"
 
 
+@dataclass(frozen=True, slots=True)
+class AppointmentAct(Payload):
+    """Reminders: the IAP appointment, ``v`` shows it; ACT ok / re / c / x / xy / xn (flows/appointments.py)."""
+    verb: ClassVar[str] = "v"
+    act: str | None = None
+
+@dataclass(frozen=True, slots=True)
+class CheckinAnswer(Payload):
+    """An answer to follow-up check-in NUMBER: ``k:N:ok|worry|stop``."""
+    verb: ClassVar[str] = "k"
+    number: str
+    answer: str
+
+@dataclass(frozen=True, slots=True)
+class ReminderSettings(Payload):
+    """``s`` shows 알림 설정; ``sw:KIND:on|off`` (below) switches one kind of reminder."""
+    verb: ClassVar[str] = "s"
+
+@dataclass(frozen=True, slots=True)
+class ReminderSwitch(Payload):
+    verb: ClassVar[str] = "sw"
+    kind: str  # nudges, appointment, followup
+    to: str  # on, off
+
+
 # ---------------------------------------------------------------------------------- occupations
 @dataclass(frozen=True, slots=True)
 class JobPayload(Payload):
@@ -239,7 +265,8 @@ class Notify(Payload):
 
 PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     Menu, StartFlow, Next, Back, Option, Resume, Home, Stop, Progress, MarkDone, MarkUndone, Clarify,
-    Handoff, Action, Yes, No, JobAsk, JobDetails, JobAdd, JobCompare, JobClear, JobReport, JobProfile,
+    Handoff, Action, Yes, No, AppointmentAct, CheckinAnswer, ReminderSettings, ReminderSwitch,
+    JobAsk, JobDetails, JobAdd, JobCompare, JobClear, JobReport, JobProfile,
     JobEdit, JobRecommend, JobDeleteProfile, Notify,
 )
 _BY_VERB: dict[str, type[Payload]] = {t.verb: t for t in PAYLOAD_TYPES if not issubclass(t, JobPayload)}

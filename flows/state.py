@@ -17,6 +17,22 @@ class Place(BaseModel):
     trail: list[str] = Field(default_factory=list)
 
 
+class ReminderMemo(BaseModel):
+    """What the reminder dialogue remembers (mirrored into the reminder tables by the Assistant)."""
+
+    #: the IAP consultation the student booked on 워크넷 (ISO datetime), and one awaiting "맞아요"
+    appointment: str | None = None
+    pending: str | None = None
+    #: the day a job started (ISO date); the check-ins count from it
+    job_on: str | None = None
+    #: reminder kinds switched off in 알림 설정: "nudges", "appointment", "followup"
+    off: list[str] = Field(default_factory=list)
+    #: filled in by the Assistant for the settings view only, never stored: (kind, ISO due time)
+    upcoming: list[tuple[str, str]] = Field(default_factory=list, exclude=True)
+    #: whether the user turned every proactive message off (users.notifications), for the view only
+    all_off: bool = Field(default=False, exclude=True)
+
+
 class ConversationState(BaseModel):
     """Everything the engine needs to continue a conversation, and nothing it can recompute."""
 
@@ -41,6 +57,8 @@ class ConversationState(BaseModel):
     #: the occupation profile (field -> items) and the comparison basket (occupation codes)
     profile: dict[str, list[str]] = Field(default_factory=dict)
     compare: list[str] = Field(default_factory=list)
+    #: the IAP appointment, the job date and the reminder switches
+    reminders: ReminderMemo = Field(default_factory=ReminderMemo)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +83,11 @@ class EffectKind(StrEnum):
     STAGE_UNDONE = "stage_undone"  # value: the stage unticked
     DELETE_DATA = "delete_data"  # forget everything stored about the user
     HANDOFF = "handoff"  # the user asked for a person
+    APPOINTMENT_SET = "appointment_set"  # value: the ISO datetime the student booked on 워크넷
+    APPOINTMENT_CANCELLED = "appointment_cancelled"  # the student's appointment is off
+    EMPLOYED = "employed"  # value: the ISO date the job started
+    CHECKIN_ANSWER = "checkin_answer"  # value: "N:ANSWER" (ok / worry / stop)
+    REMINDERS_SWITCHED = "reminders_switched"  # value: "KIND:on" or "KIND:off"
     NOTIFICATIONS_OFF = "notifications_off"  # no more proactive messages (notices, reminders)
     NOTIFICATIONS_ON = "notifications_on"  # proactive messages again
 

@@ -20,6 +20,8 @@ from knowledge.schema import ContentFile, Fact, Institution
 CONTENT_DIR = Path(__file__).parent / "content"
 #: Sub-folders with content of another shape, loaded by their own modules.
 _OTHER_SHAPES = {"occupations"}
+#: Single files of another shape (the reminder rules, loaded by knowledge/reminders.py).
+_OTHER_FILES = {"reminders.yml"}
 _EXAMPLES_SUFFIX = ".example.yml"
 M = TypeVar("M", bound=BaseModel)
 
@@ -106,7 +108,9 @@ def content_files(content_dir: Path) -> list[Path]:
     return sorted(
         p
         for p in content_dir.rglob("*.yml")
-        if not p.name.endswith(_EXAMPLES_SUFFIX) and not (set(p.relative_to(content_dir).parts) & _OTHER_SHAPES)
+        if not p.name.endswith(_EXAMPLES_SUFFIX)
+        and not (set(p.relative_to(content_dir).parts) & _OTHER_SHAPES)
+        and p.relative_to(content_dir).as_posix() not in _OTHER_FILES
     )
 
 

@@ -11,9 +11,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import chat, data, jobs, nlu_cmd, outbox_cmd, serve
+from bot.cli import chat, data, jobs, nlu_cmd, outbox_cmd, reminders, serve
 
-_GROUPS = (chat, nlu_cmd, jobs, serve, outbox_cmd, data)
+_GROUPS = (chat, nlu_cmd, jobs, serve, outbox_cmd, reminders, data)
 
 
 def build_parser() -> argparse.ArgumentParser:

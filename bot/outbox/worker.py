@@ -16,6 +16,8 @@ from bot.config import Settings
 from bot.outbox.dispatcher import REPORTED, Dispatcher
 from bot.outbox.runtime import build_dispatcher
 from bot.outbox.ticker import Ticker
+from bot.reminders import Planner, build_scheduler
+from bot.reminders.ticker import PlannerTicker, plan_once
 from bot.retention import start_retention
 from bot.store import Store
 
@@ -31,10 +33,18 @@ def build(settings: Settings, **options: Any) -> tuple[Dispatcher, Store]:
     return build_dispatcher(store, standalone_senders(settings), knowledge.text, settings, **options), store
 
 
+def reminder_planner(settings: Settings) -> Planner:
+    """The reminder planner (bot/reminders), which runs wherever the dispatcher does."""
+    from bot.assistant import build_domain
+
+    return Planner(build_scheduler(build_domain(settings), settings))
+
+
 async def run_once(settings: Settings, **options: Any) -> dict[str, int]:
     """Send everything due now; the counts ``worker --once`` prints."""
     dispatcher, store = build(settings, **options)
     try:
+        await asyncio.to_thread(plan_once, store, reminder_planner(settings))  # reminders coming due now
         counts = await dispatcher.run_once()
     finally:
         for sender in dispatcher.senders.values():
@@ -47,15 +57,18 @@ async def run_forever(settings: Settings) -> None:
     """Tick until SIGINT or SIGTERM, then finish the pass under way."""
     dispatcher, store = build(settings)
     ticker = Ticker(dispatcher)
+    planner = PlannerTicker(store, reminder_planner(settings))
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopped.set)
     await ticker.start(settings.outbox_tick_seconds)
+    await planner.start()
     purging = start_retention(store, settings)  # the daily purge runs where the dispatcher does
     try:
         await stopped.wait()
     finally:
         purging.cancel()
+        await planner.stop()
         await ticker.stop()
         store.close()

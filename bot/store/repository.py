@@ -193,8 +193,9 @@ class Store:
     def done_stages(self, s: Session, user_id: int) -> set[str]:
         return set(s.scalars(_DONE, {"uid": user_id}))
 
-    def set_stage(self, s: Session, user_id: int, stage: str, done: bool) -> None:
-        now = datetime.now(UTC)
+    def set_stage(self, s: Session, user_id: int, stage: str, done: bool, now: datetime | None = None) -> None:
+        """Tick or untick a stage; ``now`` (the turn's clock) is when, which reminders count from."""
+        now = (now or datetime.now(UTC)).astimezone(UTC)
         changed = s.execute(
             update(Progress).where(Progress.user_id == user_id, Progress.stage == stage)
             .values(done=done, updated_at=now)

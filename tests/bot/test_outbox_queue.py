@@ -10,20 +10,14 @@ from sqlalchemy import select
 from bot.outbox import OutboxStatus, cancel, enqueue
 from bot.store import Store
 from bot.store.models import OutboxMessage, User
-from tests.conftest import postgres_url
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request, tmp_path):
-    if request.param == "postgres":
-        url = postgres_url()
-        if not url:
-            pytest.skip("needs GILJABI_TEST_POSTGRES_URL")
-        s = Store(url)
-    else:
-        s = Store(f"sqlite:///{tmp_path / 'o.sqlite3'}")
+@pytest.fixture
+def store(any_db_url: str):
+    s = Store(any_db_url)
     yield s
     s.close()
+
 
 def _user(store: Store, key: str) -> int:
     with store.unit() as s:

@@ -1,0 +1,59 @@
+"""The planner in the background of ``giljabi serve`` and ``giljabi worker``: a pass at start, then one
+every ``INTERVAL`` (APScheduler's ``AsyncIOScheduler`` used only as a ticker, as the outbox's is: the
+durable state is the outbox table). Every process runs one; the dedupe keys make that safe."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bot.logs import FailureLog
+from bot.reminders.planner import INTERVAL, Planner
+from bot.store import Store
+
+log = logging.getLogger("giljabi.reminders")
+_failures = FailureLog(log)  # one line per failure class, no traceback (see bot.logs)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def plan_once(store: Store, planner: Planner, clock: Clock = utc_now) -> None:
+    """One planner pass in its own transaction (never raises: the next tick tries again)."""
+    try:
+        with store.unit() as s:
+            result = planner.run(s, clock())
+        if result.queued or result.cancelled:
+            log.info("reminders planned queued=%d cancelled=%d", result.queued, result.cancelled)
+    except Exception as exc:  # noqa: BLE001 - a failed pass is logged; the next one catches up
+        _failures.report("reminder planner pass", exc)
+
+
+class PlannerTicker:
+    """Runs ``plan_once`` off the event loop's thread, never two at once."""
+
+    def __init__(self, store: Store, planner: Planner, clock: Clock = utc_now) -> None:
+        self.store, self.planner, self.clock = store, planner, clock
+        self._scheduler: object | None = None
+
+    async def tick(self) -> None:
+        await asyncio.to_thread(plan_once, self.store, self.planner, self.clock)
+
+    async def start(self, seconds: float = INTERVAL.total_seconds()) -> None:
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        scheduler.add_job(self.tick, "interval", seconds=seconds, max_instances=1, coalesce=True,
+                          id="reminder-planner", next_run_time=datetime.now(UTC))
+        scheduler.start()
+        self._scheduler = scheduler
+        log.info("reminder planner on: every %.0f s", seconds)
+
+    async def stop(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)  # type: ignore[attr-defined]
