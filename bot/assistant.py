@@ -8,9 +8,7 @@ changed in one transaction.
 from __future__ import annotations
 
 import logging
-import re
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.cleaning import Cleaned, clean_payload, clean_text
 from bot.config import Settings, get_settings
 from bot.health import storage_reason
 from bot.logs import FailureLog
@@ -28,7 +27,6 @@ from bot.outbox.answers import record_answer
 from bot.outbox.compose import STOP_PAYLOAD, Composer
 from bot.outbox.held import take_waiting
 from bot.outbox.optout import set_notifications
-from bot.privacy import CARD, PASSPORT, RESIDENT, mask
 from bot.reminders import Reminders, build_scheduler
 from bot.reminders.service import REMINDER_EFFECTS
 from bot.sanitize import sanitize
@@ -47,13 +45,7 @@ from knowledge.occupations import MarketData, MarketDataError, load_market, mark
 log = logging.getLogger("giljabi.assistant")
 _failures = FailureLog(log)
 
-#: Longest message handled as a question; longer ones get a kind request to split them.
-MAX_TEXT_CHARS = 4000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
-_WORDISH = re.compile(r"[0-9A-Za-z\uac00-\ud7a3\u3131-\u318e\u1100-\u11ff]")
-
 Parser = Callable[[str], dict[str, Any]]
-_MASK_NOTICES = {RESIDENT: "masked_number", CARD: "masked_card", PASSPORT: "masked_passport"}
 #: texts the bot itself says (not the engine)
 BOT_TEXTS = ("error.storage",)
 Clock = Callable[[], datetime]
@@ -73,45 +65,6 @@ class TurnResult:
     error: bool = False
     #: the user asked for a person this turn (the server counts it)
     handoff: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Cleaned:
-    text: str | None
-    notices: frozenset[str]
-
-
-def clean_text(raw: str | None) -> Cleaned:
-    """Normalise, strip control characters, mask personal numbers, and say what was odd."""
-    if raw is None:
-        return Cleaned(None, frozenset({"empty"}))
-    masked = mask(unicodedata.normalize("NFC", raw))  # before anything else: it sees through what follows
-    text = _CONTROL.sub(" ", masked.text).strip()
-    notices = set(mask_notices(masked.kinds))
-    if not text:
-        notices.add("empty")
-    elif len(text) > MAX_TEXT_CHARS:
-        notices.add("too_long")
-        text = text[:MAX_TEXT_CHARS]
-    elif not _WORDISH.search(text):
-        notices.add("no_words")
-    return Cleaned(text, frozenset(notices))
-
-
-def clean_payload(raw: str | None) -> tuple[str | None, Cleaned]:
-    """A button payload as the engine may see it (at most 128 characters, personal numbers masked),
-    and the notices of the turn. Payloads come back from the platform and can be forged, so they are
-    masked like typed text; a masked payload is answered as an unknown button."""
-    if raw is None:
-        return None, Cleaned(None, frozenset())
-    masked = mask(unicodedata.normalize("NFC", raw))
-    payload = masked.text.strip()[:128] or None
-    return payload, Cleaned(None, mask_notices(masked.kinds))
-
-
-def mask_notices(kinds: frozenset[str]) -> frozenset[str]:
-    """The engine's notice for each kind of number that was masked (it tells the user each)."""
-    return frozenset(_MASK_NOTICES[kind] for kind in kinds)
 
 
 def _default_parser() -> Parser:

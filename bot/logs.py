@@ -23,7 +23,9 @@ from bot.health import storage_reason
 from bot.privacy import mask
 
 #: loggers that print URLs (with the Telegram token), request bodies or bound parameters below WARNING
-NOISY_LOGGERS = ("httpx", "httpcore", "hpack", "telegram", "sqlalchemy", "asyncio", "multipart", "urllib3", "apscheduler")
+NOISY_LOGGERS = (
+    "httpx", "httpcore", "hpack", "telegram", "sqlalchemy", "asyncio", "multipart", "urllib3", "apscheduler",
+)
 _TOKEN = re.compile(r"(?<![0-9])[0-9]{5,}:[A-Za-z0-9_-]{20,}")
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _SECRETS: set[str] = set()

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.assistant import MAX_TEXT_CHARS, clean_text
+from bot.cleaning import MAX_TEXT_CHARS, clean_text
 from bot.privacy import mask, mask_personal_numbers
 
 
