@@ -7,9 +7,9 @@ switched off. Prints messages/second over the sending window (first to last ``se
 saw) and over the whole run including process start-up, duplicates (a text the fake saw twice) and
 lost rows (not ``sent``). Target: ≥ 500 messages/s with 2 workers, 0 duplicates, 0 lost.
 
-Turns: runs ``bench/server_bench.py`` on the code before the outbox (``--before``; default the merge
-base with ``main`` while this branch is not merged, else the parent of the commit that added
-``bot/outbox/dispatcher.py``; checked out into a temporary git worktree) and on this tree,
+Turns: runs ``bench/server_bench.py`` on the code before the outbox (``--before``; default the newest
+commit on HEAD's first-parent line without ``bot/outbox/dispatcher.py``, i.e. main just before the
+outbox was merged; checked out into a temporary git worktree) and on this tree,
 alternately, and prints both request rates and their ratio (best of ``--rounds``). Target: after /
 before ≥ 0.95. ``--no-turns`` skips it.
 """
@@ -134,16 +134,16 @@ def server_rps(tree: Path, requests: int) -> float:
 
 
 def before_outbox() -> str | None:
-    """The merge base with main while this branch is unmerged; else the parent of the commit that
-    added the dispatcher; None without that history."""
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    base = subprocess.run(["git", "merge-base", "HEAD", "main"], cwd=ROOT, capture_output=True, text=True)
-    if base.returncode == 0 and base.stdout.strip() and base.stdout.strip() != head:
-        return base.stdout.strip()
-    found = subprocess.run(["git", "log", "--diff-filter=A", "--format=%H", "--", "bot/outbox/dispatcher.py"],
-                           cwd=ROOT, capture_output=True, text=True)
-    commits = found.stdout.split()
-    return f"{commits[-1]}^" if found.returncode == 0 and commits else None
+    """The newest commit on the first-parent line of HEAD without the dispatcher: main just before the
+    outbox was merged into it (or, on this branch, the commit the outbox work started from)."""
+    chain = subprocess.run(["git", "rev-list", "--first-parent", "--max-count=500", "HEAD"], cwd=ROOT,
+                           capture_output=True, text=True)
+    for commit in chain.stdout.split() if chain.returncode == 0 else []:
+        tree = subprocess.run(["git", "ls-tree", commit, "bot/outbox/dispatcher.py"], cwd=ROOT,
+                              capture_output=True, text=True)
+        if tree.returncode == 0 and not tree.stdout.strip():
+            return commit
+    return None
 
 
 def turns(before: str, requests: int, rounds: int) -> bool:

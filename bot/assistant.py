@@ -217,7 +217,8 @@ class Assistant:
                 log.info("handoff requested user_id=%s conversation_id=%s channel=%s",
                          conv.user_id, conv.conversation_id, inbound.channel)
             # messages waiting for this user (held notices) go on top of the answer, numbered with it
-            replies = [*take_waiting(s, conv.user_id, now, self.composer), *outcome.replies]
+            known = (conv.outbox_waiting, conv.unreachable)
+            replies = [*take_waiting(s, conv.user_id, now, self.composer, known=known), *outcome.replies]
             if len(replies) > len(outcome.replies):
                 outcome.state.numbered = numbered_payloads(replies)
             self.store.save_state(s, conv.conversation_id, outcome.state.model_dump(mode="json", exclude_defaults=True))

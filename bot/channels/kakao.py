@@ -183,6 +183,8 @@ class _Out:
     #: payload items of a list, which become quick replies if the list has to become text
     items: list[ListItem] = field(default_factory=list)
     final: bool = False
+    #: an earlier card's payload buttons, kept as quick replies if the card has to become text
+    buttons: list[dict[str, Any]] = field(default_factory=list)
 
     def render(self) -> dict[str, Any]:
         if self.kind == "text":
@@ -234,7 +236,8 @@ def _reply_outputs(reply: Reply, final: bool, quick: _Quick) -> list[_Out]:
     if rendered:
         card["buttons"] = rendered
     links = _join(*(f"🔗 {b.label}: {b.url}" for b in card_buttons if b.url))
-    outs.append(_Out("card", _join(title, body, links), {"textCard": card}, final=final))
+    kept = [_quick_reply(b.label, str(b.payload)) for b in card_buttons if b.payload is not None]
+    outs.append(_Out("card", _join(title, body, links), {"textCard": card}, final=final, buttons=kept))
     return outs
 
 
@@ -317,9 +320,11 @@ def _merge_texts(outs: list[_Out]) -> list[_Out]:
 
 
 def _degrade(out: _Out, quick: _Quick) -> _Out:
-    """A card or list as plain text; a final list's items move to the quick replies."""
+    """A card or list as plain text; a final list's items and a card's payload buttons (e.g. a
+    notice's "알림 끄기") move to the quick replies."""
     if out.kind == "list" and out.final:
         quick.items += [_quick_reply(i.title, str(i.payload)) for i in out.items]
+    quick.items += out.buttons
     return _Out("text", out.text, final=out.final)
 
 

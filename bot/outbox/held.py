@@ -37,6 +37,7 @@ _TAKE = (
     .limit(bindparam("limit"))
     .with_for_update(skip_locked=True)
 )
+_NOTIFICATIONS = select(User.notifications).where(User.id == bindparam("uid"))
 _REACHABLE = update(User).where(User.id == bindparam("uid")).values(unreachable_since=None)
 
 #: messages put on top of one answer; KakaoTalk's three outputs leave room for the answer itself
@@ -44,17 +45,30 @@ PER_TURN = 2
 
 
 def take_waiting(
-    session: Session, user_id: int, now: datetime, composer: Composer, limit: int = PER_TURN
+    session: Session,
+    user_id: int,
+    now: datetime,
+    composer: Composer,
+    limit: int = PER_TURN,
+    *,
+    known: tuple[bool, bool] | None = None,
 ) -> list[Reply]:
-    """The replies of up to ``limit`` waiting rows, marked ``sent`` in the caller's transaction."""
-    probe = session.execute(_PROBE, {"uid": user_id, "now": now}).first()
-    if probe is None:
-        return []
-    unreachable_since, notifications, waiting = probe
-    if unreachable_since is not None:
+    """The replies of up to ``limit`` waiting rows, marked ``sent`` in the caller's transaction.
+
+    ``known`` is ``(rows waiting, user unreachable)`` when the caller has already read them (the
+    Store reads both with the conversation, so a turn with nothing waiting costs no query here)."""
+    if known is None:
+        probe = session.execute(_PROBE, {"uid": user_id, "now": now}).first()
+        if probe is None:
+            return []
+        waiting, unreachable = bool(probe[2]), probe[0] is not None
+    else:
+        waiting, unreachable = known
+    if unreachable:
         session.execute(_REACHABLE, {"uid": user_id})
     if not waiting:
         return []
+    notifications = session.scalar(_NOTIFICATIONS, {"uid": user_id})
     replies: list[Reply] = []
     delivered: list[int] = []
     cancelled: list[int] = []

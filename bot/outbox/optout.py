@@ -11,6 +11,6 @@ _SET = update(User).where(User.id == bindparam("uid")).values(notifications=bind
 
 
 def set_notifications(session: Session, user_id: int, on: bool) -> None:
-    """Turn the user's proactive messages on or off. Rows already queued are not touched: the
-    dispatcher cancels those that come due while they are off."""
+    """Turn the user's proactive messages on or off. Only the choice is recorded here: the dispatcher
+    cancels proactive rows that come due while they are off (reminders also withdraw their own)."""
     session.execute(_SET, {"uid": user_id, "on": on})

@@ -36,9 +36,9 @@ class OutboxStatus(StrEnum):
 #: Rows still waiting to go out, the ones ``cancel`` may stop.
 WAITING = (OutboxStatus.PENDING, OutboxStatus.HELD)
 
-#: Kinds that answer something the user started (a consultant's reply to their question): they go out
+#: Kinds that answer something the user started (a consultant's reply, "consultant"; "reply"): they go out
 #: even when the user turned notifications off. Every other kind is proactive and obeys the opt-out.
-CONVERSATIONAL_KINDS = frozenset({"reply"})
+CONVERSATIONAL_KINDS = frozenset({"reply", "consultant"})
 
 
 def is_proactive(kind: str) -> bool:

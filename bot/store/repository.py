@@ -18,14 +18,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, bindparam, delete, insert, select, text, update
+from sqlalchemy import JSON, bindparam, delete, exists, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.health import StorageHealth, storage_reason
 from bot.store import ready, watchdog
 from bot.store.engine import DbTimeouts, make_engine
-from bot.store.models import Conversation, ProcessedMessage, Progress, Turn, User
+from bot.store.models import Conversation, OutboxMessage, ProcessedMessage, Progress, Turn, User
 
 log = logging.getLogger("giljabi.store")
 
@@ -39,12 +39,23 @@ class OpenConversation:
     user_id: int
     conversation_id: int
     state: dict[str, Any]
+    #: outbox rows wait for this user (held, or due and unsent): the turn puts them on top of its answer
+    outbox_waiting: bool = False
+    #: the platform said the user could not be reached; writing again clears it
+    unreachable: bool = False
 
 
 # The statements every turn runs, built once: constructing SQLAlchemy statements costs more than
 # running these on SQLite.
+_WAITING = (
+    exists()
+    .where(OutboxMessage.user_id == User.id)
+    .where(or_(OutboxMessage.status == "held",
+               (OutboxMessage.status == "pending") & (OutboxMessage.due_at <= bindparam("now"))))
+)
 _OPEN = (
-    select(User.id, User.last_seen_at, Conversation.id, Conversation.state)
+    select(User.id, User.last_seen_at, Conversation.id, Conversation.state, _WAITING,
+           User.unreachable_since.is_not(None))
     .join(Conversation, Conversation.user_id == User.id)
     .where(User.channel == bindparam("channel"), User.user_key == bindparam("user_key"))
     .with_for_update(of=Conversation)
@@ -148,15 +159,16 @@ class Store:
         mostly round trips and unit-of-work bookkeeping.
         """
         who = {"channel": channel, "user_key": user_key}
+        now = datetime.now(UTC)
+        who = {**who, "now": now}
         row = s.execute(_OPEN, who).first()
         if row is None:
             self._create_user(s, channel, user_key)
             row = s.execute(_OPEN, who).one()
-        user_id, last_seen, conversation_id, state = row
-        now = datetime.now(UTC)
+        user_id, last_seen, conversation_id, state, waiting, unreachable = row
         if last_seen is None or now - _aware(last_seen) > LAST_SEEN_RESOLUTION:
             s.execute(_TOUCH, {"uid": user_id, "now": now})
-        return OpenConversation(user_id, conversation_id, dict(state or {}))
+        return OpenConversation(user_id, conversation_id, dict(state or {}), bool(waiting), bool(unreachable))
 
     def _create_user(self, s: Session, channel: str, user_key: str) -> None:
         try:

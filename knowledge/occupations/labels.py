@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from knowledge.occupations.catalogue import CONTENT_DIR, CatalogueError, display_path
+from knowledge.occupations.model import CONTENT_DIR, CatalogueError, display_path
 
 __all__ = ["Labels", "load_labels"]
 

@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import BaseModel
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.occupations.catalogue import Occupation, Synonyms
+from knowledge.occupations.model import Occupation, Synonyms
 from knowledge.occupations.text import (
     CONTENT_TAGS,
     analyze,

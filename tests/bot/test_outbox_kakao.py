@@ -184,3 +184,20 @@ def test_the_event_api_sends_100_users_a_call_and_reads_each_users_result(tmp_pa
     assert {found[rows[f"kakao-{n}"]].provider_message_id for n in range(100) if n != 7} == {"task-1"}
     assert {found[rows[f"kakao-{n}"]].status for n in range(150) if n != 7} == {"sent"}
     store.close()
+
+
+def test_a_notice_card_that_has_to_become_text_keeps_its_opt_out_button_as_a_quick_reply() -> None:
+    from bot.channels import kakao
+    from bot.messages import Button, ListItem, Reply
+    from bot.outbox.compose import STOP_PAYLOAD
+
+    stop = Button(label=KNOWLEDGE.text("outbox.stop_button"), payload=STOP_PAYLOAD)
+    link = Button(label="워크넷", url="https://www.work24.go.kr")
+    answer = [Reply(text="안녕하세요!"), Reply(type="card", title="워크넷 가입", text="가입해요", buttons=[link]),
+              Reply(type="list", title="메뉴", items=[ListItem(title="워크넷", payload="f:worknet_signup")])]
+    body = kakao.render([Reply(title="📢 센터 안내", text="IAP 마감이에요", buttons=[stop]), *answer])
+    template = body["template"]
+    assert len(template["outputs"]) <= 3
+    assert "IAP 마감이에요" in template["outputs"][0]["simpleText"]["text"]  # the card had to become text
+    assert {"label": stop.label, "payload": STOP_PAYLOAD} in [
+        {"label": q["label"], "payload": q["extra"]["payload"]} for q in template.get("quickReplies", [])]
