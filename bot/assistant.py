@@ -32,11 +32,13 @@ from bot.reminders.service import REMINDER_EFFECTS
 from bot.sanitize import sanitize
 from bot.store import Store
 from bot.store.startup import open_store
+from flows.answers import REQUIRED_TEXTS as ANSWER_TEXTS
 from flows.engine import REQUIRED_TEXTS, Engine
 from flows.jobs import REQUIRED_TEXTS as JOBS_TEXTS
 from flows.jobs import JobsDialogue
 from flows.loader import Domain, load_domain
 from flows.notifications import REQUIRED_TEXTS as NOTIFICATION_TEXTS
+from flows.progress import REQUIRED_TEXTS as PROGRESS_TEXTS
 from flows.replies import numbered_payloads
 from flows.state import ConversationState, Effect, EffectKind, UserInput
 from knowledge.loader import load_knowledge
@@ -270,7 +272,10 @@ class Assistant:
 def build_domain(settings: Settings | None = None) -> Domain:
     settings = settings or get_settings()
     knowledge = load_knowledge(institution_file=settings.institution_file)
-    return load_domain(knowledge, required_texts=(*REQUIRED_TEXTS, *JOBS_TEXTS, *NOTIFICATION_TEXTS, *BOT_TEXTS))
+    return load_domain(
+        knowledge, required_texts=(*REQUIRED_TEXTS, *JOBS_TEXTS, *NOTIFICATION_TEXTS, *ANSWER_TEXTS, *PROGRESS_TEXTS,
+                              *BOT_TEXTS)
+    )
 
 
 def build_assistant(settings: Settings | None = None, parser: Parser | None = None) -> Assistant:

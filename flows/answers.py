@@ -1,8 +1,12 @@
-"""Fact answering: a question gets the fact that answers it, then the guide it belongs to; what cannot
-be placed gets a fallback that asks which of the likeliest things was meant.
+"""Fact answering: a question gets the fact that answers it — in the context of the conversation — then
+the guide it belongs to; a greeting before it, or two or three questions in one message, are answered
+too; what the sources do not say gets "not in the guide"; close candidates are offered as buttons;
+what cannot be placed gets a fallback that asks which of the likeliest things was meant.
 
-Entry point: :meth:`Answers.answer` (a question and the intent the NLU gave it). The engine sends it
-every intent no other part registered, and ``nlu_fallback``.
+The ranking and the decision are pure (``knowledge.answering``); this part builds their context from
+the conversation (the guide being walked or just offered, the audience, the facts answered last) and
+says the result. The engine sends it typed text (``on_text``) after the guides, progress and jobs
+parts, every intent no other part registered, and ``nlu_fallback``.
 """
 
 from __future__ import annotations
@@ -11,21 +15,20 @@ from typing import Any, ClassVar
 
 from flows.context import TurnContext
 from flows.guides import render_step, start_button
-from flows.payloads import Clarify, Handoff, Payload, StartFlow
+from flows.loader import Domain
+from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
+from knowledge.answering import AnswerContext, FactRanker, GapFinder, load_lexicon
+from knowledge.answering.answerer import Answer, Answerer, Decision
+from knowledge.loader import CONTENT_DIR
 from knowledge.schema import Fact
 
-#: Confidence below which a guide intent is not trusted to pick a fact on its own.
-FACT_IN_INTENT = 0.28
-#: A fact this similar answers the question whatever the intent said.
-FACT_ANYWHERE = 0.55
-#: How much better a fact outside the intent must match to be preferred.
-CLEARLY_BETTER = 0.15
-#: Only a near-verbatim match to a fact outweighs an action intent or "out of scope".
-FACT_OVERRULES_INTENT = 0.7
-#: Intents that act rather than inform; a clear fact match wins over them (e.g. "보고서 삭제").
-ACTION_INTENTS = {"out_of_scope", "help", "delete_my_data", "show_my_data", "job_search", "occupation_compare",
-                  "profile_recommend", "reminder_settings", "human_handoff"}
+#: Texts this part uses; loading fails if one is missing from knowledge/content.
+REQUIRED_TEXTS = ("answer.not_in_guide", "answer.not_in_guide.where", "answer.choose")
+#: how many answered facts the conversation remembers as context
+RECENT = 3
+#: areas whose "센터" is not the university's (희망일자리센터, 고용센터 ...): there "센터 어디예요" asks the facts
+OTHER_CENTRES = frozenset({"centre", "midcareer", "operator"})
 
 
 class Answers:
@@ -35,7 +38,19 @@ class Answers:
     intents: ClassVar[tuple[str, ...]] = ("nlu_fallback",)
     catch_all: ClassVar[bool] = True
 
+    def __init__(self, domain: Domain) -> None:
+        self.answerer = build_answerer(domain)
+        self.ranker = self.answerer.ranker
+        self.areas = self.ranker.areas
+
     # ---------------------------------------------------------------------------- entry points
+    def observe(self, ctx: TurnContext, payload: Payload) -> None:
+        """A menu or guide someone opens says who they are (the 운영기관 menu -> operator)."""
+        if isinstance(payload, Menu) and payload.menu in set(self.areas.values()):
+            ctx.state.audience = payload.menu
+        elif isinstance(payload, StartFlow) and payload.flow in ctx.domain.flows:
+            ctx.state.audience = self.areas.get(ctx.domain.flows[payload.flow].about, ctx.state.audience)
+
     def on_payload(self, ctx: TurnContext, payload: Payload) -> None:
         if not isinstance(payload, Clarify):
             raise LookupError(payload)
@@ -45,12 +60,22 @@ class Answers:
             raise LookupError(payload.intent)
         ctx.understand(payload.intent, text, {"intent": {"name": payload.intent, "confidence": 1.0}, "entities": []})
 
-    def intercept(self, ctx: TurnContext, intent: str, text: str, parse: dict[str, Any]) -> bool:
-        """A near-verbatim fact outweighs an action intent (e.g. "보고서 삭제" is not "delete my data")."""
-        fact = self.strong_fact(ctx, text) if intent in ACTION_INTENTS else None
-        if fact is None:
+    def on_text(self, ctx: TurnContext, text: str, parse: dict[str, Any]) -> bool:
+        """Claim a typed message the facts answer (or honestly cannot); ``False`` leaves it to the intents."""
+        top = parse.get("intent") or {}
+        intent, confidence = top.get("name"), float(top.get("confidence") or 0.0)
+        named = self.ranker.audience_of(text)
+        if named:
+            ctx.state.audience = named
+        context = self.context(ctx, intent, confidence)
+        elsewhere = ctx.state.audience in OTHER_CENTRES or self.area_of_guide(ctx, context.guide) in OTHER_CENTRES
+        decision = self.answerer.decide(text, context, acting_ok=intent == "center_info" and elsewhere)
+        if decision.kind == "none":
             return False
-        self.answer_fact(ctx, fact)
+        if decision.greeted:
+            ctx.state.greeted = True
+        ctx.state.fallbacks = 0
+        self.say(ctx, decision)
         return True
 
     def on_intent(self, ctx: TurnContext, intent: str, text: str, parse: dict[str, Any]) -> None:
@@ -65,59 +90,59 @@ class Answers:
         if fact is None:
             self.fallback(ctx, text, {})
             return
-        self.answer_fact(ctx, fact)
+        answer_fact(ctx, fact)
 
-    # ------------------------------------------------------------------------------ finding
+    # ------------------------------------------------------------------------------ context
+    def context(self, ctx: TurnContext, intent: str | None, confidence: float) -> AnswerContext:
+        state = ctx.state
+        place = state.place or state.paused
+        guide = place.flow if place else (state.offer or ctx.offer)
+        if guide is None and state.recent:  # no guide open or offered: the one last answered from
+            guide = ctx.domain.flow_of_fact(state.recent[-1])
+        return AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
+                             intent=intent, confidence=confidence)
+
+    def area_of_guide(self, ctx: TurnContext, flow_id: str | None) -> str | None:
+        flow = ctx.domain.flows.get(flow_id or "")
+        return self.areas.get(flow.about) if flow else None
+
     def find_fact(self, ctx: TurnContext, text: str, intent: str | None) -> Fact | None:
-        """The intent's best fact, unless another fact matches the words clearly better."""
-        index = ctx.domain.index
-        if index is None:
-            return None
-        anywhere = index.search(text, limit=1)
-        inside = index.search(text, intents={intent}, limit=1) if intent else []
-        best_anywhere = anywhere[0] if anywhere and anywhere[0].score >= FACT_ANYWHERE else None
-        best_inside = inside[0] if inside and inside[0].score >= FACT_IN_INTENT else None
-        if best_anywhere and (best_inside is None or best_anywhere.score > best_inside.score + CLEARLY_BETTER):
-            return best_anywhere.fact
-        if best_inside:
-            return best_inside.fact
+        """The best fact for ``text`` in this conversation's context; else the intent's guide summary."""
+        best = self.answerer.best(text, self.context(ctx, intent, 1.0 if intent else 0.0))
+        if best is not None:
+            return best.fact
         flow = ctx.domain.flow_for_intent(intent) if intent else None
         return ctx.k.fact(flow.about) if flow else None
 
-    def strong_fact(self, ctx: TurnContext, text: str) -> Fact | None:
-        """A near-verbatim match to a fact: it outweighs what the NLU made of the message."""
-        index = ctx.domain.index
-        hits = index.search(text, limit=1) if index and text else []
-        return hits[0].fact if hits and hits[0].score >= FACT_OVERRULES_INTENT else None
+    # ------------------------------------------------------------------------------ replying
+    def say(self, ctx: TurnContext, decision: Decision) -> None:
+        if decision.kind == "not_in_guide":
+            say_not_in_guide(ctx)
+        elif decision.kind == "choose":
+            buttons = [Button(label=_label(a.candidate.fact), payload=start_button(ctx, a.candidate.fact, flow).payload)
+                       for a in decision.answers if (flow := ctx.domain.flow_of_fact(a.candidate.fact.id))]
+            if len(buttons) < 2:  # nothing to choose between that a button can open: the best answer
+                self.say_answers(ctx, decision.answers[:1])
+                return
+            ctx.say(ctx.t("answer.choose"), [*buttons, ctx.menu_button()])
+        else:
+            self.say_answers(ctx, decision.answers)
 
-    # ---------------------------------------------------------------------------- replying
-    def answer_fact(self, ctx: TurnContext, fact: Fact) -> None:
-        """The fact first; then, mid-guide, the guide again; otherwise an offer to walk the guide."""
-        links = [Button(label=fact.link.label, url=str(fact.link.url))] if fact.link else []
-        flow_id = ctx.domain.flow_of_fact(fact.id)
-        place = ctx.state.place
-        if place is not None:
-            ctx.say(fact.text, links, title=fact.title)
-            extra: list[Button] = []
-            if flow_id is not None and flow_id != place.flow:
-                extra.append(Button(label=ctx.t("nav.open_other"), payload=start_button(ctx, fact, flow_id).payload))
-            render_step(ctx, place, prefix=ctx.t("step.resume"), extra=extra)
-            return
-        buttons = links[:]
-        if flow_id is not None:
-            buttons.append(start_button(ctx, fact, flow_id))
-            ctx.state.offer = flow_id
-            if fact.id in ctx.domain.fact_places and fact.id not in ctx.domain.about_of:
-                buttons.append(ctx.button("nav.from_start", StartFlow(flow_id)))
-        buttons.append(ctx.menu_button())
-        ctx.say(fact.text, buttons, title=fact.title)
+    def say_answers(self, ctx: TurnContext, answers: list[Answer]) -> None:
+        """One card per answer; the last one also brings the guide's buttons (or the guide back)."""
+        *first, last = answers
+        for answer in first:
+            fact = shown(ctx, answer)
+            remember(ctx, answer.candidate.fact)
+            ctx.say(fact.text, _links(fact), title=fact.title)
+        answer_fact(ctx, shown(ctx, last))
 
     def fallback(self, ctx: TurnContext, text: str, parse: dict[str, Any]) -> None:
         """Try the facts once more; then ask which of the two likeliest things was meant."""
         fact = self.find_fact(ctx, text, None)
         if fact is not None:
             ctx.state.fallbacks = 0
-            self.answer_fact(ctx, fact)
+            answer_fact(ctx, fact)
             return
         ctx.state.fallbacks += 1
         ctx.state.unclear = text[:200]
@@ -131,3 +156,86 @@ class Answers:
             ctx.say(ctx.t("fallback.clarify"), [*buttons, ctx.menu_button()])
         else:
             ctx.say(ctx.t("fallback.plain"), [ctx.menu_button()])
+
+
+#: answerers already built, by domain (an Assistant per test or worker must not rebuild the indexes)
+_BUILT: dict[int, tuple[Domain, Answerer]] = {}
+
+
+def build_answerer(domain: Domain) -> Answerer:
+    """The ranker, gap finder and rules over ``domain``'s facts; built once per domain."""
+    built = _BUILT.get(id(domain))
+    if built is not None and built[0] is domain:
+        return built[1]
+    k = domain.knowledge
+    lexicon = load_lexicon()
+    areas = {fid: area_of(path) for fid, path in k.origin.items()}
+    guides = {fid: flow for fid in k.facts if (flow := domain.flow_of_fact(fid)) is not None}
+    answerer = Answerer(FactRanker(k.facts.values(), areas, guides, lexicon), GapFinder(k.facts.values(), lexicon),
+                        lexicon)
+    if len(_BUILT) >= 8:
+        _BUILT.clear()
+    _BUILT[id(domain)] = (domain, answerer)
+    return answerer
+
+
+def remember(ctx: TurnContext, fact: Fact) -> None:
+    """An answered fact is context for the next question: its guide, and who it is for."""
+    ctx.state.recent = [*[f for f in ctx.state.recent if f != fact.id], fact.id][-RECENT:]
+    origin = ctx.k.origin.get(fact.id)
+    if origin is not None:
+        ctx.state.audience = area_of(origin)
+
+
+def answer_fact(ctx: TurnContext, fact: Fact) -> None:
+    """The fact first; then, mid-guide, the guide again; otherwise an offer to walk the guide."""
+    remember(ctx, fact)
+    links = _links(fact)
+    flow_id = ctx.domain.flow_of_fact(fact.id)
+    place = ctx.state.place
+    if place is not None:
+        ctx.say(fact.text, links, title=fact.title)
+        extra: list[Button] = []
+        if flow_id is not None and flow_id != place.flow:
+            extra.append(Button(label=ctx.t("nav.open_other"), payload=start_button(ctx, fact, flow_id).payload))
+        render_step(ctx, place, prefix=ctx.t("step.resume"), extra=extra)
+        return
+    buttons = links[:]
+    if flow_id is not None:
+        buttons.append(start_button(ctx, fact, flow_id))
+        ctx.state.offer = flow_id
+        if fact.id in ctx.domain.fact_places and fact.id not in ctx.domain.about_of:
+            buttons.append(ctx.button("nav.from_start", StartFlow(flow_id)))
+    buttons.append(ctx.menu_button())
+    ctx.say(fact.text, buttons, title=fact.title)
+
+def shown(ctx: TurnContext, answer: Answer) -> Fact:
+    """The fact as said: with the "not in the guide" line first when that is what it answers."""
+    fact = answer.candidate.fact
+    if not answer.gap:
+        return fact
+    return fact.model_copy(update={"text": f"{ctx.t('answer.not_in_guide')}\n{fact.text}"})
+
+def say_not_in_guide(ctx: TurnContext) -> None:
+    where = f"answer.not_in_guide.where.{ctx.state.audience}"
+    pointer = ctx.t(where if where in ctx.k.texts else "answer.not_in_guide.where")
+    ctx.say(f"{ctx.t('answer.not_in_guide')}\n{pointer}", [ctx.button("nav.consultant", Handoff()),
+                                                           ctx.menu_button()])
+
+def area_of(path: Any) -> str:
+    """The content area of a fact: its folder under knowledge/content (student, operator ...)."""
+    try:
+        parts = path.relative_to(CONTENT_DIR).parts
+    except ValueError:
+        parts = path.parts[-2:]
+    return parts[0] if len(parts) > 1 else "general"
+
+
+def _links(fact: Fact) -> list[Button]:
+    return [Button(label=fact.link.label, url=str(fact.link.url))] if fact.link else []
+
+
+def _label(fact: Fact) -> str:
+    """A button label for a fact: its title, else its first words (within Kakao's quick-reply width)."""
+    text = fact.title or fact.text.split("\n", 1)[0].lstrip("①②③④⑤⑥⑦⑧⑨⑩⑪ ")
+    return text if len(text) <= 14 else text[:13] + "…"

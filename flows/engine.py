@@ -22,7 +22,8 @@ intent belongs to one *dialogue part*:
 A part is any object with ``payloads`` (payload types it handles), ``intents`` (intent names) and
 ``on_payload(ctx, payload)`` / ``on_intent(ctx, intent, text, parse)``; optionally
 ``on_text(ctx, text, parse) -> bool`` (claim typed text before the intent is looked at),
-``intercept(ctx, intent, text, parse) -> bool`` (claim an intent before its own part) and
+``intercept(ctx, intent, text, parse) -> bool`` (claim an intent before its own part),
+``observe(ctx, payload)`` (see every pressed button before its part handles it) and
 ``catch_all = True`` (receives intents nobody registered). To add one, write the module and call
 ``engine.register(part)``; the dispatcher does not change. Parts work only through the
 :class:`~flows.context.TurnContext` and hand work to each other with ``ctx.press(payload)`` and
@@ -101,13 +102,15 @@ class Engine:
         self._intents: dict[str, Any] = {}
         self._text_hooks: list[Any] = []
         self._intercepts: list[Any] = []
+        self._observers: list[Any] = []
         self._catch_all: Any = None
         self.guides = Guides(domain.knowledge.words)
-        parts = (self.guides, Menus(), ProgressPart(), Centre(), Deletion(), Notifications(domain.knowledge.words),
-                 MyData(), Answers(), jobs or NoJobs())
+        # typed-text hooks run in this order: guides, opt-out words, occupations by name, appointments and
+        # reminders (a booking said with its time), progress in words, and last the answers (which claim any
+        # question the facts answer)
+        parts = (self.guides, Menus(), Centre(), Deletion(), Notifications(domain.knowledge.words), jobs or NoJobs(),
+                 *reminder_parts(timezone), ProgressPart(), MyData(), Answers(domain))
         for part in parts:
-            self.register(part)
-        for part in reminder_parts(timezone):
             self.register(part)
 
     def register(self, part: Part) -> None:
@@ -124,6 +127,8 @@ class Engine:
             self._text_hooks.append(part)
         if hasattr(part, "intercept"):
             self._intercepts.append(part)
+        if hasattr(part, "observe"):
+            self._observers.append(part)
         if getattr(part, "catch_all", False):
             self._catch_all = part
 
@@ -165,6 +170,8 @@ class Engine:
         try:
             if payload is None or type(payload) not in self._payloads:
                 raise LookupError(raw)
+            for part in self._observers:
+                part.observe(ctx, payload)
             self.press(ctx, payload)
         except LookupError:  # an id that no longer exists: a button from another version of the content
             ctx.unknown_button()

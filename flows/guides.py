@@ -12,7 +12,7 @@ from flows.context import TurnContext
 from flows.payloads import Back, Home, MarkDone, Menu, Next, Option, Payload, Progress, Resume, StartFlow, Stop
 from flows.replies import Button, Reply
 from flows.schema import Flow, Step, Target
-from flows.state import Place
+from flows.state import EffectKind, Place
 from knowledge.retrieval import squash
 from knowledge.schema import Fact
 
@@ -225,8 +225,7 @@ class Guides:
         if step.slot_name:
             ctx.state.slots[step.slot_name] = option
         target = step.next.get(option, Target())
-        if target.done:
-            ctx.mark(target.done, quiet=True)
+        mark_branch(ctx, f"{flow_id}:{key}", target.done)
         if target.flow:
             self.start(ctx, target.flow)
         elif target.step:
@@ -259,6 +258,18 @@ class Guides:
             return
         ctx.state.place, ctx.state.paused = place, None
         render_step(ctx, place)
+
+
+def mark_branch(ctx: TurnContext, branch: str, stage: str | None) -> None:
+    """Tick the stage an answer implies; choosing another answer at the same step (after going back)
+    unticks what the earlier answer ticked, unless that answer found the stage ticked already."""
+    earlier = ctx.state.marks.pop(branch, None)
+    if earlier and earlier != stage and earlier in ctx.done:
+        ctx.done.discard(earlier)
+        ctx.effect(EffectKind.STAGE_UNDONE, earlier)
+    if stage and stage not in ctx.done:
+        ctx.mark(stage, quiet=True)
+        ctx.state.marks[branch] = stage
 
 
 def _current(ctx: TurnContext, flow_id: str, key: str) -> bool:

@@ -8,11 +8,11 @@ in ``flows/jobs_views.py`` and the report in ``flows/jobs_report.py``. Market da
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
 from flows.context import TurnContext
 from flows.jobs_report import show_report
+from flows.jobs_text import occupation_named, open_named, save_profile_answer
 from flows.jobs_views import (
     PROFILE_FIELDS,
     profile_button,
@@ -38,6 +38,8 @@ from flows.payloads import (
     Payload,
 )
 from flows.replies import ListItem, Reply
+from knowledge.answering import load_lexicon
+from knowledge.answering.occupation_names import OccupationNames
 from knowledge.occupations import (
     MarketData,
     Profile,
@@ -47,7 +49,6 @@ from knowledge.occupations import (
 )
 
 MAX_COMPARE = 3
-_SEPARATORS = r"\s*[,，、/·;\n]\s*"
 #: Guide intents this sure mean a new question, not the keyword or profile item we asked for.
 _NEW_QUESTION_CONFIDENCE = 0.9
 _JOB_INTENTS = {"job_search", "occupation_compare", "profile_recommend", "nlu_fallback", "out_of_scope"}
@@ -63,6 +64,8 @@ REQUIRED_TEXTS = (
     "jobs.btn.add", "jobs.btn.compare", "jobs.btn.clear", "jobs.btn.report", "jobs.btn.more", "jobs.btn.profile",
     "jobs.btn.recommend", "jobs.btn.delete_profile", "jobs.btn.market",
     *(f"jobs.field.{f}" for f in PROFILE_FIELDS),
+    "answer.jobs.requirements_title", "answer.jobs.requirements_intro", "answer.jobs.requirements_ncs",
+    "answer.jobs.preparing_note",
 )
 
 
@@ -94,6 +97,8 @@ class JobsDialogue:
         self.catalogue.index  # build the search index now, not on somebody's first search  # noqa: B018
         self.labels = load_labels()
         self.market = market or MarketData()
+        self.lexicon = load_lexicon()
+        self.names = OccupationNames(self.catalogue, self.lexicon)
 
     def set_market(self, market: MarketData) -> None:
         """New market data (bot reloads the imported file when it changes); used from the next turn."""
@@ -152,10 +157,11 @@ class JobsDialogue:
                 raise LookupError(payload)
 
     def on_text(self, ctx: TurnContext, text: str, parse: dict[str, Any]) -> bool:
-        """The keyword or profile item we asked for — unless the message is plainly a new question."""
+        """The keyword or profile item we asked for — unless the message is plainly a new question;
+        otherwise an occupation asked for by name."""
         expecting = ctx.expecting
         if not expecting:
-            return False
+            return self.by_name(ctx, text, parse)
         intent = parse.get("intent") or {}
         if intent.get("name") not in _JOB_INTENTS and (intent.get("confidence") or 0) >= _NEW_QUESTION_CONFIDENCE:
             return False
@@ -165,16 +171,15 @@ class JobsDialogue:
         field = expecting.removeprefix("jobs:profile:")
         if field not in PROFILE_FIELDS:
             return False
-        items = [] if text.strip() == ctx.t("jobs.none_word") else [i for i in self.splitter(ctx).split(text) if i]
-        ctx.state.profile[field] = [i.strip()[:60] for i in items][:10]
-        ctx.say(ctx.t("jobs.profile_saved", label=ctx.t(f"jobs.field.{field}")))
-        show_profile(ctx)
+        save_profile_answer(ctx, self.lexicon, field, text)
         return True
 
-    def splitter(self, ctx: TurnContext) -> re.Pattern[str]:
-        """Commas and the like, or a joining word between spaces ("컴퓨터공학 및 통계학")."""
-        words = "|".join(re.escape(w) for w in ctx.k.words.get("and", []))
-        return re.compile(_SEPARATORS + (rf"|\s+(?:{words})\s+" if words else ""))
+    def by_name(self, ctx: TurnContext, text: str, parse: dict[str, Any]) -> bool:
+        """"간호사", "바리스타 되려면?", "데이터분석가 보고서": that occupation's details, needs or report."""
+        mention = occupation_named(self.names, self.lexicon, text, parse)
+        if mention is not None:
+            open_named(ctx, self, mention)
+        return mention is not None
 
     # ------------------------------------------------------------------ views
     def ask_keyword(self, ctx: TurnContext) -> None:

@@ -59,6 +59,24 @@ def show_details(ctx: TurnContext, catalogue: Catalogue, labels: Labels, code: s
     ctx.say("\n".join(lines), buttons, title=occ.name)
 
 
+def show_requirements(ctx: TurnContext, catalogue: Catalogue, labels: Labels, code: str) -> None:
+    """What it takes to become CODE: its certificates, majors, skills and training, from the catalogue."""
+    occ = catalogue.get(code)
+    if occ is None:
+        ctx.say(ctx.t("jobs.not_found"), [search_button(ctx)])
+        return
+    lines = [ctx.t("answer.jobs.requirements_intro")]
+    for name in ("certificates", "majors", "skills", "training"):
+        values = getattr(occ, name)
+        if values:
+            lines.append(ctx.t("jobs.compare_line", label=labels.field(name), values=", ".join(values[:6])))
+    lines.append(ctx.t("answer.jobs.requirements_ncs", count=occ.unit_count))
+    buttons = [ctx.button("jobs.btn.report", JobReport(occ.code, 1)),
+               ctx.button("jobs.btn.details", JobDetails(occ.code)),
+               ctx.button("jobs.btn.add", JobAdd(occ.code)), ctx.menu_button()]
+    ctx.say("\n".join(lines), buttons, title=ctx.t("answer.jobs.requirements_title", name=occ.name))
+
+
 def show_comparison(ctx: TurnContext, catalogue: Catalogue, labels: Labels, codes: list[str]) -> None:
     result = compare(codes, profile=saved_profile(ctx), catalogue=catalogue)
     field = labels.field

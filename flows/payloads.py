@@ -265,9 +265,9 @@ class Notify(Payload):
 
 PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     Menu, StartFlow, Next, Back, Option, Resume, Home, Stop, Progress, MarkDone, MarkUndone, Clarify,
-    Handoff, Action, Yes, No, AppointmentAct, CheckinAnswer, ReminderSettings, ReminderSwitch,
-    JobAsk, JobDetails, JobAdd, JobCompare, JobClear, JobReport, JobProfile,
-    JobEdit, JobRecommend, JobDeleteProfile, Notify,
+    Handoff, Action, Yes, No, AppointmentAct, CheckinAnswer, ReminderSettings,
+    ReminderSwitch, JobAsk, JobDetails, JobAdd, JobCompare, JobClear, JobReport, JobProfile, JobEdit, JobRecommend,
+    JobDeleteProfile, Notify,
 )
 _BY_VERB: dict[str, type[Payload]] = {t.verb: t for t in PAYLOAD_TYPES if not issubclass(t, JobPayload)}
 _JOBS_BY_SUB: dict[str, type[JobPayload]] = {t.sub: t for t in PAYLOAD_TYPES if issubclass(t, JobPayload)}

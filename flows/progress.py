@@ -1,4 +1,5 @@
-"""Progress: the checklist of stages, and ticking or unticking a stage (effects the Assistant stores)."""
+"""Progress: the checklist of stages, and ticking or unticking a stage (effects the Assistant stores);
+progress said in words ("워크넷이랑 잡케어는 다 했어요") is confirmed, then every stage named is ticked."""
 
 from __future__ import annotations
 
@@ -8,6 +9,15 @@ from flows.context import TurnContext
 from flows.payloads import MarkDone, MarkUndone, Payload, Progress, StartFlow
 from flows.replies import Button
 from flows.state import EffectKind
+from knowledge.answering import load_lexicon
+from knowledge.answering.progress_words import stages_said_done
+
+#: Texts this part uses besides the engine's; loading fails if one is missing from knowledge/content.
+REQUIRED_TEXTS = ("answer.progress.confirm", "answer.progress.marked", "answer.progress.btn_yes")
+#: prefix of ``state.confirm`` while stages said done in words wait for a yes
+AWAITING_STAGES = "stages:"
+#: joins the stage ids of one ``d:`` payload when several were said done at once
+STAGE_SEP = "+"
 
 
 class ProgressPart:
@@ -20,12 +30,52 @@ class ProgressPart:
         match payload:
             case Progress():
                 self.show(ctx)
+            case MarkDone(stage) if STAGE_SEP in stage:  # several stages said done in words, confirmed
+                self.mark_stages(ctx, [s for s in stage.split(STAGE_SEP) if s])
             case MarkDone(stage):
                 self.mark_done(ctx, stage)
             case MarkUndone(stage):
                 self.mark_undone(ctx, stage)
             case _:
                 raise LookupError(payload)
+
+    def on_text(self, ctx: TurnContext, text: str, parse: dict[str, Any]) -> bool:
+        """"워크넷이랑 잡케어는 다 했어요": ask to confirm, then tick each stage named. One stage the NLU
+        also heard as "done" is ticked at once, as its button would."""
+        intent = (parse.get("intent") or {}).get("name")
+        if any(e.get("entity") in ("date", "time") for e in parse.get("entities") or []):
+            return False  # "…다음주 화요일 3시로 예약했어요" tells an appointment: the reminders' business
+        stages = [s for s in stages_said_done(text, load_lexicon()) if s in ctx.domain.stages]
+        if not stages or (len(stages) == 1 and intent == "step_done"):
+            return False
+        todo = [s for s in stages if s not in ctx.done] or stages
+        ctx.state.confirm = AWAITING_STAGES + STAGE_SEP.join(todo)
+        ctx.say(ctx.t("answer.progress.confirm", stages=self.stage_list(ctx, todo)),
+                [ctx.button("answer.progress.btn_yes", MarkDone(STAGE_SEP.join(todo))),
+                 ctx.button("nav.later", Progress())])
+        return True
+
+    def intercept(self, ctx: TurnContext, intent: str, text: str, parse: dict[str, Any]) -> bool:
+        """A typed yes or no to stages waiting for confirmation."""
+        awaiting = ctx.awaiting or ""
+        if not awaiting.startswith(AWAITING_STAGES) or intent not in ("affirm", "deny"):
+            return False
+        if intent == "affirm":
+            self.mark_stages(ctx, awaiting.removeprefix(AWAITING_STAGES).split(STAGE_SEP))
+        else:
+            ctx.say(ctx.t("deny.ok"), ctx.where_am_i_buttons())
+        return True
+
+    def stage_list(self, ctx: TurnContext, stages: list[str]) -> str:
+        return ", ".join(f"'{ctx.stage_label(s)}'" for s in stages)
+
+    def mark_stages(self, ctx: TurnContext, stages: list[str]) -> None:
+        if not stages or any(s not in ctx.domain.stages for s in stages):
+            raise LookupError(stages)
+        for stage in stages:
+            ctx.mark(stage, quiet=True)
+        ctx.say(ctx.t("answer.progress.marked", stages=self.stage_list(ctx, stages)))
+        self.show(ctx)
 
     def on_intent(self, ctx: TurnContext, intent: str, text: str, parse: dict[str, Any]) -> None:
         if intent == "step_done":

@@ -43,7 +43,7 @@ class ConversationState(BaseModel):
     #: the guide the last answer offered: a plain "네" starts it
     offer: str | None = None
     #: a yes/no the engine is waiting for (e.g. confirming deletion)
-    confirm: Literal["delete"] | None = None
+    confirm: Literal["delete"] | str | None = None
     #: fallbacks in a row; the second one offers a consultant
     fallbacks: int = 0
     #: the text that could not be understood, replayed when a clarifying button is pressed
@@ -57,6 +57,12 @@ class ConversationState(BaseModel):
     #: the occupation profile (field -> items) and the comparison basket (occupation codes)
     profile: dict[str, list[str]] = Field(default_factory=dict)
     compare: list[str] = Field(default_factory=list)
+    #: who the person is, as far as the conversation tells (a content area: student, operator ...)
+    audience: str | None = None
+    #: facts answered most recently, newest last: context for the next question
+    recent: list[str] = Field(default_factory=list)
+    #: "flow:step" -> the stage that step's chosen option marked done, undone if another option is chosen
+    marks: dict[str, str] = Field(default_factory=dict)
     #: the IAP appointment, the job date and the reminder switches
     reminders: ReminderMemo = Field(default_factory=ReminderMemo)
 

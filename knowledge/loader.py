@@ -15,11 +15,12 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from knowledge.particles import render
 from knowledge.schema import ContentFile, Fact, Institution
 
 CONTENT_DIR = Path(__file__).parent / "content"
 #: Sub-folders with content of another shape, loaded by their own modules.
-_OTHER_SHAPES = {"occupations"}
+_OTHER_SHAPES = {"occupations", "answering"}
 #: Single files of another shape (the reminder rules, loaded by knowledge/reminders.py).
 _OTHER_FILES = {"reminders.yml"}
 _EXAMPLES_SUFFIX = ".example.yml"
@@ -98,9 +99,9 @@ class Knowledge:
         return self.facts[fact_id]
 
     def text(self, text_id: str, **values: object) -> str:
-        """An interface text with ``{name}`` placeholders filled in."""
+        """An interface text with ``{name}`` placeholders and ``{을/를}``-style particles filled in."""
         template = self.texts[text_id]
-        return template.format(**values) if values else template
+        return render(template, values) if values else template
 
 
 

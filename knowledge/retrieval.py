@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from knowledge.schema import Fact
@@ -32,6 +32,11 @@ def _grams(text: str) -> Counter[str]:
     return Counter(text[i : i + n] for n in (2, 3) for i in range(len(text) - n + 1))
 
 
+def char_grams(text: str) -> Counter[str]:
+    """The default analyser: character 2-3-grams of the squashed text."""
+    return _grams(squash(text))
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     fact: Fact
@@ -41,7 +46,8 @@ class Hit:
 class FactIndex:
     """Cosine similarity of sublinear TF-IDF vectors (smooth IDF, as scikit-learn computes it)."""
 
-    def __init__(self, facts: Iterable[Fact]) -> None:
+    def __init__(self, facts: Iterable[Fact], analyzer: Callable[[str], Counter[str]] = char_grams) -> None:
+        self._analyze = analyzer
         self._facts: list[Fact] = []
         documents: list[tuple[int, float, Counter[str]]] = []
         for fact in facts:
@@ -49,7 +55,7 @@ class FactIndex:
             self._facts.append(fact)
             parts = [("ask", q) for q in fact.ask] + [("title", fact.title or ""), ("text", fact.text)]
             for kind, value in parts:
-                grams = _grams(squash(value))
+                grams = analyzer(value)
                 if grams:
                     documents.append((slot, _WEIGHTS[kind], grams))
         df = Counter(g for _, _, grams in documents for g in grams)
@@ -65,6 +71,11 @@ class FactIndex:
             for gram, value in self._vector(grams).items():
                 self._postings[gram].append((doc, value))
 
+    @property
+    def idf(self) -> dict[str, float]:
+        """Inverse document frequency of every term the index knows (documents are phrasings)."""
+        return self._idf
+
     def _vector(self, grams: Counter[str]) -> dict[str, float]:
         raw = {g: (1.0 + math.log(c)) * self._idf[g] for g, c in grams.items() if g in self._idf}
         norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
@@ -72,12 +83,12 @@ class FactIndex:
 
     def _scores(self, question: str) -> dict[int, float]:
         """Document scores for a question; one turn asks for the same text several times."""
-        key = squash(question)[:2000]
+        key = question[:2000]
         cached = self._recent.get(key)
         if cached is not None:
             return cached
         scores: dict[int, float] = defaultdict(float)
-        for gram, q in self._vector(_grams(key)).items():
+        for gram, q in self._vector(self._analyze(key)).items():
             for doc, d in self._postings.get(gram, ()):
                 scores[doc] += q * d
         if len(self._recent) >= 256:

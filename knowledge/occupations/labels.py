@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from knowledge.occupations.model import CONTENT_DIR, CatalogueError, display_path
+from knowledge.particles import render
 
 __all__ = ["Labels", "load_labels"]
 
@@ -46,7 +47,7 @@ class Labels(Mapping[str, str]):
         return len(self._table)
 
     def fmt(self, key: str, **values: Any) -> str:
-        return self[key].format(**values)
+        return render(self[key], values)
 
     def field(self, name: str) -> str:
         return self[f"fields.{name}"]

@@ -68,7 +68,9 @@ def test_every_acknowledged_turn_survives_kill_9(db_url: str, tmp_path) -> None:
         clients = [threading.Thread(target=client, args=(n,)) for n in range(8)]
         for t in clients:
             t.start()
-        time.sleep(1.0)
+        deadline = time.monotonic() + 20
+        while len(acknowledged) < 30 and time.monotonic() < deadline:  # kill it mid-load, not at start-up
+            time.sleep(0.05)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(10)
         stop.set()

@@ -105,12 +105,20 @@ def test_fallback_twice_offers_a_consultant(chat: Chat) -> None:
     assert chat.state.fallbacks == 0
 
 
-def test_a_clarifying_button_answers_the_original_question(chat: Chat) -> None:
+def test_the_facts_answer_even_when_the_nlu_falls_back(chat: Chat) -> None:
     ranking = {"intent": {"name": "nlu_fallback", "confidence": 0.2}, "entities": [],
                "intent_ranking": [{"name": "worknet_signup", "confidence": 0.2}]}
-    chat.send("가입돼있다고 나옴", p=ranking)
-    out = chat.send(payload="i:worknet_signup")
+    out = chat.send("가입돼있다고 나옴", p=ranking)
     assert "이미 계정이 있는 거예요" in out.replies[0].text
+
+
+def test_a_clarifying_button_answers_with_the_topic_chosen(chat: Chat) -> None:
+    ranking = {"intent": {"name": "nlu_fallback", "confidence": 0.2}, "entities": [],
+               "intent_ranking": [{"name": "worknet_signup", "confidence": 0.2}]}
+    out = chat.send("ㅁㄴㅇㄹ 그거요", p=ranking)
+    assert "i:worknet_signup" in numbered_payloads(out.replies)
+    out = chat.send(payload="i:worknet_signup")
+    assert out.replies[0].title == "워크넷 가입하기"
 
 
 def test_grade_entity_fills_the_slot_and_progress_shows_the_track(chat: Chat) -> None:

@@ -1,0 +1,9 @@
+"""Answering questions from the facts: ranking in context, cutting messages into questions, and
+knowing when the sources do not say. Pure functions and classes over ``knowledge``; the dialogue
+glue is ``flows``' business."""
+
+from knowledge.answering.gaps import GapFinder
+from knowledge.answering.lexicon import AnswerLexicon, load_lexicon
+from knowledge.answering.ranker import AnswerContext, Candidate, FactRanker
+
+__all__ = ["AnswerContext", "AnswerLexicon", "Candidate", "FactRanker", "GapFinder", "load_lexicon"]

@@ -1,0 +1,151 @@
+"""Deciding what a typed message gets from the facts: one answer, up to three, "not in the guide",
+a choice between close candidates, or nothing (the dialogue's own handling then).
+
+Pure: the dialogue gives the text, what the NLU heard and the conversation's context, and renders
+the decision. The thresholds were chosen on the development questions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from knowledge.answering.gaps import GapFinder
+from knowledge.answering.lexicon import AnswerLexicon
+from knowledge.answering.ranker import AnswerContext, Candidate, FactRanker
+from knowledge.answering.split import split_questions, strip_greeting
+
+#: lowest score that answers a question on its own
+ANSWER_AT = 0.30
+#: the words must match at least this well whatever the context adds
+MIN_LEXICAL = 0.15
+#: ... and this well when nothing in the conversation points to the fact
+MIN_LEXICAL_ALONE = 0.33
+#: lowest score for each part of a message cut into several questions
+PART_AT = 0.36
+#: a fact's words alone must match this well (plus SURE_INTENT x confidence) to outweigh an intent that acts
+STRONG_AT = 0.75
+#: how much more an acting intent's confidence asks of a fact (a sure "진행상황" stays progress)
+SURE_INTENT = 0.30
+#: candidates closer than this to the best, from another guide and not favoured by context, are offered
+CLOSE = 0.02
+#: whether a question's telling word missing from every close candidate means "not in the guide"
+MISSING_KEY = True
+#: the most candidates offered as buttons
+CHOICES = 3
+
+#: an acting intent heard with less confidence than this leaves the message to the facts
+ACTING_SURE = 0.7
+#: acting intents that give way to a fact of the guide being talked about, matched at least YIELD_AT
+YIELDING = frozenset({"help", "out_of_scope", "center_info"})
+YIELD_AT = 0.45
+SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "affirm", "deny"})
+#: intents that ask for information: the topics the facts are tagged with, and "not understood";
+#: every other intent acts (menu, progress, occupations, opt-out …) and comes first unless a fact
+#: matches very well
+INFORMING_EXTRA = frozenset({"nlu_fallback"})
+
+Kind = Literal["answers", "not_in_guide", "choose", "none"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    candidate: Candidate
+    #: the sources are silent on what was asked: the answer says so first
+    gap: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: Kind
+    answers: list[Answer] = field(default_factory=list)
+    #: the message after a leading greeting, if it had one
+    question: str = ""
+    greeted: bool = False
+
+
+class Answerer:
+    """Ranker + gap finder + the rules that turn their numbers into a decision."""
+
+    def __init__(self, ranker: FactRanker, gaps: GapFinder, lexicon: AnswerLexicon) -> None:
+        self.ranker, self.gaps, self.lex = ranker, gaps, lexicon
+        self.informing = frozenset(f.intent for f in ranker.facts.values() if f.intent) | INFORMING_EXTRA
+
+    def decide(self, text: str, context: AnswerContext, *, acting_ok: bool = False) -> Decision:
+        """``context.intent`` is what the NLU heard; ``acting_ok`` lets the facts answer an acting
+        intent at the ordinary threshold (the context says the question is theirs)."""
+        rest = strip_greeting(text, self.lex)
+        if rest == "":
+            return Decision("none")
+        greeted = rest is not None
+        if greeted:
+            text, context = rest or "", replace(context, intent=None, confidence=0.0)
+        elif context.intent in SMALL_TALK:
+            return Decision("none")
+        acting = (context.intent is not None and context.intent not in self.informing
+                  and context.confidence >= ACTING_SURE and not acting_ok)
+        need = STRONG_AT + SURE_INTENT * context.confidence if acting else ANSWER_AT
+        if acting and context.intent in YIELDING and context.guide:
+            # "누가 쓸 수 있어요?" heard as "help" inside a guide: a fact of that guide may answer it
+            top = self.ranker.rank(text, context, limit=1)
+            if top and "guide" in top[0].reasons and top[0].lexical >= YIELD_AT:
+                acting, need = False, ANSWER_AT
+        several = self.several(text, context, need, acting)
+        if several:
+            return Decision("answers", several, text, greeted)
+        ranked = self.ranker.rank(text, context, limit=CHOICES + 1)
+        if not ranked or _measure(ranked[0], acting) < need:
+            uncovered = bool(self.gaps.uncovered(text))
+            topical = bool(ranked) and ranked[0].lexical >= ANSWER_AT / 2
+            if uncovered and topical and (greeted or not acting):
+                return Decision("not_in_guide", [], text, greeted)
+            return Decision("none", [], text, greeted)
+        best = self.answer(text, ranked[0])
+        if not best.gap and MISSING_KEY and self.ranker.missing_key(text, ranked[:CHOICES]):
+            best = Answer(best.candidate, gap=True)
+        close = self.close(ranked, context)
+        if close and not best.gap:
+            return Decision("choose", [Answer(c) for c in [ranked[0], *close]], text, greeted)
+        return Decision("answers", [best], text, greeted)
+
+    def answer(self, text: str, candidate: Candidate) -> Answer:
+        gap = self.gaps.gap_answer(self.ranker.expand(text), candidate.fact) or bool(self.gaps.uncovered(text))
+        return Answer(candidate, gap)
+
+    def close(self, ranked: list[Candidate], context: AnswerContext) -> list[Candidate]:
+        """Runners-up too close to call: other guides' facts within ``CLOSE`` when no context chose."""
+        best = ranked[0]
+        if best.reasons:
+            return []
+        guide = self.ranker.guides.get(best.fact.id)
+        return [c for c in ranked[1:CHOICES] if best.score - c.score < CLOSE
+                and self.ranker.guides.get(c.fact.id) != guide][: CHOICES - 1]
+
+    def several(self, text: str, context: AnswerContext, need: float, acting: bool) -> list[Answer] | None:
+        """Up to three questions in one message, each with its own answer; None unless two find one."""
+        parts = split_questions(text, self.lex)
+        if len(parts) < 2:
+            return None
+        answers: list[Answer] = []
+        for part in parts:
+            ranked = self.ranker.rank(part, context, limit=1)
+            if not ranked or _measure(ranked[0], acting) < max(need, PART_AT):
+                continue  # a part without its own answer ("그리고요") is left to the others
+            if all(a.candidate.fact.id != ranked[0].fact.id for a in answers):
+                answers.append(self.answer(part, ranked[0]))
+            context = replace(context, recent=(*context.recent, ranked[0].fact.id))
+        return answers if len(answers) >= 2 else None
+
+    def best(self, text: str, context: AnswerContext) -> Candidate | None:
+        """The best fact for a question whose topic is known (``context.intent``), if one is good enough."""
+        ranked = self.ranker.rank(text, context, limit=1)
+        if not ranked or _measure(ranked[0], acting=False) < ANSWER_AT:
+            return None
+        return ranked[0] if context.intent is None or ranked[0].fact.intent == context.intent else None
+
+
+def _measure(candidate: Candidate, acting: bool) -> float:
+    """Against an intent that acts only the words count; otherwise the context does too."""
+    if candidate.lexical < (MIN_LEXICAL if candidate.reasons else MIN_LEXICAL_ALONE):
+        return 0.0
+    return candidate.lexical if acting else candidate.score

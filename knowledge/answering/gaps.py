@@ -1,0 +1,92 @@
+"""Telling when the sources do not say: "not in the guide" is an answer, not the nearest card.
+
+Two signs, both read from the content rather than listed by hand:
+
+* the fact that matches best says, in the sentence that matches the question best, that the
+  sources are silent ("예약을 바꾸는 방법은 이 안내서에 나와 있지 않아요") — a *gap sentence*;
+* the question asks about something no fact mentions at all (세금, 입금일, 대학원생) while the rest
+  of it is about the guides: its topic is covered, that aspect is not.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+
+from knowledge.answering.lexicon import AnswerLexicon
+from knowledge.occupations.text import CONTENT_TAGS, analyze
+from knowledge.retrieval import squash
+from knowledge.schema import Fact
+
+_SENTENCE = re.compile(r"(?<=[.!?。])\s+|\n+")
+#: shortest noun that counts as a topic of its own
+MIN_NOUN = 2
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+
+
+def _grams(text: str) -> set[str]:
+    key = squash(text)
+    return {key[i : i + n] for n in (2, 3) for i in range(len(key) - n + 1)}
+
+
+class GapFinder:
+    """Knows every word the facts use and which fact sentences admit a gap."""
+
+    def __init__(self, facts: Iterable[Fact], lexicon: AnswerLexicon) -> None:
+        self.lex = lexicon
+        parts: list[str] = []
+        facts_list = list(facts)
+        for fact in facts_list:
+            parts += [fact.title or "", fact.text, *fact.ask]
+        self._sentences = [squash(s) for fact in facts_list for s in sentences(fact.text)]
+        self._rarity: dict[str, float] = {}
+        words = [w for variant, canonical in lexicon.variants for w in (variant, canonical)]
+        self.corpus = squash(" ".join(parts + words))
+
+    def is_gap_sentence(self, sentence: str) -> bool:
+        key = squash(sentence)
+        return any(marker in key for marker in self.lex.gap_markers)
+
+    def gap_answer(self, question: str, fact: Fact) -> bool:
+        """Whether the part of ``fact`` that answers ``question`` is a sentence saying the sources are silent."""
+        parts = sentences(fact.text)
+        if not any(self.is_gap_sentence(s) for s in parts):
+            return False
+        asked = _grams(question)
+        nouns = [squash(m) for m, tag in analyze(question.lower()) if tag in CONTENT_TAGS]
+        if not asked:
+            return False
+        scored = []
+        for i, sentence in enumerate(parts):
+            key = squash(sentence)
+            scored.append((sum(self.rarity(n) for n in nouns if n in key) + 0.01 * len(asked & _grams(sentence)), i))
+        flags = [self.is_gap_sentence(s) for s in parts]
+        for i, sentence in enumerate(parts):  # "… 나와 있지 않아요. 컨설턴트에게 확인해 주세요." belong together
+            flags[i] = flags[i] or any(p in squash(sentence) for p in self.lex.pointers)
+        return flags[max(scored)[1]] or flags[0]
+
+    def rarity(self, word: str) -> float:
+        """How telling a word is: log inverse frequency over the facts' sentences."""
+        value = self._rarity.get(word)
+        if value is None:
+            df = sum(word in s for s in self._sentences)
+            value = self._rarity[word] = math.log((1 + len(self._sentences)) / (1 + df))
+            if len(self._rarity) > 4096:
+                self._rarity.clear()
+        return value
+
+    def uncovered(self, question: str) -> list[str]:
+        """Nouns of the question that appear in no fact (nor as an everyday synonym)."""
+        out = []
+        for surface, tag in analyze(question.lower()):
+            if tag not in CONTENT_TAGS or len(surface) < MIN_NOUN:
+                continue
+            key = squash(surface)
+            if key in self.lex.generic_nouns or key in self.corpus:
+                continue
+            out.append(surface)
+        return out

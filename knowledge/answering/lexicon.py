@@ -1,0 +1,112 @@
+"""The answering vocabulary (``knowledge/content/answering/lexicon.yml``), loaded and checked once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from knowledge.loader import CONTENT_DIR, validate_file
+from knowledge.retrieval import squash
+
+LEXICON_FILE = CONTENT_DIR / "answering" / "lexicon.yml"
+
+
+class _LexiconFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    greetings: list[str] = Field(default_factory=list)
+    joiners: list[str] = Field(default_factory=list)
+    question_words: list[str] = Field(default_factory=list)
+    synonyms: dict[str, list[str]] = Field(default_factory=dict)
+    audiences: dict[str, list[str]] = Field(default_factory=dict)
+    gap_markers: list[str] = Field(default_factory=list)
+    pointers: list[str] = Field(default_factory=list)
+    generic_nouns: list[str] = Field(default_factory=list)
+    occupation_views: dict[str, list[str]] = Field(default_factory=dict)
+    occupation_fillers: list[str] = Field(default_factory=list)
+    occupation_suffixes: list[str] = Field(default_factory=list)
+    occupation_ambiguous: list[str] = Field(default_factory=list)
+    stage_words: dict[str, list[str]] = Field(default_factory=dict)
+    done_words: list[str] = Field(default_factory=list)
+    not_done_words: list[str] = Field(default_factory=list)
+    profile_joiners: list[str] = Field(default_factory=list)
+    stop_terms: list[str] = Field(default_factory=list)
+    profile_preparing: list[str] = Field(default_factory=list)
+    profile_tails: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AnswerLexicon:
+    """Word lists in the squashed form questions are compared in (no spaces, lower case)."""
+
+    greetings: tuple[str, ...]
+    joiners: tuple[str, ...]
+    question_words: tuple[str, ...]
+    #: squashed variant -> canonical word, longest variants first
+    variants: tuple[tuple[str, str], ...]
+    #: squashed cue -> audience (content area)
+    audience_cues: tuple[tuple[str, str], ...]
+    gap_markers: tuple[str, ...]
+    pointers: tuple[str, ...]
+    generic_nouns: frozenset[str]
+    #: squashed view word -> view (report, requirements, details), longest first
+    occupation_views: tuple[tuple[str, str], ...] = ()
+    occupation_fillers: tuple[str, ...] = ()
+    occupation_suffixes: tuple[str, ...] = ()
+    occupation_ambiguous: tuple[str, ...] = ()
+    #: squashed stage word -> stage id, longest first
+    stage_words: tuple[tuple[str, str], ...] = ()
+    done_words: tuple[str, ...] = ()
+    not_done_words: tuple[str, ...] = ()
+    stop_terms: frozenset[str] = frozenset()
+    #: raw (unsquashed) words: profile items keep their spacing
+    profile_joiners: tuple[str, ...] = ()
+    profile_preparing: tuple[str, ...] = ()
+    profile_tails: tuple[str, ...] = ()
+
+
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    return tuple(sorted({squash(w) for w in words if squash(w)}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
+    data = validate_file(path, _LexiconFile)
+    variants = sorted(
+        ((squash(v), canonical) for canonical, values in data.synonyms.items() for v in values if squash(v)),
+        key=lambda pair: len(pair[0]), reverse=True,
+    )
+    cues = sorted(
+        ((squash(c), area) for area, words in data.audiences.items() for c in words if squash(c)),
+        key=lambda pair: len(pair[0]), reverse=True,
+    )
+    return AnswerLexicon(
+        greetings=_longest_first(data.greetings),
+        joiners=tuple(w for w in data.joiners if w.strip()),
+        question_words=_longest_first(data.question_words),
+        variants=tuple(variants),
+        audience_cues=tuple(cues),
+        gap_markers=_longest_first(data.gap_markers),
+        pointers=_longest_first(data.pointers),
+        generic_nouns=frozenset(squash(w) for w in data.generic_nouns),
+        occupation_views=tuple(sorted(
+            ((squash(w), view) for view, words in data.occupation_views.items() for w in words if squash(w)),
+            key=lambda pair: len(pair[0]), reverse=True,
+        )),
+        occupation_fillers=_longest_first(data.occupation_fillers),
+        occupation_suffixes=_longest_first(data.occupation_suffixes),
+        occupation_ambiguous=_longest_first(data.occupation_ambiguous),
+        stage_words=tuple(sorted(
+            ((squash(w), stage) for stage, words in data.stage_words.items() for w in words if squash(w)),
+            key=lambda pair: len(pair[0]), reverse=True,
+        )),
+        done_words=_longest_first(data.done_words),
+        not_done_words=_longest_first(data.not_done_words),
+        stop_terms=frozenset(squash(w) for w in data.stop_terms),
+        profile_joiners=tuple(sorted(data.profile_joiners, key=len, reverse=True)),
+        profile_preparing=_longest_first(data.profile_preparing),
+        profile_tails=tuple(sorted(data.profile_tails, key=len, reverse=True)),
+    )

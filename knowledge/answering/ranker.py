@@ -1,0 +1,194 @@
+"""Ranking facts for a question in its context.
+
+The words decide first: every fact's phrasings are matched as character n-grams (``FactIndex``),
+after everyday words are mapped to the facts' own ("돈" -> 수당). Then the conversation counts: a
+fact of the guide being walked, of the audience the person belongs to (student, mid-career,
+operator, centre visitor, JobCare user — the content area a fact comes from), of a recently answered
+topic, or of the topic the NLU heard, gains a fixed bonus. So "신청은 어디서 하나요?" inside the
+생애경력설계 guide reaches that guide's answer, while a question that names its topic ("통합포털 계정
+승인") needs no context at all. The weights were chosen on the development questions
+(``tests/answers/data/dev_questions.yml``) and are checked on the held-out set.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from knowledge.answering.lexicon import AnswerLexicon
+from knowledge.occupations.text import CONTENT_TAGS, analyze
+from knowledge.retrieval import FactIndex, squash
+from knowledge.schema import Fact
+
+#: morpheme tags that carry what a question is about: nouns, foreign words, roots, verb and adjective
+#: stems, adverbs ("다시", "따로": IDF keeps the empty ones small)
+TERM_TAGS = CONTENT_TAGS | {"VV", "VA", "MAG"}
+#: the tags of what a question can be about that the facts may lack (nouns, foreign words)
+NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
+#: character n-gram lengths compared (spacing ignored)
+CHAR_NS = (2, 3)
+#: share of the character n-gram score in the lexical score (the rest is morphemes)
+W_CHARS = 0.5
+
+#: bonus for a fact of the guide the person is in (or just left)
+W_GUIDE = 0.25
+#: bonus for a fact of the person's audience (content area)
+W_AUDIENCE = 0.15
+#: bonus for a fact whose guide was answered in the last turns
+W_RECENT = 0.06
+#: bonus per unit of NLU confidence for a fact tagged with the intent the NLU heard
+W_INTENT = 0.20
+#: bonus for covering the question's words anywhere in the fact (IDF-weighted share of its morphemes)
+W_COVER = 0.40
+#: an age said in years ("52세", "58살"), and the ages the mid-career service is for (만 40-60, source 05)
+_AGE = re.compile(r"(?<![0-9])([1-9][0-9])(?:세|살)")
+MID_CAREER_AGES = (40, 64)
+#: a leading clause like "운영기관 담당자인데" / "저 50대 재직자예요," (who is asking)
+_SELF_DESCRIPTION = re.compile(r"^[^?!.]{0,30}?(?:인데요|인데|이에요|예요|입니다|이고요)[,.!~\s]+")
+#: shortest question left after a self-description is taken off
+MIN_TOPIC = 4
+#: questions with fewer own words than this lean on the context, by W_SHORT per missing word
+SHORT_TERMS = 3
+W_SHORT = 0.25
+#: a word at least this rare (IDF over phrasings) is what a question is about
+KEY_IDF = 5.0
+#: how many lexical candidates are re-ranked
+POOL = 40
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    """What the conversation says about a question: where the person is and who they are."""
+
+    guide: str | None = None
+    audience: str | None = None
+    recent: tuple[str, ...] = ()
+    intent: str | None = None
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    fact: Fact
+    score: float
+    lexical: float
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def char_grams(text: str) -> Counter[str]:
+    """Character n-grams of the squashed text (``CHAR_NS``)."""
+    key = squash(text)
+    return Counter(key[i : i + n] for n in CHAR_NS for i in range(len(key) - n + 1))
+
+
+class FactRanker:
+    """Lexical candidates re-ranked by context. Stateless after construction: share it freely."""
+
+    def __init__(self, facts: Iterable[Fact], areas: Mapping[str, str], guides: Mapping[str, str],
+                 lexicon: AnswerLexicon) -> None:
+        self.facts = {f.id: f for f in facts}
+        self.areas = dict(areas)
+        self.guides = dict(guides)
+        self.lex = lexicon
+        self.canonical = {variant: squash(canonical) for variant, canonical in lexicon.variants}
+        self.index = FactIndex(self.facts.values(), analyzer=char_grams)
+        self.terms = FactIndex(self.facts.values(), analyzer=self.morph_terms)
+        self.fact_terms = {
+            fid: frozenset(self.morph_terms(" ".join([f.title or "", f.text, *f.ask]))) for fid, f in self.facts.items()
+        }
+        self.idf = self.terms.idf
+
+    def morph_terms(self, text: str, tags: frozenset[str] = TERM_TAGS) -> Counter[str]:
+        """Content morphemes, everyday words mapped to the facts' own ("돈" -> 수당)."""
+        norm = unicodedata.normalize("NFKC", text).lower()
+        out: Counter[str] = Counter()
+        for surface, tag in analyze(norm):
+            if tag in tags:
+                key = squash(surface)
+                if key and key not in self.lex.stop_terms:
+                    out[self.canonical.get(key, key)] += 1
+        return out
+
+    def coverage(self, terms: Counter[str], fact_id: str) -> float:
+        """The IDF-weighted share of the question's morphemes that the fact uses somewhere."""
+        total = sum(self.idf.get(t, 0.0) for t in terms)
+        if total <= 0:
+            return 0.0
+        have = self.fact_terms.get(fact_id, frozenset())
+        return sum(self.idf.get(t, 0.0) for t in terms if t in have) / total
+
+    def missing_key(self, question: str, candidates: list[Candidate]) -> str | None:
+        """The question's most telling known word when none of ``candidates`` uses it ("주차", "예약"):
+        the facts found are about the topic, not about what was asked."""
+        terms = [t for t in self.morph_terms(self.topic_of(question), NOUN_TAGS) if self.idf.get(t, 0.0) >= KEY_IDF]
+        if not terms or not candidates:
+            return None
+        key = max(terms, key=lambda t: self.idf[t])
+        if any(key in self.fact_terms.get(c.fact.id, frozenset()) for c in candidates):
+            return None
+        return key
+
+    def lexical(self, question: str) -> dict[str, tuple[Fact, float]]:
+        """Fact id -> (fact, lexical score): characters and morphemes, each a cosine in [0, 1]."""
+        out: dict[str, tuple[Fact, float]] = {}
+        for weight, hits in ((W_CHARS, self.index.search(self.expand(question), limit=POOL)),
+                             (1 - W_CHARS, self.terms.search(question, limit=POOL))):
+            for hit in hits:
+                fact, score = out.get(hit.fact.id, (hit.fact, 0.0))
+                out[hit.fact.id] = (fact, score + weight * hit.score)
+        return out
+
+    def expand(self, question: str) -> str:
+        """The question with the facts' own words added for the everyday ones it uses."""
+        key = squash(question)
+        added = [canonical for variant, canonical in self.lex.variants
+                 if variant in key and squash(canonical) not in key]
+        return question if not added else f"{question} {' '.join(dict.fromkeys(added))}"
+
+    def audience_of(self, text: str) -> str | None:
+        """The audience a message names ("운영기관인데요", "50대예요", "52세"), if any."""
+        key = squash(text)
+        found = next((area for cue, area in self.lex.audience_cues if cue in key), None)
+        age = _AGE.search(key)
+        if found is None and age and MID_CAREER_AGES[0] <= int(age.group(1)) <= MID_CAREER_AGES[1]:
+            found = "midcareer"
+        return found
+
+    def topic_of(self, question: str) -> str:
+        """The question without a leading self-description that names an audience ("운영기관 담당자인데",
+        "저 50대 재직자예요,"): that says who asks, not what."""
+        match = _SELF_DESCRIPTION.match(question)
+        if match and self.audience_of(match.group(0)) and len(squash(question[match.end():])) >= MIN_TOPIC:
+            return question[match.end():]
+        return question
+
+    def rank(self, question: str, context: AnswerContext = AnswerContext(), limit: int = 5) -> list[Candidate]:
+        audience = self.audience_of(question) or context.audience
+        question = self.topic_of(question)
+        recent_guides = {self.guides.get(f) for f in context.recent} - {None}
+        terms = self.morph_terms(question)
+        # the fewer words a question has of its own ("승인은 누가 해요?"), the more the context decides
+        lean = 1.0 + W_SHORT * max(0, SHORT_TERMS - len(terms))
+        out = []
+        for fact, lexical in self.lexical(question).values():
+            cover, reasons = W_COVER * self.coverage(terms, fact.id), []
+            bonus = 0.0
+            guide = self.guides.get(fact.id)
+            if context.guide and guide == context.guide:
+                bonus += W_GUIDE
+                reasons.append("guide")
+            elif guide in recent_guides:
+                bonus += W_RECENT
+                reasons.append("recent")
+            if audience and self.areas.get(fact.id) == audience:
+                bonus += W_AUDIENCE
+                reasons.append("audience")
+            if context.intent and fact.intent == context.intent:
+                cover += W_INTENT * context.confidence
+                reasons.append("intent")
+            out.append(Candidate(fact, lexical + cover + lean * bonus, lexical, tuple(reasons)))
+        out.sort(key=lambda c: -c.score)
+        return out[:limit]

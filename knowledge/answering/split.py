@@ -1,0 +1,90 @@
+"""Cutting one message into what it asks: a greeting before the question, and up to three questions.
+
+People write "안녕하세요~ 수당 얼마 받을수 있나요" or "수당은 얼마고 언제 신청해요?". The greeting must not
+swallow the question, and the second question must not be lost. Cuts are made at sentence ends, at
+joining words between spaces ("그리고", "또") and after a ``-고`` clause that already holds a question
+word ("얼마고", "어떻게 하고"). The cuts are only proposals: the answering keeps them when each part
+finds its own answer (see ``knowledge.answering.answerer``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.answering.lexicon import AnswerLexicon
+from knowledge.retrieval import squash
+
+MAX_QUESTIONS = 3
+#: characters that may follow a greeting before the question starts
+_AFTER_GREETING = " \t~!.,?^;:…ㅎㅋ-"
+_SENTENCE_END = re.compile(r"[?？!！。\n]+|(?<=[가-힣a-zA-Z])\.(?=\s|$)")
+_SHORT_GREETING = 3
+
+
+def strip_greeting(text: str, lex: AnswerLexicon) -> str | None:
+    """The text after a leading greeting ("" if there is nothing else); ``None`` without a greeting."""
+    lowered = text.lower()
+    for greeting in lex.greetings:
+        index = _prefix_end(lowered, greeting)
+        if index is None:
+            continue
+        rest = text[index:]
+        boundary = not rest or rest[0] in _AFTER_GREETING
+        if len(greeting) < _SHORT_GREETING and not boundary:
+            continue
+        return rest.lstrip(_AFTER_GREETING).strip()
+    return None
+
+
+def _prefix_end(text: str, squashed: str) -> int | None:
+    """Where ``text`` stops once its squashed prefix spells ``squashed``; ``None`` if it does not."""
+    built = ""
+    for index, ch in enumerate(text):
+        piece = squash(ch)
+        if not piece:
+            if built:
+                continue
+            return None
+        built += piece
+        if built == squashed:
+            return index + 1
+        if not squashed.startswith(built):
+            return None
+    return None
+
+
+def split_questions(text: str, lex: AnswerLexicon, limit: int = MAX_QUESTIONS) -> list[str]:
+    """The questions in ``text`` in order, at most ``limit`` (the rest stays with the last one)."""
+    parts: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        for clause in _split_joiners(sentence, lex):
+            parts += _split_go_clauses(clause, lex)
+    parts = [p.strip(" ,~") for p in parts if len(squash(p)) >= 2]
+    if len(parts) > limit:
+        parts = [*parts[: limit - 1], " ".join(parts[limit - 1 :])]
+    return parts or [text.strip()]
+
+
+def _split_joiners(sentence: str, lex: AnswerLexicon) -> list[str]:
+    if not lex.joiners:
+        return [sentence]
+    words = "|".join(re.escape(w) for w in sorted(lex.joiners, key=len, reverse=True))
+    pieces = re.split(rf"(?:^|[\s,]+)(?:{words})(?:[\s,]+|$)|,\s+", sentence)
+    return [p for p in pieces if p and p.strip()]
+
+
+def _split_go_clauses(clause: str, lex: AnswerLexicon) -> list[str]:
+    """Cut after a word ending in 고 when the clause so far asks something ("얼마고", "어디서 하고")."""
+    words = clause.split()
+    out: list[str] = []
+    start = 0
+    for i, word in enumerate(words[:-1]):
+        bare = word.rstrip(",~")
+        if not bare.endswith("고") or bare.endswith(("하고싶", "싶고")):
+            continue
+        so_far = squash(" ".join(words[start : i + 1]))
+        if any(q in so_far for q in lex.question_words):
+            out.append(" ".join(words[start : i + 1]).rstrip(",~"))
+            start = i + 1
+    out.append(" ".join(words[start:]))
+    return out

@@ -1,0 +1,57 @@
+"""The answering decisions over the real content, without the dialogue: context, greetings, several
+questions, "not in the guide"."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.answers import build_answerer
+from knowledge.answering import AnswerContext
+from knowledge.answering.answerer import Answerer
+
+
+@pytest.fixture(scope="module")
+def answerer(domain) -> Answerer:
+    return build_answerer(domain)
+
+
+def _ids(decision) -> list[str]:
+    return [a.candidate.fact.id for a in decision.answers]
+
+
+def test_the_same_question_is_answered_for_the_audience_asking(answerer: Answerer) -> None:
+    operator = answerer.decide("승인은 누가 해줘요?", AnswerContext(audience="operator", guide="portal_account"))
+    student = answerer.decide("승인은 누가 해줘요?", AnswerContext(audience="student"))
+    assert _ids(operator)[0].startswith("portal_account.")
+    assert _ids(student)[0] == "student_faq.approval"
+
+
+def test_a_greeting_does_not_swallow_the_question(answerer: Answerer) -> None:
+    decision = answerer.decide("안녕하세요~ 수당 얼마 받을수 있나요", AnswerContext(intent="greet", confidence=0.9))
+    assert decision.kind == "answers" and decision.greeted
+    assert "20만원" in decision.answers[0].candidate.fact.text
+    assert answerer.decide("안녕하세요", AnswerContext(intent="greet", confidence=0.9)).kind == "none"
+
+
+def test_two_questions_get_two_answers(answerer: Answerer) -> None:
+    decision = answerer.decide("DOOR가 뭐예요? 그리고 IAP 결과는 어디에 등록해요?", AnswerContext())
+    assert decision.kind == "answers" and len(decision.answers) == 2
+    assert _ids(decision) == ["iap.door", "iap.result_open"] or "IAP결과관리" in decision.answers[1].candidate.fact.text
+
+
+@pytest.mark.parametrize("question", ["수당은 매달 며칠에 입금돼요?", "수당은 세금 떼고 들어와요?",
+                                      "IAP 상담 예약 날짜 바꾸고 싶어요"])
+def test_what_the_sources_do_not_say_is_flagged(answerer: Answerer, question: str) -> None:
+    decision = answerer.decide(question, AnswerContext())
+    assert decision.kind == "not_in_guide" or all(a.gap for a in decision.answers)
+
+
+@pytest.mark.parametrize("question", ["워크넷 가입 어떻게 해요", "구인배수가 뭔가요", "희망일자리센터 위치"])
+def test_what_the_sources_say_is_not_flagged(answerer: Answerer, question: str) -> None:
+    decision = answerer.decide(question, AnswerContext())
+    assert decision.kind == "answers" and not any(a.gap for a in decision.answers)
+
+
+def test_a_sure_acting_intent_keeps_its_turn(answerer: Answerer) -> None:
+    sure = AnswerContext(intent="progress_status", confidence=0.99)
+    assert answerer.decide("다음에 뭐 해야 돼?", sure).kind == "none"

@@ -1,0 +1,41 @@
+"""Greetings before a question, and several questions in one message."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.answering.lexicon import load_lexicon
+from knowledge.answering.split import split_questions, strip_greeting
+
+LEX = load_lexicon()
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("안녕하세요~ 수당 얼마 받을수 있나요", "수당 얼마 받을수 있나요"),
+        ("안녕하세요!! 실명인증 하는 법", "실명인증 하는 법"),
+        ("안녕 잡케어 뭐야", "잡케어 뭐야"),
+        ("안녕하세요수당얼마예요", "수당얼마예요"),
+        ("안녕하세요", ""),
+        ("하이브리드 자동차", None),
+        ("수당 얼마예요", None),
+    ],
+)
+def test_strip_greeting(text: str, rest: str | None) -> None:
+    assert strip_greeting(text, LEX) == rest
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("수당은 얼마고 언제 신청해요?", ["수당은 얼마고", "언제 신청해요"]),
+        ("워크넷 가입은 어떻게 하고 잡케어는 어디서 해요?", ["워크넷 가입은 어떻게 하고", "잡케어는 어디서 해요"]),
+        ("DOOR가 뭐예요? 그리고 IAP 결과는 어디에 등록해요?", ["DOOR가 뭐예요", "IAP 결과는 어디에 등록해요"]),
+        ("워크넷 가입하고 잡케어 하면 돼요?", ["워크넷 가입하고 잡케어 하면 돼요"]),
+        ("www.work.go.kr 주소 맞아요?", ["www.work.go.kr 주소 맞아요"]),
+        ("하나요? 둘이요? 셋이요? 넷이요?", ["하나요", "둘이요", "셋이요 넷이요"]),
+    ],
+)
+def test_split_questions(text: str, parts: list[str]) -> None:
+    assert split_questions(text, LEX) == parts
