@@ -6,7 +6,12 @@ C concurrent keep-alive connections (a small asyncio HTTP/1.1 load generator, lo
 requests of real Kakao skill JSON — payload presses and typed questions across many users — and
 prints requests/second, p50/p95/p99 latency and errors side by side, the kakao/echo ratio, and the
 server's RSS (``/proc/<pid>/status`` VmRSS) after the turns.
-Targets: kakao ≥ 50% of echo's rps, p99 ≤ 300 ms at 50 concurrent, no errors, RSS ≤ 300 MB after 10,000 turns.
+Then the same turns run in-process (``Assistant.handle_turn`` on one thread, a fresh SQLite file,
+parsing and rendering the skill JSON as the endpoint does), to show what HTTP and the server cost.
+With ``--postgres URL`` it also runs ``giljabi serve --workers 1`` and ``--workers 2`` over PostgreSQL
+(a fresh schema each) and prints their throughput side by side.
+Targets: kakao ≥ 50% of echo's rps, kakao ≥ 70% of the in-process turns/s, p99 ≤ 300 ms at 50
+concurrent, no errors, RSS ≤ 300 MB after 10,000 turns.
 """
 
 from __future__ import annotations
@@ -75,6 +80,69 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
+
+
+def in_process(bodies: list[bytes], data_dir: str) -> Result:
+    """The same turns without HTTP: parse the skill JSON, run the turn, render the skill response."""
+    from bot.assistant import build_assistant
+    from bot.channels import kakao
+    from bot.config import Settings
+
+    with tempfile.TemporaryDirectory(prefix="giljabi-inproc-") as db_dir:
+        settings = Settings(data_dir=Path(data_dir), database_url=f"sqlite:///{db_dir}/inproc.sqlite3")
+        assistant = build_assistant(settings)
+        assistant.warm_up()
+        result = Result()
+        started = time.perf_counter()
+        for body in bodies:
+            t0 = time.perf_counter()
+            turn = assistant.handle_turn(kakao.parse_request(json.loads(body)))
+            json.dumps(kakao.render(turn.replies), ensure_ascii=False).encode("utf-8")
+            result.latencies.append(time.perf_counter() - t0)
+            result.errors += turn.error
+        result.seconds = time.perf_counter() - started
+        assistant.store.close()
+    return result
+
+
+def postgres_workers(base_url: str, env: dict[str, str], bodies: list[bytes], args: argparse.Namespace,
+                     giljabi: str) -> dict[int, Result]:
+    """``giljabi serve --workers N`` over PostgreSQL for N = 1 and 2, each on a fresh schema."""
+    import uuid
+    from urllib.parse import quote
+
+    from sqlalchemy import create_engine, text
+
+    results: dict[int, Result] = {}
+    admin = create_engine(base_url)
+    for workers in (1, 2):
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        sep = "&" if "?" in base_url else "?"
+        url = f"{base_url}{sep}options={quote(f'-csearch_path={schema}')}"
+        port = free_port()
+        server = subprocess.Popen(
+            [giljabi, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
+            env={**env, "GILJABI_DATABASE_URL": url}, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_ready(port, "/readyz", server)
+            headers = {"X-Skill-Secret": SECRET}
+            warm = [skill_request(f"pg-warm-{n}", random.Random(n)) for n in range(100 * workers)]
+            asyncio.run(drive(port, "/kakao/skill", warm, 10, headers, b'"version":"2.0"', 120))
+            results[workers] = asyncio.run(drive(port, "/kakao/skill", bodies, args.concurrency, headers,
+                                                 b'"version":"2.0"', args.time_limit))
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+    return results
 
 
 def rss_mb(pid: int) -> float:
@@ -188,7 +256,10 @@ def main() -> int:
                         help="let the server train the NLU itself at start-up (as on a first run)")
     parser.add_argument("--threads", type=int, default=None, help="giljabi serve --threads (default: its own)")
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per run at most")
+    parser.add_argument("--postgres", metavar="URL", default=os.environ.get("GILJABI_BENCH_POSTGRES_URL"),
+                        help="also compare --workers 1 and 2 over this PostgreSQL (default GILJABI_BENCH_POSTGRES_URL)")
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
 
     rng = random.Random(20240601)
     bodies = [skill_request(f"bench-user-{rng.randrange(args.users)}", rng) for _ in range(args.requests)]
@@ -238,6 +309,8 @@ def main() -> int:
                         proc.wait(10)
                     except subprocess.TimeoutExpired:
                         proc.kill()
+        inproc = in_process(bodies, data_dir)
+        pg = postgres_workers(args.postgres, env, bodies, args, giljabi) if args.postgres else {}
 
     ratio = kakao_result.rps / echo_result.rps if echo_result.rps else 0.0
     print(f"server: giljabi serve{' --threads ' + str(args.threads) if args.threads else ''}, uvicorn 1 process, "
@@ -247,10 +320,17 @@ def main() -> int:
     print(f"{'endpoint':<14}{'requests':>9}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     print(echo_result.line("POST /echo"))
     print(kakao_result.line("/kakao/skill"))
-    print(f"ratio kakao/echo rps: {ratio:.2f}")
+    print(inproc.line("in-process"))
+    inproc_ratio = kakao_result.rps / inproc.rps if inproc.rps else 0.0
+    print(f"ratio kakao/echo rps: {ratio:.2f}; kakao/in-process turns: {inproc_ratio:.2f}")
+    for workers, result in pg.items():
+        print(result.line(f"pg --workers {workers}"))
+    if len(pg) == 2 and pg[1].rps:
+        print(f"PostgreSQL: 2 workers / 1 worker rps: {pg[2].rps / pg[1].rps:.2f} ({os.cpu_count()} cores here)")
     print(f"server RSS: {rss_start:.0f} MB after start-up, {rss_end:.0f} MB after {turns} turns")
     checks = {
         "kakao rps >= 50% of echo": ratio >= 0.5,
+        "kakao rps >= 70% of in-process turns": inproc_ratio >= 0.7,
         "kakao p99 <= 300 ms": kakao_result.p99_ms() <= 300,
         "no errors": kakao_result.errors == 0 and echo_result.errors == 0,
         "RSS <= 300 MB": rss_end <= 300,

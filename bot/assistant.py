@@ -8,9 +8,7 @@ changed in one transaction.
 from __future__ import annotations
 
 import logging
-import re
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,16 +17,22 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.cleaning import Cleaned, clean_payload, clean_text
 from bot.config import Settings, get_settings
 from bot.handoff import Desk
+from bot.health import storage_reason
+from bot.logs import FailureLog
 from bot.messages import Inbound, Reply
+from bot.mydata import stored_record
+from bot.outbox.answers import record_answer
 from bot.outbox.compose import STOP_PAYLOAD, Composer
 from bot.outbox.held import take_waiting
 from bot.outbox.optout import set_notifications
-from bot.privacy import mask_personal_numbers
 from bot.reminders import Reminders, build_scheduler
 from bot.reminders.service import REMINDER_EFFECTS
+from bot.sanitize import sanitize
 from bot.store import Store
+from bot.store.startup import open_store
 from flows.answers import REQUIRED_TEXTS as ANSWER_TEXTS
 from flows.engine import REQUIRED_TEXTS, Engine
 from flows.jobs import REQUIRED_TEXTS as JOBS_TEXTS
@@ -42,13 +46,11 @@ from knowledge.loader import load_knowledge
 from knowledge.occupations import MarketData, MarketDataError, load_market, market_path
 
 log = logging.getLogger("giljabi.assistant")
-
-#: Longest message handled as a question; longer ones get a kind request to split them.
-MAX_TEXT_CHARS = 4000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
-_WORDISH = re.compile(r"[0-9A-Za-z\uac00-\ud7a3\u3131-\u318e\u1100-\u11ff]")
+_failures = FailureLog(log)
 
 Parser = Callable[[str], dict[str, Any]]
+#: texts the bot itself says (not the engine)
+BOT_TEXTS = ("error.storage",)
 Clock = Callable[[], datetime]
 
 
@@ -66,31 +68,6 @@ class TurnResult:
     error: bool = False
     #: the user asked for a person this turn (the server counts it)
     handoff: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Cleaned:
-    text: str | None
-    notices: frozenset[str]
-
-
-def clean_text(raw: str | None) -> Cleaned:
-    """Normalise, strip control characters, mask personal numbers, and say what was odd."""
-    if raw is None:
-        return Cleaned(None, frozenset({"empty"}))
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", raw)).strip()
-    notices: set[str] = set()
-    text, masked = mask_personal_numbers(text)
-    if masked:
-        notices.add("masked_number")
-    if not text:
-        notices.add("empty")
-    elif len(text) > MAX_TEXT_CHARS:
-        notices.add("too_long")
-        text = text[:MAX_TEXT_CHARS]
-    elif not _WORDISH.search(text):
-        notices.add("no_words")
-    return Cleaned(text, frozenset(notices))
 
 
 def _default_parser() -> Parser:
@@ -152,6 +129,7 @@ class Assistant:
         clock: Clock = utc_now,
         market: MarketFile | None = None,
         reminders: Reminders | None = None,
+        retention_days: int = 730,
     ) -> None:
         self.store = store
         self.domain = domain
@@ -161,6 +139,8 @@ class Assistant:
         self._parser = parser
         self.clock = clock
         self.market = market
+        #: how long messages are kept (``GILJABI_RETENTION_DAYS``), as "내 정보 보여줘" tells the user
+        self.retention_days = retention_days
         #: how each effect kind is applied; every EffectKind must be here (a test checks it)
         self.effect_handlers: dict[EffectKind, Callable[[Session, int, Effect], _Applied]] = {
             EffectKind.STAGE_DONE: self._stage_done,
@@ -189,13 +169,16 @@ class Assistant:
         started = time.perf_counter()
         if self.market is not None:
             self.market.refresh()
-        payload = inbound.payload.strip()[:128] if inbound.payload is not None else None
-        cleaned = clean_text(inbound.text) if payload is None else Cleaned(None, frozenset())
+        inbound = sanitize(inbound)
+        payload, cleaned = clean_payload(inbound.payload)
+        if payload is None:
+            cleaned = clean_text(inbound.text)
         try:
             result = self._turn(inbound, payload, cleaned)
-        except Exception:
-            log.exception("turn failed channel=%s", inbound.channel)
-            return TurnResult([Reply(text=self.domain.knowledge.text("error.sorry"))], error=True)
+        except Exception as exc:
+            _failures.report("turn", exc, channel=inbound.channel)
+            text_id = "error.storage" if storage_reason(exc) else "error.sorry"  # "잠시 후", kept short
+            return TurnResult([Reply(text=self.domain.knowledge.text(text_id))], error=True)
         log.info(
             "turn channel=%s payload=%s replies=%d fallback=%s ms=%.1f",
             inbound.channel, bool(payload), len(result.replies), result.fallback,
@@ -216,8 +199,12 @@ class Assistant:
         with self.store.unit() as s:
             conv = self.store.open_conversation(s, inbound.channel, inbound.user_key)  # locks this user's turns
             if inbound.message_id is not None:
-                earlier = self.store.replies_for(s, inbound.channel, inbound.message_id)
+                earlier = self.store.replies_for(s, inbound.channel, conv.user_id, inbound.message_id)
                 if earlier is not None:
+                    if inbound.answer_by_outbox:  # a no-op when the first delivery recorded it
+                        record_answer(s, user_id=conv.user_id, channel=inbound.channel,
+                                      message_id=inbound.message_id, replies=earlier)
+                        return TurnResult([])
                     return TurnResult([Reply.from_dict(r) for r in earlier])
             relayed = self.desk.intercept(s, conv.user_id, conv.mode, inbound.channel, cleaned.text, payload)
             if relayed is not None:  # waiting for or held by a consultant: stored for the console only
@@ -234,7 +221,10 @@ class Assistant:
             message = UserInput(text=cleaned.text, payload=payload, parse=parse, notices=cleaned.notices)
             now = self.clock()
             self.reminders.preload(s, conv.user_id, state, payload, parse)
-            outcome = self.engine.step(state, message, self.store.done_stages(s, conv.user_id), now=now)
+            outcome = self.engine.step(
+                state, message, self.store.done_stages(s, conv.user_id), now=now,
+                about_user=lambda: stored_record(s, conv.user_id, self.retention_days),
+            )
             applied = [self.effect_handlers[effect.kind](s, conv.user_id, effect) for effect in outcome.effects]
             self.reminders.after_turn(s, conv.user_id, inbound.channel, state, outcome.state, outcome.effects, now)
             forgotten = any(a.forgotten for a in applied)
@@ -259,6 +249,10 @@ class Assistant:
                 replies=[r.to_dict() for r in replies],
             )
             fallback = ((parse or {}).get("intent") or {}).get("name") == "nlu_fallback"
+            if inbound.answer_by_outbox and inbound.message_id is not None:  # sent by the outbox, not returned
+                record_answer(s, user_id=conv.user_id, channel=inbound.channel, message_id=inbound.message_id,
+                              replies=[r.to_dict() for r in replies])
+                replies = []
             return TurnResult(replies, fallback=fallback, handoff=any(a.handoff for a in applied))
 
     # ---------------------------------------------------------------------------- effects
@@ -293,7 +287,8 @@ def build_domain(settings: Settings | None = None) -> Domain:
     settings = settings or get_settings()
     knowledge = load_knowledge(institution_file=settings.institution_file)
     return load_domain(
-        knowledge, required_texts=(*REQUIRED_TEXTS, *JOBS_TEXTS, *NOTIFICATION_TEXTS, *ANSWER_TEXTS, *PROGRESS_TEXTS)
+        knowledge, required_texts=(*REQUIRED_TEXTS, *JOBS_TEXTS, *NOTIFICATION_TEXTS, *ANSWER_TEXTS, *PROGRESS_TEXTS,
+                              *BOT_TEXTS)
     )
 
 
@@ -305,8 +300,9 @@ def build_assistant(settings: Settings | None = None, parser: Parser | None = No
 
         if hasattr(nlu, "set_cache_dir"):
             nlu.set_cache_dir(settings.data_dir)
-    store = Store(settings.resolved_database_url())
+    store = open_store(settings)
     jobs = JobsDialogue()
     domain = build_domain(settings)
     reminders = Reminders(build_scheduler(domain, settings))
-    return Assistant(store, domain, parser, jobs, market=MarketFile(jobs, settings.data_dir), reminders=reminders)
+    return Assistant(store, domain, parser, jobs, market=MarketFile(jobs, settings.data_dir), reminders=reminders,
+                     retention_days=settings.retention_days)

@@ -42,6 +42,17 @@ class Settings(BaseSettings):
     #: run the dispatcher inside ``giljabi serve`` (off when separate ``giljabi worker`` processes send)
     outbox_in_server: bool = True
     log_level: str = "INFO"
+    #: seconds: opening a connection, one statement (or commit, rollback, ping), waiting for a free one
+    db_connect_timeout: float = 2.0
+    db_statement_timeout: float = 3.0
+    db_pool_timeout: float = 1.0
+    #: seconds ``giljabi serve`` keeps retrying an unreachable database at start before it gives up
+    db_startup_wait: float = 30.0
+    #: turns and inactive users older than this are deleted by ``giljabi purge`` (and daily by the server)
+    retention_days: int = 730
+    #: turns running or queued at once in one process; beyond it the answer is "busy" at once
+    #: (1,000 queued turns take about 3 s at the measured ~300 turns a second)
+    max_turns_in_flight: int = 1000
     #: a student waiting this long for a consultant gets an apology and the centre's contacts
     handoff_timeout_minutes: int = 30
     #: canned replies of the console (YAML list of {title, text}); default: canned_replies.yml in data_dir

@@ -29,6 +29,9 @@ class Inbound:
     payload: str | None = None
     message_id: str | None = None
     ts: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: the answer goes out through the outbox (recorded with the turn, sent once) and is not returned;
+    #: a turn that could not record it (storage failing) returns its apology as usual. Needs ``message_id``
+    answer_by_outbox: bool = False
 
 
 def split_text(text: str, limit: int, measure: Callable[[str], int] = len) -> list[str]:

@@ -20,18 +20,24 @@ from typing import Any
 from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from pydantic import SecretStr
 from starlette.concurrency import run_in_threadpool
 
 from bot.channels.base import Channel, ChannelContext, channel_modules
 from bot.config import Settings
+from bot.limits import BodyLimit, TurnGate
+from bot.logs import FailureLog, register_secret
 from bot.messages import Inbound, Reply
 from bot.outbox.runtime import build_dispatcher
 from bot.outbox.ticker import Ticker
+from bot.probes import add_probes
 from bot.reminders import Planner
 from bot.reminders.ticker import PlannerTicker
+from bot.retention import start_retention
 from bot.store import Store
 
 log = logging.getLogger("giljabi.server")
+failures = FailureLog(log)
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -70,7 +76,7 @@ class Metrics:
         self.fallbacks.labels(channel=channel)
         self.handoffs.labels(channel=channel)
         self.latency.labels(channel=channel)
-        for kind in ("turn", "timeout", "bad_request", "unauthorized"):
+        for kind in ("turn", "timeout", "busy", "bad_request", "unauthorized"):
             self.errors.labels(channel=channel, kind=kind)
 
     def error(self, channel: str, kind: str) -> None:
@@ -116,6 +122,10 @@ def create_app(
 
     metrics = Metrics()
     apology = assistant.text("error.sorry")
+    gate = TurnGate(settings.max_turns_in_flight)
+    for value in vars(settings).values():  # every SecretStr setting (tokens, secrets, API keys)
+        if isinstance(value, SecretStr):
+            register_secret(value.get_secret_value())
 
     def handle_counted(inbound: Inbound) -> tuple[list[Reply], bool, bool]:
         result = assistant.handle_turn(inbound)
@@ -124,18 +134,23 @@ def create_app(
         return result.replies, result.error, result.fallback
 
     async def turn(inbound: Inbound, budget: float | None = None) -> list[Reply] | None:
-        """One Assistant turn in the thread pool; None if it did not finish within ``budget``."""
+        """One Assistant turn in the thread pool; None if it did not finish within ``budget``, or
+        at once when ``max_turns_in_flight`` turns are already running (the caller says "busy")."""
+        if not gate.enter():
+            metrics.error(inbound.channel, "busy")
+            return None
         started = time.perf_counter()
         result: tuple[list[Reply], bool, bool] | None = None
         future = asyncio.get_running_loop().run_in_executor(executor(), handle_counted, inbound)
+        future.add_done_callback(lambda _: gate.leave())
         try:
             # shielded: a turn past its budget still finishes and commits; only its answer is late
             result = await asyncio.wait_for(asyncio.shield(future), budget)
         except TimeoutError:
             future.cancel()  # a turn still waiting for a thread never runs; a running one finishes
             result = None
-        except Exception:
-            log.exception("turn raised channel=%s", inbound.channel)
+        except Exception as exc:
+            failures.report("turn", exc, channel=inbound.channel)
             metrics.error(inbound.channel, "turn")
             return [Reply(text=apology)]
         metrics.latency.labels(channel=inbound.channel).observe(time.perf_counter() - started)
@@ -151,9 +166,12 @@ def create_app(
             metrics.fallbacks.labels(channel=inbound.channel).inc()
         return replies
 
-    context = ChannelContext(
+    runs_dispatcher = bool(settings.outbox_in_server if dispatcher is None else dispatcher) and isinstance(
+        getattr(assistant, "store", None), Store
+    )
+    context = ChannelContext(  # "outbox": answers may go through this process's dispatcher
         settings=settings, turn=turn, text=assistant.text, count_error=metrics.error,
-        respond_json=UTF8JSONResponse, options=channel_options,
+        respond_json=UTF8JSONResponse, options={"outbox": runs_dispatcher, **channel_options},
     )
     channels: list[Channel] = []
     for module in channel_modules():
@@ -177,18 +195,19 @@ def create_app(
                 log.exception("could not load the NLU parser")
         for channel in channels:
             await channel.start()
-        if (settings.outbox_in_server if dispatcher is None else dispatcher) and isinstance(
-            getattr(assistant, "store", None), Store
-        ):
+        if runs_dispatcher:
             senders = {c.name: s for c in channels if (s := c.sender()) is not None}
             outbox.append(Ticker(build_dispatcher(assistant.store, senders, assistant.text, settings)))
             await outbox[0].start(settings.outbox_tick_seconds)
             planners.append(PlannerTicker(assistant.store, Planner(assistant.reminders.scheduler), assistant.clock))
             await planners[0].start()
         handoffs = asyncio.create_task(_handoff_ticker(assistant, settings)) if has_console else None
+        # the daily purge runs where the dispatcher does: here, unless a `giljabi worker` runs it
+        background = start_retention(assistant if runs_dispatcher else None, settings)
         try:
             yield
         finally:
+            background.cancel()
             if handoffs is not None:
                 handoffs.cancel()
             for running in (*planners, *outbox):
@@ -212,12 +231,8 @@ def create_app(
 
         install(app, assistant.store, assistant.domain, settings)
 
-    @app.get("/healthz")
-    async def healthz() -> Response:
-        ok = await run_in_threadpool(assistant.store.ping)
-        if ok:
-            return JSONResponse({"status": "ok"})
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    add_probes(app, assistant.store)
+    app.add_middleware(BodyLimit)
 
     @app.get("/metrics")
     async def metrics_endpoint() -> Response:
@@ -247,16 +262,26 @@ def serve(
     telegram_webhook_url: str | None = None,
     turn_threads: int | None = None,
     build: Callable[[Settings], Any] | None = None,
+    workers: int = 1,
 ) -> None:
-    """Build the Assistant and run the app on uvicorn until interrupted."""
+    """Build the Assistant and run the app on uvicorn until interrupted (``workers`` processes:
+    see ``bot.workers``)."""
     import uvicorn
 
     from bot.assistant import build_assistant
 
+    level = settings.log_level.lower()
+    if workers > 1:
+        from bot.workers import serve_workers
+
+        serve_workers(settings, host=host, port=port, workers=workers, turn_threads=turn_threads,
+                      telegram_webhook_url=telegram_webhook_url, telegram_polling=telegram_polling)
+        return
     assistant = (build or build_assistant)(settings)
     app = create_app(
         assistant, settings, telegram_polling=telegram_polling, telegram_webhook_url=telegram_webhook_url,
         turn_threads=turn_threads,
     )
-    level = settings.log_level.lower()
-    uvicorn.run(app, host=host, port=port, log_level=level, access_log=level == "debug", lifespan="on")
+    # log_config=None: uvicorn's lines go through our redacting handler too
+    uvicorn.run(app, host=host, port=port, log_level=level, access_log=level == "debug", lifespan="on",
+                log_config=None)

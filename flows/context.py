@@ -8,7 +8,7 @@ the answer belongs to another part. That is what keeps the parts free of import 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -44,6 +44,8 @@ class TurnContext:
         self.expecting, state.expecting = state.expecting, None
         #: the guide the previous answer offered (taken from the state when an intent is handled)
         self.offer: str | None = None
+        #: reads what storage keeps about the user (see flows/mydata.py); None when not given
+        self.about_user: Callable[[], Any] | None = None
 
     @property
     def now(self) -> datetime:

@@ -32,7 +32,7 @@ A part is any object with ``payloads`` (payload types it handles), ``intents`` (
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
@@ -43,6 +43,8 @@ from flows.context import TurnContext
 from flows.guides import Guides
 from flows.loader import Domain
 from flows.misc import Deletion, Menus, NoJobs
+from flows.mydata import TEXTS as MYDATA_TEXTS
+from flows.mydata import MyData, StoredRecord
 from flows.notifications import Notifications
 from flows.payloads import Payload, decode
 from flows.progress import ProgressPart
@@ -68,8 +70,12 @@ REQUIRED_TEXTS = (
     "center.unset", "center.header", "center.consultants_unset", "handoff.requested",
     "delete.confirm", "delete.done", "delete.cancelled",
     "jobs.unavailable", "error.sorry", "channel.busy", "cli.welcome", "cli.prompt",
+    *MYDATA_TEXTS,
     *REMINDER_TEXTS,
 )
+#: notices of masked numbers, each with its own text
+MASK_NOTICES = {"masked_number": "input.masked_number", "masked_card": "input.masked_card",
+                "masked_passport": "input.masked_passport"}
 
 
 class Part(Protocol):
@@ -103,7 +109,7 @@ class Engine:
         # reminders (a booking said with its time), progress in words, and last the answers (which claim any
         # question the facts answer)
         parts = (self.guides, Menus(), Centre(), Deletion(), Notifications(domain.knowledge.words), jobs or NoJobs(),
-                 *reminder_parts(timezone), ProgressPart(), Answers(domain))
+                 *reminder_parts(timezone), ProgressPart(), MyData(), Answers(domain))
         for part in parts:
             self.register(part)
 
@@ -127,12 +133,15 @@ class Engine:
             self._catch_all = part
 
     def step(
-        self, state: ConversationState, message: UserInput, done: Iterable[str] = (), *, now: datetime | None = None
+        self, state: ConversationState, message: UserInput, done: Iterable[str] = (), *, now: datetime | None = None,
+        about_user: Callable[[], StoredRecord] | None = None,
     ) -> Outcome:
-        """One turn. ``now`` is the turn's time (aware); parts read it as ``ctx.now``."""
+        """One turn. ``now`` is the turn's time (aware); parts read it as ``ctx.now``. ``about_user``
+        reads what storage keeps about the user, only if a part asks (``ctx.about_user``)."""
         if now is not None and now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         ctx = TurnContext(self.domain, self, state.model_copy(deep=True), set(done), now)
+        ctx.about_user = about_user
         self.run(ctx, message)
         ctx.state.numbered = numbered_payloads(ctx.replies)
         return Outcome(ctx.replies, ctx.state, ctx.effects)
@@ -143,8 +152,9 @@ class Engine:
 
     # ------------------------------------------------------------------------------ dispatch
     def run(self, ctx: TurnContext, message: UserInput) -> None:
-        if "masked_number" in message.notices:
-            ctx.say(ctx.t("input.masked_number"))
+        for notice, text_id in MASK_NOTICES.items():
+            if notice in message.notices:
+                ctx.say(ctx.t(text_id))
         for notice in ("empty", "too_long", "no_words"):
             if notice in message.notices:
                 ctx.say(ctx.t(f"input.{notice}"), ctx.where_am_i_buttons())

@@ -7,10 +7,33 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 #: NLU models are cached here between runs, keyed by a hash of data and code.
 NLU_CACHE = ROOT / ".giljabi-data" / "test-cache"
+
+# Property tests: CI explores widely (300 examples per test, as the slow render checks always had);
+# a local run tries 60 of each, so `make test` stays quick. HYPOTHESIS_PROFILE overrides either.
+settings.register_profile("ci", max_examples=300, deadline=None, print_blob=True)
+settings.register_profile("dev", max_examples=60, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """Commands under test configure logging (a root handler, levels); each test starts as it was."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    levels = {name: logging.getLogger(name).level for name in ("httpx", "httpcore", "telegram", "sqlalchemy")}
+    yield
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+    root.setLevel(level)
+    for name, value in levels.items():
+        logging.getLogger(name).setLevel(value)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.messages import Button, Inbound, ListItem, Reply, split_text
+from bot.sanitize import as_text, sanitize
 
 log = logging.getLogger("giljabi.channels.kakao")
 
@@ -58,24 +59,30 @@ def parse_request(body: Any) -> Inbound:
     if not isinstance(user_request, dict):
         raise BadRequest("userRequest is missing")
     user = user_request.get("user")
-    user_id = user.get("id") if isinstance(user, dict) else None
-    if not isinstance(user_id, str) or not user_id.strip():
+    user_id = _id(user.get("id") if isinstance(user, dict) else None)
+    if not user_id:
         raise BadRequest("userRequest.user.id is missing")
-    utterance = user_request.get("utterance")
-    text = utterance if isinstance(utterance, str) else ""
+    text = as_text(user_request.get("utterance"))  # any other JSON type is an empty message
     action = body.get("action")
     extra = action.get("clientExtra") if isinstance(action, dict) else None
-    payload = extra.get("payload") if isinstance(extra, dict) else None
-    if not isinstance(payload, str) or not payload.strip():
-        payload = None
-    request_id = user_request.get("requestId") or body.get("requestId")
-    return Inbound(
+    payload = as_text(extra.get("payload") if isinstance(extra, dict) else None)
+    request_id = _id(user_request.get("requestId")) or _id(body.get("requestId"))
+    return sanitize(Inbound(
         channel=CHANNEL,
-        user_key=user_id.strip(),
-        text=None if payload is not None else text,
-        payload=payload,
-        message_id=request_id if isinstance(request_id, str) and request_id else None,
-    )
+        user_key=user_id,
+        text=None if payload.strip() else text,
+        payload=payload if payload.strip() else None,
+        message_id=request_id or None,
+    ))
+
+
+def _id(value: object) -> str:
+    """An id as a string: numbers are accepted as their digits; anything else is no id."""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, int | float):
+        return str(value)
+    return as_text(value).strip()
 
 
 def simple_response(text: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request, Response
@@ -26,7 +27,9 @@ from telegram.ext import ExtBot, Updater
 from bot.channels.base import Channel, ChannelContext, Retryable, SendError, secret, secret_ok
 from bot.channels.telegram_render import MAX_BUTTONS, MAX_TEXT, OutMessage, render, split_message, utf16_len
 from bot.channels.telegram_send import Pacer, TelegramSender, api_urls
+from bot.logs import FailureLog
 from bot.messages import Inbound, Reply
+from bot.sanitize import as_text, sanitize
 from flows.payloads import Menu, Notify, Progress
 
 if TYPE_CHECKING:
@@ -38,6 +41,7 @@ __all__ = [
 ]
 
 log = logging.getLogger("giljabi.channels.telegram")
+_failures = FailureLog(log)
 
 CHANNEL = "telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
@@ -65,6 +69,7 @@ class TelegramChannel:
         on_error: Callable[[str], None] | None = None,
         poll_timeout: float = 10.0,
         rate_limit: bool = True,
+        answer_by_outbox: bool = False,
     ) -> None:
         self.sender = TelegramSender(
             token, base_url=base_url, rate_limit=rate_limit, per_chat_rate=per_chat_rate,
@@ -81,6 +86,10 @@ class TelegramChannel:
         self._updater: Updater | None = None
         self._queue: asyncio.Queue[object] | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        #: answers go through the outbox (sent by this process's dispatcher, once per update) and the
+        #: webhook answers at once; otherwise each answer is sent here and a failed send asks
+        #: Telegram to deliver the update again (503)
+        self.answer_by_outbox = answer_by_outbox
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self, *, polling: bool = False, webhook_url: str | None = None) -> None:
@@ -142,7 +151,8 @@ class TelegramChannel:
 
     # ------------------------------------------------------------------- updates
     async def process(self, data: object) -> str:
-        """One webhook body. Returns ``ok``, ``duplicate``, ``ignored``, ``failed``, ``retry`` or ``bad``."""
+        """One webhook body: ``accepted`` (answered by the outbox), ``ok``, ``duplicate``, ``ignored``, ``failed``,
+        ``retry`` or ``bad``."""
         if not isinstance(data, dict):
             return "bad"
         try:
@@ -152,6 +162,8 @@ class TelegramChannel:
         task = self.submit(update)
         if task is None:
             return "duplicate"
+        if self.answer_by_outbox:
+            return "accepted"  # the turn runs on; its answer is recorded and sent by the outbox
         return await asyncio.shield(task)
 
     def submit(self, update: Update) -> asyncio.Task[str] | None:
@@ -181,8 +193,8 @@ class TelegramChannel:
             await asyncio.wait([previous])
         try:
             result = await self._process(update, chat)
-        except Exception:
-            log.exception("telegram: update %s failed", update.update_id)
+        except Exception as exc:
+            _failures.report("telegram update", exc, update=update.update_id)
             self._on_error("update")
             result = "failed"
         if result == "retry":
@@ -194,18 +206,19 @@ class TelegramChannel:
         message_id = str(update.update_id)
         query = update.callback_query
         if query is not None:
-            if not query.data:
+            data = as_text(query.data)
+            if not data:
                 return None
-            return Inbound(channel=CHANNEL, user_key=str(chat), payload=query.data, message_id=message_id)
+            return sanitize(Inbound(channel=CHANNEL, user_key=str(chat), payload=data, message_id=message_id))
         message = update.message
         if message is None:
             return None  # edits, channel posts, member updates ...
-        text = message.text or message.caption or ""
+        text = as_text(message.text) or as_text(message.caption)  # a number or a list is an empty message
         if text.startswith("/"):
             command = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if text[1:].strip() else ""
             if command in COMMANDS:
                 return Inbound(channel=CHANNEL, user_key=str(chat), payload=COMMANDS[command], message_id=message_id)
-        return Inbound(channel=CHANNEL, user_key=str(chat), text=text, message_id=message_id)
+        return sanitize(Inbound(channel=CHANNEL, user_key=str(chat), text=text, message_id=message_id))
 
     async def _process(self, update: Update, chat: int) -> str:
         inbound = self.inbound(update)
@@ -216,7 +229,13 @@ class TelegramChannel:
                 await self.bot.answer_callback_query(update.callback_query.id)
             except TelegramError as exc:
                 log.info("telegram: answerCallbackQuery failed (%s)", type(exc).__name__)
-        replies = await self._handle(inbound)
+        if self.answer_by_outbox:
+            replies = await self._handle(replace(inbound, answer_by_outbox=True))
+            if not replies:
+                return "queued"
+            # the turn could not record its answer (storage failing): its apology goes out directly
+        else:
+            replies = await self._handle(inbound)
         return await self.send(chat, replies)
 
     async def send(self, chat: int | str, replies: Sequence[Reply]) -> str:
@@ -260,6 +279,7 @@ class TelegramMount(Channel):
             token, turn, base_url=settings.telegram_api_base_url,
             webhook_secret=secret(settings.telegram_webhook_secret),
             on_error=lambda kind: context.count_error(CHANNEL, kind), rate_limit=settings.telegram_rate_limit,
+            answer_by_outbox=bool(context.options.get("outbox")),
         )
         if not secret(settings.telegram_webhook_secret):
             log.warning("GILJABI_TELEGRAM_WEBHOOK_SECRET is not set: every Telegram webhook request is rejected")

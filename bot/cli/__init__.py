@@ -11,9 +11,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import chat, consultants, jobs, nlu_cmd, outbox_cmd, reminders, serve
+from bot.cli import chat, consultants, data, jobs, nlu_cmd, outbox_cmd, reminders, serve
 
-_GROUPS = (chat, nlu_cmd, jobs, serve, outbox_cmd, reminders, consultants)
+_GROUPS = (chat, nlu_cmd, jobs, serve, outbox_cmd, reminders, consultants, data)
 
 
 def build_parser() -> argparse.ArgumentParser:

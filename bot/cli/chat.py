@@ -27,10 +27,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _assistant() -> Any:
+    import os
+
     from bot.assistant import build_assistant
     from bot.logs import configure_logging
 
-    configure_logging()
+    configure_logging(os.environ.get("GILJABI_LOG_LEVEL") or "WARNING")  # a terminal chat stays quiet
     return build_assistant()
 
 

@@ -21,6 +21,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--threads", type=int, default=None, metavar="N",
         help="threads that run turns (default: 1 on SQLite, 8 on PostgreSQL)",
     )
+    serve.add_argument(
+        "--workers", type=int, default=1, metavar="N",
+        help="server processes on the port (PostgreSQL only; migrations run once, before they start)",
+    )
     serve.set_defaults(func=run_serve)
 
 
@@ -38,5 +42,6 @@ def run_serve(args: argparse.Namespace) -> int:
         telegram_polling=args.telegram_polling,
         telegram_webhook_url=args.telegram_webhook_url,
         turn_threads=args.threads,
+        workers=max(1, args.workers),
     )
     return 0

@@ -13,10 +13,12 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from bot.logs import FailureLog
 from bot.outbox.dispatcher import Dispatcher
 from bot.outbox.wake import listen_postgres, subscribe
 
 log = logging.getLogger("giljabi.outbox")
+_failures = FailureLog(log)  # one line per failure class, no traceback (see bot.logs)
 
 
 class Ticker:
@@ -45,8 +47,8 @@ class Ticker:
                 self._again = False
                 try:
                     await self.dispatcher.run_once()
-                except Exception:  # noqa: BLE001 - the next tick tries again
-                    log.exception("outbox pass failed")
+                except Exception as exc:  # noqa: BLE001 - the next tick tries again
+                    _failures.report("outbox pass", exc)
                 if not self._again:
                     return
         finally:

@@ -17,7 +17,10 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from bot.logs import FailureLog
+
 log = logging.getLogger("giljabi.outbox")
+_failures = FailureLog(log)  # one line per failure class, no traceback (see bot.logs)
 
 _KEY = "giljabi_outbox_due"
 CHANNEL = "giljabi_outbox"
@@ -83,8 +86,8 @@ def listen_postgres(url: str, callback: Callable[[], None]) -> Callable[[], None
                     while not stop.is_set():
                         if any(True for _ in conn.notifies(timeout=0.5)):
                             callback()
-            except Exception:  # noqa: BLE001 - the ticker still runs; try to listen again shortly
-                log.warning("outbox: LISTEN connection failed; retrying", exc_info=True)
+            except Exception as exc:  # noqa: BLE001 - the ticker still runs; try to listen again shortly
+                _failures.report("outbox LISTEN connection", exc)
                 stop.wait(2.0)
 
     thread = threading.Thread(target=run, name="giljabi-outbox-listen", daemon=True)

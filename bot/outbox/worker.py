@@ -18,6 +18,7 @@ from bot.outbox.runtime import build_dispatcher
 from bot.outbox.ticker import Ticker
 from bot.reminders import Planner, build_scheduler
 from bot.reminders.ticker import PlannerTicker, plan_once
+from bot.retention import start_retention
 from bot.store import Store
 
 log = logging.getLogger("giljabi.outbox")
@@ -63,9 +64,11 @@ async def run_forever(settings: Settings) -> None:
         loop.add_signal_handler(sig, stopped.set)
     await ticker.start(settings.outbox_tick_seconds)
     await planner.start()
+    purging = start_retention(store, settings)  # the daily purge runs where the dispatcher does
     try:
         await stopped.wait()
     finally:
+        purging.cancel()
         await planner.stop()
         await ticker.stop()
         store.close()

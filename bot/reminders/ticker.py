@@ -9,10 +9,12 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from bot.logs import FailureLog
 from bot.reminders.planner import INTERVAL, Planner
 from bot.store import Store
 
 log = logging.getLogger("giljabi.reminders")
+_failures = FailureLog(log)  # one line per failure class, no traceback (see bot.logs)
 
 Clock = Callable[[], datetime]
 
@@ -28,8 +30,8 @@ def plan_once(store: Store, planner: Planner, clock: Clock = utc_now) -> None:
             result = planner.run(s, clock())
         if result.queued or result.cancelled:
             log.info("reminders planned queued=%d cancelled=%d", result.queued, result.cancelled)
-    except Exception:  # noqa: BLE001 - a failed pass is logged; the next one catches up
-        log.exception("reminder planner pass failed")
+    except Exception as exc:  # noqa: BLE001 - a failed pass is logged; the next one catches up
+        _failures.report("reminder planner pass", exc)
 
 
 class PlannerTicker:

@@ -93,14 +93,24 @@ class Progress(Base):
 
 
 class ProcessedMessage(Base):
-    """Platform message ids already handled, so a redelivered update is answered once."""
+    """Platform message ids already handled, per user, so a redelivered update is answered once."""
 
     __tablename__ = "processed_messages"
 
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     message_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     turn_id: Mapped[int | None] = mapped_column(ForeignKey("turns.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Heartbeat(Base):
+    """One row per server process, rewritten by each readiness check: the cheapest real write."""
+
+    __tablename__ = "heartbeats"
+
+    worker: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class OutboxMessage(Base):

@@ -6,6 +6,7 @@ where the conversation row is locked ``FOR UPDATE`` so two workers never interle
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,11 +18,16 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, Engine, bindparam, create_engine, delete, event, exists, insert, or_, select, update
+from sqlalchemy import JSON, bindparam, delete, exists, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.health import StorageHealth, storage_reason
+from bot.store import ready, watchdog
+from bot.store.engine import DbTimeouts, make_engine
 from bot.store.models import Conversation, OutboxMessage, ProcessedMessage, Progress, Turn, User
+
+log = logging.getLogger("giljabi.store")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: ``users.last_seen_at`` is refreshed at most this often: one write fewer on most turns.
@@ -72,33 +78,14 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-            dbapi_conn.isolation_level = None  # let SQLAlchemy's BEGIN below be the only one
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")  # take the write lock up front: no upgrade deadlocks
-
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-
-
 class Store:
     """All persistence the Assistant needs, as small methods used inside ``unit()``."""
 
-    def __init__(self, url: str, *, migrate: bool = True) -> None:
+    def __init__(self, url: str, *, migrate: bool = True, timeouts: DbTimeouts | None = None) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.timeouts = timeouts or DbTimeouts()
+        self.engine = make_engine(url, self.timeouts)
+        self.health = StorageHealth()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         if migrate:
             self.migrate()
@@ -109,10 +96,14 @@ class Store:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         head = ScriptDirectory.from_config(config).get_current_head()
-        with self.engine.connect() as conn:
+        with watchdog.limit(None), self.engine.connect() as conn:
             if MigrationContext.configure(conn).get_current_revision() == head:
                 return
-        with self.engine.begin() as conn:
+        with watchdog.limit(None), self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # several workers start at once: one migrates
+                conn.execute(text("SELECT pg_advisory_xact_lock(7010013)"))
+                if MigrationContext.configure(conn).get_current_revision() == head:
+                    return
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
 
@@ -124,15 +115,44 @@ class Store:
         except Exception:  # noqa: BLE001 - health checks report, never raise
             return False
 
+    def check_ready(self, deadline: float = 1.5) -> str | None:
+        """Can a turn be stored now? None if so, else the reason (a real write, see ``ready``)."""
+        return ready.check(self, deadline)
+
     def close(self) -> None:
         self.engine.dispose()
 
     # ---------------------------------------------------------- transactions
     @contextmanager
     def unit(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        While the database is known to be failing this raises ``StorageUnavailable`` at once (see
+        ``StorageHealth``); after a deletion the SQLite WAL is checkpointed so the text leaves the disk."""
+        self.health.allow()
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except BaseException as exc:
+            reason = storage_reason(exc)
+            if reason is None:
+                self.health.settle()
+            else:
+                self.health.failed(reason)
+            raise
+        self.health.succeeded()
+        if session.info.get("forgot") and self.url.startswith("sqlite"):
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database file and empty it (deleted rows are then gone from disk)."""
+        raw = self.engine.raw_connection()  # outside any transaction: a checkpoint cannot run in one
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except Exception:  # noqa: BLE001 - the deletion is committed; SQLite's next checkpoint copies it
+            log.warning("database: checkpoint after a deletion failed; SQLite's next one will do it")
+        finally:
+            raw.close()
 
     def open_conversation(self, s: Session, channel: str, user_key: str) -> OpenConversation:
         """The user's ids and state, the conversation row locked until the transaction ends.
@@ -172,12 +192,15 @@ class Store:
     def save_state(self, s: Session, conversation_id: int, state: dict[str, Any]) -> None:
         s.execute(_SAVE_STATE, {"cid": conversation_id, "state": state, "now": datetime.now(UTC)})
 
-    def replies_for(self, s: Session, channel: str, message_id: str) -> list[dict[str, Any]] | None:
-        """The replies already sent for this platform message, if it was handled before."""
+    def replies_for(self, s: Session, channel: str, user_id: int, message_id: str) -> list[dict[str, Any]] | None:
+        """The replies already sent for this user's platform message, if it was handled before."""
         seen = s.execute(
             select(ProcessedMessage.turn_id, Turn.replies)
             .outerjoin(Turn, Turn.id == ProcessedMessage.turn_id)
-            .where(ProcessedMessage.channel == channel, ProcessedMessage.message_id == message_id)
+            .where(
+                ProcessedMessage.channel == channel, ProcessedMessage.user_id == user_id,
+                ProcessedMessage.message_id == message_id,
+            )
         ).first()
         if seen is None:
             return None
@@ -219,7 +242,8 @@ class Store:
             return
         turn_id = s.execute(_INSERT_TURN_ID, values).scalar_one()
         s.execute(insert(ProcessedMessage).values(
-            channel=channel, message_id=message_id, turn_id=turn_id, created_at=values["created_at"]
+            channel=channel, user_id=user_id, message_id=message_id, turn_id=turn_id,
+            created_at=values["created_at"],
         ))
 
     def forget(self, s: Session, user_id: int) -> None:
@@ -228,6 +252,7 @@ class Store:
         s.execute(delete(ProcessedMessage).where(ProcessedMessage.turn_id.in_(turn_ids)))
         s.execute(delete(Turn).where(Turn.user_id == user_id))
         s.execute(delete(Progress).where(Progress.user_id == user_id))
+        s.info["forgot"] = True
 
     # ----------------------------------------------------------------- reads
     def review_turns(self, limit: int = 50, below: float = 0.6) -> list[Turn]:

@@ -7,6 +7,7 @@ python-telegram-bot can be pointed at it with ``GILJABI_TELEGRAM_API_BASE_URL``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
@@ -50,6 +51,23 @@ def wait_until(check: Callable[[], Any], timeout: float = 5.0, what: str = "cond
 
 
 # ------------------------------------------------------------------------------ app on a port
+def _fast_server_class():
+    import uvicorn
+
+    class FastTickServer(uvicorn.Server):
+        """uvicorn checks for shutdown every 100 ms; a test server checks every 10 ms."""
+
+        async def main_loop(self) -> None:
+            counter = 0
+            should_exit = await self.on_tick(counter)
+            while not should_exit:
+                counter = (counter + 1) % 864000
+                await asyncio.sleep(0.01)
+                should_exit = await self.on_tick(counter) if counter % 10 == 0 else self.should_exit
+
+    return FastTickServer
+
+
 class ServerThread:
     def __init__(self, app: Any) -> None:
         import uvicorn
@@ -59,7 +77,7 @@ class ServerThread:
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-        self.server = uvicorn.Server(config)
+        self.server = _fast_server_class()(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -137,7 +155,7 @@ class FakeBotAPI:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self.thread.start()
 
     @staticmethod

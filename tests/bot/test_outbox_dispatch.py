@@ -253,10 +253,12 @@ def test_opting_out_and_back_in_through_the_dialogue(store, bot_api, domain) -> 
 
 def test_telegram_stop_turns_notifications_off(assistant, telegram_settings, serve_app, http, bot_api) -> None:
     from bot.server import create_app
+    from tests.bot.conftest import wait_until
     from tests.bot.test_telegram import message_update, post
 
     url = serve_app(create_app(assistant, telegram_settings)) + "/telegram/webhook"
     assert post(http, url, message_update(1, "/stop", chat=511)).status_code == 200
+    wait_until(lambda: bot_api.sent(), 5, "the answer, sent by the outbox")  # the webhook answers at once
     assert "알림을 껐어요" in bot_api.sent()[-1]["text"]
     with assistant.store.unit() as s:
         assert s.scalar(select(User.notifications).where(User.user_key == "511")) is False

@@ -1,8 +1,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.assistant import MAX_TEXT_CHARS, clean_text
-from bot.privacy import mask_personal_numbers
+from bot.cleaning import MAX_TEXT_CHARS, clean_text
+from bot.privacy import mask, mask_personal_numbers
 
 
 def test_masks_resident_numbers_in_their_usual_shapes() -> None:
@@ -13,8 +13,16 @@ def test_masks_resident_numbers_in_their_usual_shapes() -> None:
 
 
 def test_leaves_other_numbers_alone() -> None:
-    for raw in ("010-1234-5678", "2026년 11월 22일", "20시간 이상", "월 최대 20만원", "991301-1234567"):
+    for raw in ("010-1234-5678", "2026년 11월 22일", "20시간 이상", "월 최대 20만원", "991301-1234567",
+                "010-1234-5678 010-2345-6789", "3,000,000원", "2026-11-22 14:30", "고객번호 12345678901234",
+                "ROOM 1234 5678", "4111 1111 1111 1112"):
         assert mask_personal_numbers(raw) == (raw, False), raw
+
+
+def test_kinds_and_what_stays_visible() -> None:
+    masked = mask("카드 4111 1111 1111 1111, 여권 M123A4567, 주민 앞자리 990101 뒷자리 1234567")
+    assert masked.kinds == {"card", "passport", "resident"}
+    assert masked.text == "카드 **** **** **** ****, 여권 *********, 주민 앞자리 ****** 뒷자리 *******"
 
 
 @given(st.text(max_size=300))

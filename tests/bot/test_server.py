@@ -30,13 +30,17 @@ def metric(text: str, line_start: str) -> float:
     raise AssertionError(f"{line_start} not in metrics")
 
 
-def test_healthz_reports_the_database(assistant, make_settings, serve_app, http, monkeypatch) -> None:
+def test_healthz_is_liveness_and_readyz_reports_the_database(assistant, make_settings, serve_app, http,
+                                                              monkeypatch) -> None:
     base = serve_app(create_app(assistant, make_settings()))
     response = http.get(f"{base}/healthz")
-    assert (response.status_code, response.json()) == (200, {"status": "ok"})
-    monkeypatch.setattr(assistant.store, "ping", lambda: False)
-    response = http.get(f"{base}/healthz")
-    assert response.status_code == 503 and response.json()["status"] != "ok"
+    assert (response.status_code, response.json()) == (200, {"status": "ok", "storage": "ok"})
+    assert (http.get(f"{base}/readyz").status_code, http.get(f"{base}/readyz").json()) == (200, {"status": "ready"})
+    monkeypatch.setattr(assistant.store, "check_ready", lambda deadline: "read-only")
+    response = http.get(f"{base}/readyz")
+    assert (response.status_code, response.json()) == (503, {"status": "unavailable", "reason": "read-only"})
+    response = http.get(f"{base}/healthz")  # alive, and saying what the last probe found
+    assert (response.status_code, response.json()) == (200, {"status": "ok", "storage": "read-only"})
 
 
 def test_metrics_count_turns_fallbacks_errors_and_latency(assistant, make_settings, serve_app, http) -> None:
@@ -153,7 +157,7 @@ def test_serve_command_is_registered(data_dir, monkeypatch) -> None:
     monkeypatch.setattr(bot.server, "serve", fake_serve)
     assert args.func(args) == 0
     assert seen == {"host": "0.0.0.0", "port": 9001, "telegram_polling": True, "telegram_webhook_url": None,
-                    "turn_threads": None}
+                    "turn_threads": None, "workers": 1}
     defaults = build_parser().parse_args(["serve"])
     assert (defaults.host, defaults.port, defaults.telegram_polling) == ("127.0.0.1", 8000, False)
 

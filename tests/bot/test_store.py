@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, insert, inspect, select, text
 
 from bot.assistant import Assistant
 from bot.messages import Inbound
@@ -125,27 +126,42 @@ def test_forget_deletes_turns_and_progress(store: Store, domain) -> None:
     assert store.progress_of("test", "other") == {"apply"}
 
 
-def test_concurrent_turns_of_one_user_are_serialised(store: Store, domain) -> None:
-    """Two workers, one user: every turn is kept and the state ends consistent."""
-    assistant = Assistant(store, domain, fake_parse)
-    assistant.handle(Inbound(channel="test", user_key="u", payload="f:worknet_signup"))
-    errors: list[BaseException] = []
+def test_concurrent_turns_of_one_user_are_serialised(store: Store, domain, monkeypatch) -> None:
+    """Two workers, one user: every turn is kept and none of their state changes is lost.
 
-    def press(n: int) -> None:
+    Each turn here counts a fallback in the conversation state (read, +1, write). The storage read
+    between loading and saving the state is slowed down, so without the row lock (PostgreSQL) or the
+    write lock taken at BEGIN (SQLite) the turns would read the same count and lose increments."""
+    assistant = Assistant(store, domain, fake_parse)
+    assistant.handle(Inbound(channel="test", user_key="u", payload="m"))
+    done_stages = store.done_stages
+
+    def slow_done_stages(s, user_id):
+        time.sleep(0.03)
+        return done_stages(s, user_id)
+
+    monkeypatch.setattr(store, "done_stages", slow_done_stages)
+    errors: list[BaseException] = []
+    failed: list[str] = []
+
+    def say(n: int) -> None:
         try:
-            assistant.handle(Inbound(channel="test", user_key="u", payload="p", message_id=f"m{n}"))
+            replies = assistant.handle(Inbound(channel="test", user_key="u", text=f"qxzv {n}", message_id=f"m{n}"))
+            if "문제가 생겼어요" in (replies[0].text or "") or "잠시 후" in (replies[0].text or ""):
+                failed.append(str(n))
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=press, args=(n,)) for n in range(8)]
+    threads = [threading.Thread(target=say, args=(n,)) for n in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert not errors
+    assert not errors and not failed
     with store.unit() as s:
         assert len(s.scalars(select(Turn)).all()) == 9
         assert len(s.scalars(select(User)).all()) == 1
+        assert s.scalars(select(Conversation)).one().state.get("fallbacks") == 8
 
 
 def test_review_lists_fallback_turns(store: Store, domain) -> None:
@@ -154,3 +170,20 @@ def test_review_lists_fallback_turns(store: Store, domain) -> None:
     assistant.handle(Inbound(channel="test", user_key="u", payload="m"))
     rows = store.review_turns()
     assert [r.text for r in rows] == ["뭐라는지 모를 말"]
+
+
+def test_errors_never_quote_bound_parameters(store: Store, caplog) -> None:
+    """SQLAlchemy hides bound parameters; and since PostgreSQL quotes a failing row in its own
+    message, the failure line the server logs carries the exception's class, never its message."""
+    import logging
+
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.logs import FailureLog
+
+    with pytest.raises(IntegrityError) as failure, store.unit() as s:
+        s.execute(insert(User).values(channel="t", user_key="비밀 문장", created_at=None, last_seen_at=None))
+    assert "parameters hidden" in str(failure.value)
+    with caplog.at_level(logging.ERROR, logger="giljabi.test"):
+        FailureLog(logging.getLogger("giljabi.test")).report("turn", failure.value, channel="t")
+    assert "IntegrityError" in caplog.text and "비밀 문장" not in caplog.text

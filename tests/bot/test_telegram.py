@@ -43,7 +43,9 @@ def callback_update(update_id: int, data: str, chat: int = CHAT) -> dict[str, An
 
 @pytest.fixture
 def webhook(assistant, telegram_settings, serve_app) -> str:
-    return serve_app(create_app(assistant, telegram_settings)) + "/telegram/webhook"
+    # the direct path: no dispatcher in this app, so each answer is sent by the webhook's own request
+    # (tests/chaos/test_telegram_outbox.py covers answers through the outbox, the default)
+    return serve_app(create_app(assistant, telegram_settings, dispatcher=False)) + "/telegram/webhook"
 
 
 def post(http, url: str, update: Any, secret: str | None = WEBHOOK_SECRET):
@@ -141,7 +143,7 @@ class LongAssistant:
 
 
 def test_long_text_is_split_at_4096_characters(telegram_settings, serve_app, http, bot_api) -> None:
-    url = serve_app(create_app(LongAssistant(), telegram_settings)) + "/telegram/webhook"
+    url = serve_app(create_app(LongAssistant(), telegram_settings, dispatcher=False)) + "/telegram/webhook"
     assert post(http, url, message_update(50, "길게")).status_code == 200
     sent = bot_api.sent()
     assert len(sent) >= 3
@@ -250,7 +252,7 @@ def test_pacer_allows_a_short_burst_then_one_a_second() -> None:
     assert pacer.delay("chat", now=110.0) == 0.0
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # examples: the profile (tests/conftest.py)
 @given(st.lists(REPLY, max_size=7))
 def test_any_replies_render_within_telegram_limits(replies: list[Reply]) -> None:
     for message in telegram.render(replies):

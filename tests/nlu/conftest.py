@@ -1,4 +1,4 @@
-"""Shared fixtures: one trained model per test session, cached in a temporary directory."""
+"""Shared fixtures: the suite's one trained model, cached between runs."""
 
 from __future__ import annotations
 
@@ -12,13 +12,15 @@ TEST_DATA = Path(__file__).resolve().parent / "data" / "test_nlu.yml"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def nlu_cache_dir(tmp_path_factory: pytest.TempPathFactory):
-    """Train once into a temporary cache dir; every test of the session reuses that model."""
-    path = tmp_path_factory.mktemp("giljabi-nlu-cache")
-    nlu.set_cache_dir(path)
+def nlu_cache_dir():
+    """The one model of the whole suite (tests/conftest.py's cache, keyed by data and code): trained
+    only when the data or code changed since the last run; every test reuses it."""
+    from tests.conftest import NLU_CACHE
+
+    nlu.set_cache_dir(NLU_CACHE)
     nlu.train()
-    yield path
-    nlu.set_cache_dir(None)
+    yield NLU_CACHE
+    nlu.set_cache_dir(NLU_CACHE)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from nlu.training import load_training_data
 GUIDE_INTENTS = set(nlu.intents()) - {
     "greet", "goodbye", "thanks", "affirm", "deny", "help", "out_of_scope",
     "human_handoff", "reminder_settings", "notifications_off", "notifications_on", "delete_my_data",
+    "show_my_data",
 }
 
 TEST_DATA = Path(__file__).resolve().parent / "data" / "test_nlu.yml"

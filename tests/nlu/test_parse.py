@@ -44,6 +44,7 @@ CATALOGUE = {
     "notifications_on",
     "center_info",
     "delete_my_data",
+    "show_my_data",
 }
 
 
