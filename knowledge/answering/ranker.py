@@ -4,10 +4,13 @@ The words decide first: every fact's phrasings are matched as character n-grams 
 after everyday words are mapped to the facts' own ("돈" -> 수당). Then the conversation counts: a
 fact of the guide being walked, of the audience the person belongs to (student, mid-career,
 operator, centre visitor, JobCare user — the content area a fact comes from), of a recently answered
-topic, or of the topic the NLU heard, gains a fixed bonus. So "신청은 어디서 하나요?" inside the
-생애경력설계 guide reaches that guide's answer, while a question that names its topic ("통합포털 계정
-승인") needs no context at all. The weights were chosen on the development questions
-(``tests/answers/data/dev_questions.yml``) and are checked on the held-out set.
+topic, or of the topic the NLU heard, gains a fixed bonus. The audience's bonus grows by ``W_OWN``
+when the audience's own facts use (most of) the question's words, question words aside: a generic
+"승인은 누가 해요?" from an operator stays with the operator's facts, while "통합포털 계정 승인"
+from a student still reaches them. So "신청은 어디서 하나요?" inside the 생애경력설계 guide reaches
+that guide's answer, while a question that names its topic ("통합포털 계정 승인") needs no context
+at all. The weights were chosen on the development questions (``tests/answers/data/dev_questions.yml``)
+and are checked on the held-out set.
 """
 
 from __future__ import annotations
@@ -61,8 +64,6 @@ POOL = 40
 #: asked of that audience ("승인은 누가 해요?" from an operator): the audience then decides by W_OWN
 OWN_COVER = 0.6
 W_OWN = 0.35
-#: how many more lexical candidates are looked at for the audience's own facts
-OWN_POOL = POOL
 
 
 @dataclass(frozen=True)
@@ -159,16 +160,12 @@ class FactRanker:
         have = self.area_terms.get(area, set())
         return sum(self.idf.get(t, 0.0) for t in terms if t in have) / total
 
-    def lexical(self, question: str, area: str | None = None) -> dict[str, tuple[Fact, float]]:
-        """Fact id -> (fact, lexical score): characters and morphemes, each a cosine in [0, 1]. With
-        ``area``, that area's facts further down the lists are kept too."""
+    def lexical(self, question: str) -> dict[str, tuple[Fact, float]]:
+        """Fact id -> (fact, lexical score): characters and morphemes, each a cosine in [0, 1]."""
         out: dict[str, tuple[Fact, float]] = {}
-        limit = OWN_POOL if area else POOL
-        for weight, hits in ((W_CHARS, self.index.search(self.expand(question), limit=limit)),
-                             (1 - W_CHARS, self.terms.search(question, limit=limit))):
-            for rank, hit in enumerate(hits):
-                if rank >= POOL and self.areas.get(hit.fact.id) != area:
-                    continue
+        for weight, hits in ((W_CHARS, self.index.search(self.expand(question), limit=POOL)),
+                             (1 - W_CHARS, self.terms.search(question, limit=POOL))):
+            for hit in hits:
                 fact, score = out.get(hit.fact.id, (hit.fact, 0.0))
                 out[hit.fact.id] = (fact, score + weight * hit.score)
         return out
@@ -216,7 +213,7 @@ class FactRanker:
         # a question the audience's own facts can answer word for word is theirs to answer
         own = audience is not None and (about_self or self.own_cover(terms, audience) >= OWN_COVER)
         out = []
-        for fact, lexical in self.lexical(question, audience if own else None).values():
+        for fact, lexical in self.lexical(question).values():
             cover, reasons = W_COVER * self.coverage(terms, fact.id), []
             bonus = 0.0
             guide = self.guides.get(fact.id)
