@@ -76,6 +76,8 @@ class Answers:
             ctx.state.greeted = True
         ctx.state.fallbacks = 0
         self.say(ctx, decision)
+        if named:  # who someone says they are outlasts the area of the fact just answered
+            ctx.state.audience = named
         return True
 
     def on_intent(self, ctx: TurnContext, intent: str, text: str, parse: dict[str, Any]) -> None:

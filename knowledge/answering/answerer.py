@@ -33,6 +33,9 @@ CLOSE = 0.02
 MISSING_KEY = True
 #: the most candidates offered as buttons
 CHOICES = 3
+#: a runner-up this close to the best that uses the question's most telling word, which the best
+#: lacks, answers instead ("검사 다시 볼 수 있나요" -> the fact about doing a test again)
+KEY_MARGIN = 0.06
 
 #: an acting intent heard with less confidence than this leaves the message to the facts
 ACTING_SURE = 0.7
@@ -100,6 +103,7 @@ class Answerer:
             if uncovered and topical and (greeted or not acting):
                 return Decision("not_in_guide", [], text, greeted)
             return Decision("none", [], text, greeted)
+        ranked = self.prefer_key(text, ranked)
         best = self.answer(text, ranked[0])
         if not best.gap and MISSING_KEY and self.ranker.missing_key(text, ranked[:CHOICES]):
             best = Answer(best.candidate, gap=True)
@@ -107,6 +111,16 @@ class Answerer:
         if close and not best.gap:
             return Decision("choose", [Answer(c) for c in [ranked[0], *close]], text, greeted)
         return Decision("answers", [best], text, greeted)
+
+    def prefer_key(self, text: str, ranked: list[Candidate]) -> list[Candidate]:
+        """The close runner-up that uses the question's most telling word first, when the best does not."""
+        key = self.ranker.key_term(text)
+        if key is None or self.ranker.uses(ranked[0], key):
+            return ranked
+        for i, c in enumerate(ranked[1:CHOICES], start=1):
+            if ranked[0].score - c.score < KEY_MARGIN and self.ranker.uses(c, key) and _measure(c, False) >= ANSWER_AT:
+                return [c, *ranked[:i], *ranked[i + 1:]]
+        return ranked
 
     def answer(self, text: str, candidate: Candidate) -> Answer:
         gap = self.gaps.gap_answer(self.ranker.expand(text), candidate.fact) or bool(self.gaps.uncovered(text))

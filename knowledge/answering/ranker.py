@@ -4,10 +4,13 @@ The words decide first: every fact's phrasings are matched as character n-grams 
 after everyday words are mapped to the facts' own ("돈" -> 수당). Then the conversation counts: a
 fact of the guide being walked, of the audience the person belongs to (student, mid-career,
 operator, centre visitor, JobCare user — the content area a fact comes from), of a recently answered
-topic, or of the topic the NLU heard, gains a fixed bonus. So "신청은 어디서 하나요?" inside the
-생애경력설계 guide reaches that guide's answer, while a question that names its topic ("통합포털 계정
-승인") needs no context at all. The weights were chosen on the development questions
-(``tests/answers/data/dev_questions.yml``) and are checked on the held-out set.
+topic, or of the topic the NLU heard, gains a fixed bonus. The audience's bonus grows by ``W_OWN``
+when the audience's own facts use (most of) the question's words, question words aside: a generic
+"승인은 누가 해요?" from an operator stays with the operator's facts, while "통합포털 계정 승인"
+from a student still reaches them. So "신청은 어디서 하나요?" inside the 생애경력설계 guide reaches
+that guide's answer, while a question that names its topic ("통합포털 계정 승인") needs no context
+at all. The weights were chosen on the development questions (``tests/answers/data/dev_questions.yml``)
+and are checked on the held-out set.
 """
 
 from __future__ import annotations
@@ -57,6 +60,10 @@ W_SHORT = 0.25
 KEY_IDF = 5.0
 #: how many lexical candidates are re-ranked
 POOL = 40
+#: a question whose words the audience's own facts all use (IDF-weighted share at least this) can be
+#: asked of that audience ("승인은 누가 해요?" from an operator): the audience then decides by W_OWN
+OWN_COVER = 0.6
+W_OWN = 0.35
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,10 @@ class FactRanker:
             fid: frozenset(self.morph_terms(" ".join([f.title or "", f.text, *f.ask]))) for fid, f in self.facts.items()
         }
         self.idf = self.terms.idf
+        self.asking = frozenset(squash(w) for w in (*lexicon.question_words, *lexicon.generic_nouns))
+        self.area_terms: dict[str, set[str]] = {}
+        for fid, terms in self.fact_terms.items():
+            self.area_terms.setdefault(self.areas.get(fid, "general"), set()).update(terms)
 
     def morph_terms(self, text: str, tags: frozenset[str] = TERM_TAGS) -> Counter[str]:
         """Content morphemes, everyday words mapped to the facts' own ("돈" -> 수당)."""
@@ -120,6 +131,14 @@ class FactRanker:
         have = self.fact_terms.get(fact_id, frozenset())
         return sum(self.idf.get(t, 0.0) for t in terms if t in have) / total
 
+    def key_term(self, question: str) -> str | None:
+        """The question's most telling word (rarest over the phrasings, at least ``KEY_IDF``), if any."""
+        terms = [t for t in self.morph_terms(self.topic_of(question)) if self.idf.get(t, 0.0) >= KEY_IDF]
+        return max(terms, key=lambda t: self.idf[t]) if terms else None
+
+    def uses(self, candidate: Candidate, term: str) -> bool:
+        return term in self.fact_terms.get(candidate.fact.id, frozenset())
+
     def missing_key(self, question: str, candidates: list[Candidate]) -> str | None:
         """The question's most telling known word when none of ``candidates`` uses it ("주차", "예약"):
         the facts found are about the topic, not about what was asked."""
@@ -130,6 +149,16 @@ class FactRanker:
         if any(key in self.fact_terms.get(c.fact.id, frozenset()) for c in candidates):
             return None
         return key
+
+    def own_cover(self, terms: Counter[str], area: str | None) -> float:
+        """The IDF-weighted share of the question's morphemes that ``area``'s facts use somewhere:
+        1.0 means the question can be asked of that audience as it stands."""
+        terms = Counter({t: n for t, n in terms.items() if t not in self.asking})  # "얼마", "어디": how, not what
+        total = sum(self.idf.get(t, 0.0) for t in terms)
+        if not area or total <= 0:
+            return 0.0
+        have = self.area_terms.get(area, set())
+        return sum(self.idf.get(t, 0.0) for t in terms if t in have) / total
 
     def lexical(self, question: str) -> dict[str, tuple[Fact, float]]:
         """Fact id -> (fact, lexical score): characters and morphemes, each a cosine in [0, 1]."""
@@ -165,13 +194,24 @@ class FactRanker:
             return question[match.end():]
         return question
 
+    def asks(self, text: str) -> bool:
+        """Whether a message asks something (a question mark or a question word), rather than says
+        something ("저 올해 52세 직장인이에요")."""
+        key = squash(text)
+        return "?" in text or any(squash(w) in key for w in self.lex.question_words)
+
     def rank(self, question: str, context: AnswerContext = AnswerContext(), limit: int = 5) -> list[Candidate]:
-        audience = self.audience_of(question) or context.audience
+        described = self.audience_of(question)
+        audience = described or context.audience
+        # who someone says they are, asking nothing yet, is answered from their own facts
+        about_self = described is not None and not self.asks(question)
         question = self.topic_of(question)
         recent_guides = {self.guides.get(f) for f in context.recent} - {None}
         terms = self.morph_terms(question)
         # the fewer words a question has of its own ("승인은 누가 해요?"), the more the context decides
         lean = 1.0 + W_SHORT * max(0, SHORT_TERMS - len(terms))
+        # a question the audience's own facts can answer word for word is theirs to answer
+        own = audience is not None and (about_self or self.own_cover(terms, audience) >= OWN_COVER)
         out = []
         for fact, lexical in self.lexical(question).values():
             cover, reasons = W_COVER * self.coverage(terms, fact.id), []
@@ -184,7 +224,7 @@ class FactRanker:
                 bonus += W_RECENT
                 reasons.append("recent")
             if audience and self.areas.get(fact.id) == audience:
-                bonus += W_AUDIENCE
+                bonus += W_AUDIENCE + (W_OWN if own else 0.0)
                 reasons.append("audience")
             if context.intent and fact.intent == context.intent:
                 cover += W_INTENT * context.confidence

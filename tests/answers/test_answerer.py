@@ -55,3 +55,18 @@ def test_what_the_sources_say_is_not_flagged(answerer: Answerer, question: str) 
 def test_a_sure_acting_intent_keeps_its_turn(answerer: Answerer) -> None:
     sure = AnswerContext(intent="progress_status", confidence=0.99)
     assert answerer.decide("다음에 뭐 해야 돼?", sure).kind == "none"
+
+
+def test_a_generic_question_goes_to_the_audience_whose_facts_can_answer_it(answerer: Answerer) -> None:
+    """No guide open: the audience alone turns "승인은 누가 해요?" to the operator's facts."""
+    ranked = answerer.ranker.rank("승인은 누가 해요?", AnswerContext(audience="operator"), limit=1)
+    assert answerer.ranker.areas[ranked[0].fact.id] == "operator"
+    # a question naming another area's topic is not pulled over ("통합포털" is the operator's word)
+    ranked = answerer.ranker.rank("통합포털 계정 승인 누가 해줘요", AnswerContext(audience="student"), limit=1)
+    assert answerer.ranker.areas[ranked[0].fact.id] == "operator"
+
+
+def test_a_close_runner_up_with_the_telling_word_answers(answerer: Answerer) -> None:
+    heard = AnswerContext(intent="assessment_guide", confidence=1.0)
+    decision = answerer.decide("취업준비도검사 다시 볼 수 있나요?", heard)
+    assert decision.kind == "answers" and decision.answers[0].gap
