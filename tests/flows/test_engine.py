@@ -108,7 +108,7 @@ def test_fallback_twice_offers_a_consultant(chat: Chat) -> None:
 def test_the_facts_answer_even_when_the_nlu_falls_back(chat: Chat) -> None:
     ranking = {"intent": {"name": "nlu_fallback", "confidence": 0.2}, "entities": [],
                "intent_ranking": [{"name": "worknet_signup", "confidence": 0.2}]}
-    out = chat.send("가입돼있다고 나옴", p=ranking)
+    out = chat.send("가입돼있다고 나와요", p=ranking)
     assert "이미 계정이 있는 거예요" in out.replies[0].text
 
 
