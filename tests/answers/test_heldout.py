@@ -14,12 +14,13 @@ from bot.evaluation import accuracy, load_cases, occupation_accuracy, run_cases,
 from bot.messages import Inbound
 
 DATA = Path(__file__).parent / "data"
-#: The issue's bar is 95% for both. It is NOT met yet (see README, "Answers"): these floors sit a few
-#: points under what the current build measures, so that a regression fails while the gap stays visible
-#: in ``make bench``. Raise them as the answering improves; never lower them to make a change pass.
+#: The issue's bar is 95% for both. Occupation names meet it (97.3% measured) and are held to it; first
+#: replies do NOT yet (76.1%, see README, "Answers"): that floor sits a few points under what the build
+#: measures, so that a regression fails while the gap stays visible in ``make bench``. Raise it as the
+#: answering improves; never lower it to make a change pass.
 TARGET = 0.95
-FLOOR = 0.70
-FLOOR_OCCUPATIONS = 0.85
+FLOOR = 0.73
+FLOOR_OCCUPATIONS = TARGET
 
 
 def test_first_reply_accuracy_on_the_held_out_questions(make_assistant) -> None:
