@@ -262,21 +262,14 @@ def serve(
     telegram_webhook_url: str | None = None,
     turn_threads: int | None = None,
     build: Callable[[Settings], Any] | None = None,
-    workers: int = 1,
 ) -> None:
-    """Build the Assistant and run the app on uvicorn until interrupted (``workers`` processes:
-    see ``bot.workers``)."""
+    """Build the Assistant and run the app on uvicorn in this process until interrupted (several
+    processes: ``bot.workers``)."""
     import uvicorn
 
     from bot.assistant import build_assistant
 
     level = settings.log_level.lower()
-    if workers > 1:
-        from bot.workers import serve_workers
-
-        serve_workers(settings, host=host, port=port, workers=workers, turn_threads=turn_threads,
-                      telegram_webhook_url=telegram_webhook_url, telegram_polling=telegram_polling)
-        return
     assistant = (build or build_assistant)(settings)
     app = create_app(
         assistant, settings, telegram_polling=telegram_polling, telegram_webhook_url=telegram_webhook_url,

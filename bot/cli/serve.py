@@ -35,6 +35,12 @@ def run_serve(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     configure_logging(settings.log_level)
+    if args.workers > 1:
+        from bot.workers import serve_workers
+
+        serve_workers(settings, host=args.host, port=args.port, workers=args.workers, turn_threads=args.threads,
+                      telegram_webhook_url=args.telegram_webhook_url, telegram_polling=args.telegram_polling)
+        return 0
     serve(
         settings,
         host=args.host,
@@ -42,6 +48,5 @@ def run_serve(args: argparse.Namespace) -> int:
         telegram_polling=args.telegram_polling,
         telegram_webhook_url=args.telegram_webhook_url,
         turn_threads=args.threads,
-        workers=max(1, args.workers),
     )
     return 0

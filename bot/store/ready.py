@@ -13,18 +13,14 @@ import shutil
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.health import storage_reason
+from bot.health import StorageHealth, storage_reason
 from bot.store import watchdog
 from bot.store.models import Heartbeat
-
-if TYPE_CHECKING:
-    from bot.store.repository import Store
 
 WORKER = f"{socket.gethostname()[:40]}:{os.getpid()}"
 #: pages (4 KiB each by default) a turn may need; fewer left than this is "full"
@@ -32,10 +28,10 @@ MIN_FREE_PAGES = 32
 MIN_FREE_DISK = 16 * 1024 * 1024
 
 
-def check(store: Store, deadline: float) -> str | None:
+def check(engine: Engine, health: StorageHealth, deadline: float) -> str | None:
     """None when ready; else a short reason (``disk-full``, ``read-only``, ``timeout`` …)."""
     try:
-        with watchdog.limit(deadline), store.engine.begin() as conn:
+        with watchdog.limit(deadline), engine.begin() as conn:
             now = datetime.now(UTC)
             insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
             conn.execute(
@@ -45,12 +41,12 @@ def check(store: Store, deadline: float) -> str | None:
             room = _sqlite_room(conn) if conn.dialect.name == "sqlite" else None
     except Exception as exc:  # noqa: BLE001 - a probe reports, never raises
         reason = storage_reason(exc) or type(exc).__name__
-        store.health.failed(reason)
+        health.failed(reason)
         return reason
     if room is not None:
-        store.health.failed(room)
+        health.failed(room)
         return room
-    store.health.succeeded()
+    health.succeeded()
     return None
 
 

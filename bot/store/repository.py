@@ -117,7 +117,7 @@ class Store:
 
     def check_ready(self, deadline: float = 1.5) -> str | None:
         """Can a turn be stored now? None if so, else the reason (a real write, see ``ready``)."""
-        return ready.check(self, deadline)
+        return ready.check(self.engine, self.health, deadline)
 
     def close(self) -> None:
         self.engine.dispose()

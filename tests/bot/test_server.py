@@ -157,7 +157,7 @@ def test_serve_command_is_registered(data_dir, monkeypatch) -> None:
     monkeypatch.setattr(bot.server, "serve", fake_serve)
     assert args.func(args) == 0
     assert seen == {"host": "0.0.0.0", "port": 9001, "telegram_polling": True, "telegram_webhook_url": None,
-                    "turn_threads": None, "workers": 1}
+                    "turn_threads": None}
     defaults = build_parser().parse_args(["serve"])
     assert (defaults.host, defaults.port, defaults.telegram_polling) == ("127.0.0.1", 8000, False)
 
