@@ -21,8 +21,9 @@ from knowledge.schema import ContentFile, Fact, Institution
 CONTENT_DIR = Path(__file__).parent / "content"
 #: Sub-folders with content of another shape, loaded by their own modules.
 _OTHER_SHAPES = {"occupations", "answering"}
-#: Single files of another shape (the reminder rules, loaded by knowledge/reminders.py).
-_OTHER_FILES = {"reminders.yml"}
+#: Single files of another shape (the reminder rules, loaded by knowledge/reminders.py; the console's
+#: default canned replies, read by bot/console/canned.py).
+_OTHER_FILES = {"reminders.yml", "console_canned.yml"}
 _EXAMPLES_SUFFIX = ".example.yml"
 M = TypeVar("M", bound=BaseModel)
 

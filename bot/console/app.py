@@ -74,7 +74,7 @@ async def login(
     email, address = normalise_email(email), _address(request)
     if await run_in_threadpool(console.sessions.blocked, email, address):
         return console.page(request, "login.html", status=429, csrf=csrf_token, next=next, viewer=None,
-                            error="로그인 시도가 너무 많아요. 15분 뒤에 다시 해 주세요.")
+                            error=console.domain.knowledge.text("console.login.too_many"))
 
     def check() -> object:
         with console.store.unit() as s:
@@ -84,7 +84,7 @@ async def login(
     if account is None:
         await run_in_threadpool(console.sessions.failed, email, address)
         return console.page(request, "login.html", status=401, csrf=csrf_token, next=next, viewer=None,
-                            error="이메일 또는 비밀번호가 맞지 않아요.")
+                            error=console.domain.knowledge.text("console.login.wrong"))
     token, _ = await run_in_threadpool(console.sessions.start, account)
     target = next if next.startswith("/console/") and not next.startswith("//") else "/console/"
     response = RedirectResponse(target, status_code=303)
@@ -156,5 +156,6 @@ def install(app: FastAPI, store: Store, domain: Domain, settings: Settings) -> N
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
-        message = "CSRF token missing or wrong" if str(exc) == "csrf" else "관리자만 볼 수 있는 페이지예요."
+        message = ("CSRF token missing or wrong" if str(exc) == "csrf"
+                   else console_of(request).domain.knowledge.text("console.admin_only"))
         return PlainTextResponse(message, status_code=403)

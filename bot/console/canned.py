@@ -10,14 +10,7 @@ import yaml
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 #: what a fresh installation offers until an admin writes its own
-DEFAULT = """\
-- title: 인사
-  text: 안녕하세요, 상담사입니다. 무엇을 도와드릴까요?
-- title: 확인 후 답변
-  text: 확인해 보고 곧 다시 답해 드릴게요. 잠시만 기다려 주세요.
-- title: 예약 안내
-  text: 자세한 상담이 필요하면 센터에 방문 상담을 예약해 주세요.
-"""
+DEFAULT_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "content" / "console_canned.yml"
 
 
 class Canned(BaseModel):
@@ -38,7 +31,7 @@ def parse(text: str) -> list[Canned]:
 
 
 def raw(path: Path) -> str:
-    return path.read_text(encoding="utf-8") if path.exists() else DEFAULT
+    return (path if path.exists() else DEFAULT_FILE).read_text(encoding="utf-8")
 
 
 def load(path: Path) -> list[Canned]:

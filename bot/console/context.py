@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,19 +21,22 @@ from flows.loader import Domain
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def duration(seconds: float | None) -> str:
-    """A wait or a reply time in Korean: 45초, 12분, 3시간 5분, 2일."""
+def duration(seconds: float | None, text: Callable[..., str]) -> str:
+    """A wait or a reply time in the console's words (45초, 12분, 3시간 5분, 2일); ``text`` is the
+    knowledge's text lookup (``console.duration.*``)."""
     if seconds is None:
         return "–"
     seconds = max(0, int(seconds))
     if seconds < 60:
-        return f"{seconds}초"
+        return text("console.duration.seconds", n=seconds)
     if seconds < 3600:
-        return f"{seconds // 60}분"
+        return text("console.duration.minutes", n=seconds // 60)
     if seconds < 86400:
         hours, minutes = divmod(seconds // 60, 60)
-        return f"{hours}시간 {minutes}분" if minutes else f"{hours}시간"
-    return f"{seconds // 86400}일"
+        if minutes:
+            return text("console.duration.hours_minutes", h=hours, m=minutes)
+        return text("console.duration.hours", n=hours)
+    return text("console.duration.days", n=seconds // 86400)
 
 
 @dataclass
@@ -48,7 +52,7 @@ class Console:
         templates = Jinja2Templates(directory=str(TEMPLATES))  # autoescape is on for .html
         zone = ZoneInfo(settings.timezone)
         templates.env.filters["local"] = lambda m, f="%m-%d %H:%M": m.astimezone(zone).strftime(f) if m else "–"
-        templates.env.filters["duration"] = duration
+        templates.env.filters["duration"] = lambda s: duration(s, domain.knowledge.text)
         templates.env.globals["since"] = lambda m: (datetime.now(UTC) - m).total_seconds() if m else None
         sessions = Sessions(store, settings.console_session_hours, settings.console_login_attempts)
         return cls(store, domain, settings, sessions, templates)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -70,8 +71,9 @@ def _reply_text(reply: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p).strip()
 
 
-def transcript(s: Session, user_id: int, limit: int = 150) -> list[Entry]:
-    """The last turns (student and bot) and the handoff history, in time order."""
+def transcript(s: Session, user_id: int, text: Callable[..., str], limit: int = 150) -> list[Entry]:
+    """The last turns (student and bot) and the handoff history, in time order; ``text`` is the
+    knowledge's text lookup (a pressed button reads ``console.button_press``)."""
     turns = list(s.execute(
         select(Turn.created_at, Turn.text, Turn.payload, Turn.replies).where(Turn.user_id == user_id)
         .order_by(Turn.id.desc()).limit(limit)
@@ -83,10 +85,10 @@ def transcript(s: Session, user_id: int, limit: int = 150) -> list[Entry]:
         .order_by(HandoffEvent.id.desc()).limit(limit)
     ).all()
     out: list[Entry] = []
-    for at, text, payload, replies in turns:
+    for at, said, payload, replies in turns:
         at = aware(at)
-        if text or payload:
-            out.append(Entry(at, "student", text if text else f"[버튼] {payload}"))
+        if said or payload:
+            out.append(Entry(at, "student", said if said else text("console.button_press", payload=payload)))
         for reply in replies or []:
             body = _reply_text(reply)
             if body:

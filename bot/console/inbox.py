@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.console import canned
 from bot.console.auth import Viewer, checked, viewer_of
-from bot.console.context import console_of
+from bot.console.context import Console, console_of
 from bot.console.conversations import audit, inbox, student, transcript
 from bot.handoff import machine
 from bot.messages import Reply
@@ -19,16 +19,12 @@ router = APIRouter()
 Seen = Annotated[Viewer, Depends(viewer_of)]
 Acting = Annotated[Viewer, Depends(checked)]
 MAX_REPLY = 2000
-MESSAGES = {
-    "taken": "다른 상담사가 이미 맡았거나, 더 이상 기다리는 요청이 아니에요.",
-    "claimed": "이 상담을 맡았어요. 이제 학생에게 답할 수 있어요.",
-    "sent": "답변을 보냈어요.",
-    "noted": "메모를 남겼어요.",
-    "not_yours": "내가 맡은 상담이 아니라서 할 수 없어요.",
-    "returned": "대화를 길잡이(봇)에게 돌려줬어요.",
-    "closed": "상담을 종료했어요.",
-    "empty": "내용을 입력해 주세요.",
-}
+MESSAGES = ("taken", "claimed", "sent", "noted", "not_yours", "returned", "closed", "empty")
+
+
+def _message(console: Console, key: str | None) -> str | None:
+    """The console's notice for ``key`` (knowledge/content/console.yml ``console.msg.*``)."""
+    return console.domain.knowledge.text(f"console.msg.{key}") if key in MESSAGES else None
 
 
 def _lists(request: Request, viewer: Viewer) -> dict[str, object]:
@@ -62,7 +58,7 @@ def _conversation(request: Request, viewer: Viewer, user_id: int, record: bool) 
             return None
         if record:
             audit(s, viewer.account.id, "open_conversation", user_id)
-        return {"student": who, "entries": transcript(s, user_id)}
+        return {"student": who, "entries": transcript(s, user_id, console.domain.knowledge.text)}
 
 
 @router.get("/c/{user_id}", response_class=HTMLResponse)
@@ -72,7 +68,7 @@ async def conversation_page(request: Request, user_id: int, viewer: Seen, msg: s
     if data is None:
         return console.page(request, "missing.html", status=404)
     replies = await run_in_threadpool(canned.load, console.settings.canned_file())
-    return console.page(request, "conversation.html", canned=replies, message=MESSAGES.get(msg or ""), **data)
+    return console.page(request, "conversation.html", canned=replies, message=_message(console, msg), **data)
 
 
 @router.get("/c/{user_id}/transcript", response_class=HTMLResponse)
@@ -121,6 +117,6 @@ async def act(request: Request, user_id: int, action: str, viewer: Acting, text:
         if data is None:
             return console.page(request, "missing.html", status=404)
         replies = await run_in_threadpool(canned.load, console.settings.canned_file())
-        return console.page(request, "conversation.html", status=409, canned=replies, message=MESSAGES[message],
-                            **data)
+        return console.page(request, "conversation.html", status=409, canned=replies,
+                            message=_message(console, message), **data)
     return RedirectResponse(f"/console/c/{user_id}?msg={message}", status_code=303)

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.console.auth import Viewer, viewer_of
 from bot.console.context import console_of, duration
 from bot.console.conversations import aware
+from bot.reminders.schedule import CHECKIN
 from bot.store.models import Handoff, OutboxMessage, Progress, Turn, User
 from flows.loader import Domain
 
@@ -72,7 +73,7 @@ def collect(s: Session, domain: Domain, zone: str) -> dict[str, Any]:
     students = s.scalar(select(func.count()).select_from(User)) or 0
     done = dict(s.execute(select(Progress.stage, func.count()).where(Progress.done.is_(True))
                           .group_by(Progress.stage)).all())
-    funnel = [("전체 학생", float(students))] + [
+    funnel = [(domain.knowledge.text("console.funnel.all"), float(students))] + [
         (domain.knowledge.text(st.label), float(done.get(sid, 0))) for sid, st in domain.stages.items()
     ]
     # one pass over the fortnight's turns: distinct users per day, texts the NLU saw, fallbacks
@@ -97,7 +98,7 @@ def collect(s: Session, domain: Domain, zone: str) -> dict[str, Any]:
     unreplied = s.scalar(select(func.count()).select_from(Handoff).where(
         Handoff.requested_at >= month, Handoff.first_reply_at.is_(None))) or 0
     sent = (select(OutboxMessage.user_id, OutboxMessage.sent_at)
-            .where(OutboxMessage.kind.in_(("followup", "reminder")), OutboxMessage.status == "sent",
+            .where(OutboxMessage.kind == CHECKIN, OutboxMessage.status == "sent",
                    OutboxMessage.sent_at >= month).subquery())
     followups = s.scalar(select(func.count()).select_from(sent)) or 0
     answered = s.scalar(select(func.count()).select_from(sent).where(exists().where(and_(
@@ -110,8 +111,8 @@ def collect(s: Session, domain: Domain, zone: str) -> dict[str, Any]:
         "texts": texts, "fallbacks": fallbacks, "fallback_rate": (fallbacks / texts * 100) if texts else 0.0,
         "unanswered": unanswered,
         "handoffs": bars(_days(handoffs, today)),
-        "reply_median": duration(median(waits)) if waits else "–",
-        "reply_worst": duration(max(waits)) if waits else "–",
+        "reply_median": duration(median(waits), domain.knowledge.text) if waits else "–",
+        "reply_worst": duration(max(waits), domain.knowledge.text) if waits else "–",
         "replied": len(waits), "unreplied": unreplied,
         "followups": followups, "followups_answered": answered,
     }

@@ -24,8 +24,6 @@ from bot.outbox import enqueue
 from bot.store.models import OutboxMessage, User
 
 router = APIRouter()
-STATUS = {"pending": "보낼 예정", "sending": "보내는 중", "sent": "보냄", "held": "다음 대화 때 전달", "failed": "실패",
-          "cancelled": "취소됨", "unreachable": "전달 불가", "unknown": "확인 불가"}
 Seen = Annotated[Viewer, Depends(viewer_of)]
 Acting = Annotated[Viewer, Depends(checked)]
 
@@ -91,16 +89,18 @@ async def student_page(request: Request, user_id: int, viewer: Seen, msg: str | 
                        OutboxMessage.template)
                 .where(OutboxMessage.user_id == user_id).order_by(OutboxMessage.due_at.desc()).limit(50)
             ).all()
-            return {"student": who, "entries": transcript(s, user_id, limit=500),
-                    "queued": [(k, aware(d), STATUS.get(st, st), _preview(r, t)) for k, d, st, r, t in queued]}
+            return {"student": who, "entries": transcript(s, user_id, console.domain.knowledge.text, limit=500),
+                    "queued": [(k, aware(d), st, _preview(r, t)) for k, d, st, r, t in queued]}
 
     data = await run_in_threadpool(read)
     if data is None:
         return console.page(request, "missing.html", status=404)
     texts = console.domain.knowledge.texts
-    data["queued"] = [(k, d, st, texts.get(p, p)) for k, d, st, p in data["queued"]]  # type: ignore[union-attr]
-    notice = {"sent": "메시지를 보냈어요.", "scheduled": "예약했어요.", "empty": "내용을 입력해 주세요.",
-              "past": "예약 시각이 지났어요."}.get(msg or "")
+    data["queued"] = [(k, d, texts.get(f"console.status.{st}", st), texts.get(p, p))  # type: ignore[union-attr]
+                      for k, d, st, p in data["queued"]]
+    notices = {"sent": "console.msg.message_sent", "scheduled": "console.msg.scheduled",
+               "empty": "console.msg.empty", "past": "console.msg.past"}
+    notice = console.domain.knowledge.text(notices[msg]) if msg in notices else None
     return console.page(request, "student.html", message=notice, **data)
 
 
