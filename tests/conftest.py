@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from hypothesis import settings
+from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 #: NLU models are cached here between runs, keyed by a hash of data and code.
@@ -86,3 +90,23 @@ def make_assistant(tmp_path: Path, domain) -> Iterator[Callable[..., object]]:
 
 def postgres_url() -> str | None:
     return os.environ.get("GILJABI_TEST_POSTGRES_URL") or None
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A URL whose search_path is a fresh PostgreSQL schema of our own, dropped afterwards, so the tests
+    pass on any database (CI's shared ``test`` one included); skips the test without PostgreSQL."""
+    base = postgres_url()
+    if base is None:
+        pytest.skip("GILJABI_TEST_POSTGRES_URL is not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -12,18 +12,15 @@ import json
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.conftest import postgres_url
+from tests.conftest import postgres_schema
 
 KAKAO_SECRET = "kakao-test-secret"
 WEBHOOK_SECRET = "telegram-test-secret"
@@ -238,25 +235,6 @@ def bot_api() -> Iterator[FakeBotAPI]:
 
 
 # ------------------------------------------------------------------------------------ databases
-@contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A URL of a fresh PostgreSQL schema of our own, dropped afterwards (tests pass on any database)."""
-    base = postgres_url()
-    if base is None:
-        pytest.skip("GILJABI_TEST_POSTGRES_URL is not set")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def any_db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     """An empty database on SQLite, then on PostgreSQL (when configured)."""

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Iterator
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, insert, inspect, select, text
+from sqlalchemy import insert, inspect, select
 
 from bot.assistant import Assistant
 from bot.messages import Inbound
 from bot.store import Store
 from bot.store.models import Conversation, ProcessedMessage, Progress, Turn, User
-from tests.conftest import postgres_url
+from tests.conftest import postgres_schema, postgres_url
 
 
 def fake_parse(text: str) -> dict:
@@ -28,18 +26,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
         return
-    base = postgres_url()
-    if base is None:
-        pytest.skip("GILJABI_TEST_POSTGRES_URL is not set")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture

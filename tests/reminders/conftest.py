@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.conftest import postgres_url
+from tests.conftest import postgres_schema
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -42,18 +39,8 @@ def make_db_url(kind: str, tmp_path: Any) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'reminders.sqlite3'}"
         return
-    base = postgres_url()
-    if base is None:
-        pytest.skip("GILJABI_TEST_POSTGRES_URL is not set")
-    schema = f"r_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
