@@ -10,17 +10,20 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from bot.store.models import AuditEntry, Consultant, Conversation, Handoff, HandoffEvent, Progress, Turn, User
+from bot.store.models import (
+    AuditEntry,
+    Consultant,
+    Conversation,
+    Handoff,
+    HandoffEvent,
+    Progress,
+    Turn,
+    User,
+    aware,
+)
 from flows.loader import Domain
 
 HELD = ("waiting", "human")
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """SQLite returns timestamps without a zone; they were written in UTC."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _last_text(user_id: Any) -> Any:

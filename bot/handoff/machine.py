@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -19,7 +18,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.outbox import enqueue
-from bot.store.models import Conversation, Handoff, HandoffEvent, User
+from bot.store.models import Conversation, Handoff, HandoffEvent, User, utcnow
 
 
 class Mode(StrEnum):
@@ -46,10 +45,6 @@ class Holding:
     told: bool
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def event(
     s: Session, user_id: int, action: str, *, handoff_id: int | None = None, consultant_id: int | None = None,
     text: str | None = None,
@@ -57,7 +52,7 @@ def event(
     """Record one step of the history (and wake every console that watches)."""
     s.execute(insert(HandoffEvent).values(
         user_id=user_id, handoff_id=handoff_id, action=action, consultant_id=consultant_id, text=text,
-        created_at=_now(),
+        created_at=utcnow(),
     ))
 
 
@@ -80,7 +75,7 @@ def request(s: Session, user_id: int, reason: str) -> int | None:
     """bot|closed → waiting: the student asked for a person. Returns the new handoff's id, or None."""
     if not _cas(s, user_id, FREE, {"mode": Mode.WAITING.value, "consultant_id": None, "handoff_told": False}):
         return None
-    now = _now()
+    now = utcnow()
     handoff_id = s.execute(
         insert(Handoff).values(user_id=user_id, reason=reason[:20], requested_at=now).returning(Handoff.id)
     ).scalar_one()
@@ -94,7 +89,7 @@ def claim(s: Session, user_id: int, consultant_id: int) -> bool:
     if not _cas(s, user_id, (Mode.WAITING.value,), {"mode": Mode.HUMAN.value, "consultant_id": consultant_id}):
         return False
     hid = holding(s, user_id).handoff_id  # type: ignore[union-attr]
-    s.execute(update(Handoff).where(Handoff.id == hid).values(claimed_at=_now(), consultant_id=consultant_id))
+    s.execute(update(Handoff).where(Handoff.id == hid).values(claimed_at=utcnow(), consultant_id=consultant_id))
     event(s, user_id, "claim", handoff_id=hid, consultant_id=consultant_id)
     return True
 
@@ -107,7 +102,7 @@ def _finish(s: Session, user_id: int, to: Mode, end: str, allowed: Iterable[str]
     ):
         return None
     hid = before.handoff_id
-    s.execute(update(Handoff).where(Handoff.id == hid, Handoff.ended_at.is_(None)).values(ended_at=_now(), end=end))
+    s.execute(update(Handoff).where(Handoff.id == hid, Handoff.ended_at.is_(None)).values(ended_at=utcnow(), end=end))
     event(s, user_id, end, handoff_id=hid, consultant_id=consultant_id, text=note or None)
     return hid or 0
 
@@ -165,7 +160,8 @@ def reply(s: Session, user_id: int, consultant_id: int, text: str, replies: list
     now_holding = holding(s, user_id)
     assert now_holding is not None
     hid = now_holding.handoff_id
-    s.execute(update(Handoff).where(Handoff.id == hid, Handoff.first_reply_at.is_(None)).values(first_reply_at=_now()))
+    s.execute(update(Handoff).where(Handoff.id == hid, Handoff.first_reply_at.is_(None))
+              .values(first_reply_at=utcnow()))
     event(s, user_id, "reply", handoff_id=hid, consultant_id=consultant_id, text=text)
     last = s.execute(select(HandoffEvent.id).where(HandoffEvent.user_id == user_id)
                      .order_by(HandoffEvent.id.desc()).limit(1)).scalar_one()

@@ -17,23 +17,20 @@ import socket
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.channels.base import Permanent, Retryable, Sender, SendError, Unreachable
 from bot.outbox.claims import Claimed, Claims, Outcome
 from bot.outbox.compose import Composer
 from bot.outbox.quiet import QuietHours
 from bot.store import Store
+from bot.store.models import utcnow
 
 log = logging.getLogger("giljabi.outbox")
 
 Clock = Callable[[], datetime]
 #: what ``giljabi worker --once`` prints, in this order
 REPORTED = ("sent", "held", "failed", "unreachable")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def default_owner() -> str:

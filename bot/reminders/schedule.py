@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.outbox import cancel, enqueue
 from bot.reminders.render import Renderer
+from bot.store.models import aware
 from flows.loader import Domain
 from flows.reminder_times import QuietWindow, appointment_times, checkin_times, say_day
 from knowledge.reminders import ReminderRules
@@ -33,11 +34,6 @@ KINDS = (NUDGE, APPOINTMENT, CHECKIN)
 PUSHED = frozenset({"telegram"})
 #: which switch (알림 설정) governs each kind, and the key family it cancels
 SWITCH = {"nudges": "n", "appointment": "a", "followup": "f"}
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands timestamps back without a zone; they were written in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def key(user_id: int, family: str, *parts: object) -> str:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from bot.logs import FailureLog
 from bot.reminders.planner import INTERVAL, Planner
 from bot.store import Store
+from bot.store.models import utcnow
 
 log = logging.getLogger("giljabi.reminders")
 _failures = FailureLog(log)  # one line per failure class, no traceback (see bot.logs)
@@ -19,11 +20,7 @@ _failures = FailureLog(log)  # one line per failure class, no traceback (see bot
 Clock = Callable[[], datetime]
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def plan_once(store: Store, planner: Planner, clock: Clock = utc_now) -> None:
+def plan_once(store: Store, planner: Planner, clock: Clock = utcnow) -> None:
     """One planner pass in its own transaction (never raises: the next tick tries again)."""
     try:
         with store.unit() as s:
@@ -37,7 +34,7 @@ def plan_once(store: Store, planner: Planner, clock: Clock = utc_now) -> None:
 class PlannerTicker:
     """Runs ``plan_once`` off the event loop's thread, never two at once."""
 
-    def __init__(self, store: Store, planner: Planner, clock: Clock = utc_now) -> None:
+    def __init__(self, store: Store, planner: Planner, clock: Clock = utcnow) -> None:
         self.store, self.planner, self.clock = store, planner, clock
         self._scheduler: object | None = None
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.health import StorageHealth, storage_reason
 from bot.store import ready, watchdog
 from bot.store.engine import DbTimeouts, make_engine
-from bot.store.models import Conversation, OutboxMessage, ProcessedMessage, Progress, Turn, User
+from bot.store.models import Conversation, OutboxMessage, ProcessedMessage, Progress, Turn, User, aware
 
 log = logging.getLogger("giljabi.store")
 
@@ -71,11 +71,6 @@ _SAVE_STATE = (
 _DONE = select(Progress.stage).where(Progress.user_id == bindparam("uid"), Progress.done.is_(True))
 _INSERT_TURN = insert(Turn)
 _INSERT_TURN_ID = insert(Turn).returning(Turn.id)
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands timestamps back without a zone; they were written in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Store:
@@ -168,7 +163,7 @@ class Store:
             self._create_user(s, channel, user_key)
             row = s.execute(_OPEN, who).one()
         user_id, last_seen, conversation_id, state, waiting, unreachable, mode = row
-        if last_seen is None or now - _aware(last_seen) > LAST_SEEN_RESOLUTION:
+        if last_seen is None or now - aware(last_seen) > LAST_SEEN_RESOLUTION:
             s.execute(_TOUCH, {"uid": user_id, "now": now})
         return OpenConversation(
             user_id, conversation_id, dict(state or {}), bool(waiting), bool(unreachable), mode or "bot"
