@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import quote
 
 import pytest
 from sqlalchemy import create_engine, event, text
@@ -18,7 +17,7 @@ from bot.store import Store
 from tests.bot.conftest import KAKAO_SECRET, fake_parse
 from tests.bot.test_kakao import skill_request
 from tests.chaos.proxy import StallingProxy
-from tests.conftest import postgres_url
+from tests.conftest import postgres_url, schema_url
 
 KIND = "잠시 후"  # error.storage and channel.busy both ask to try again shortly
 
@@ -42,8 +41,7 @@ def proxied_postgres():
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     through = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    sep = "&" if "?" in through else "?"
-    yield proxy, f"{through}{sep}options={quote(f'-csearch_path={schema}')}"
+    yield proxy, schema_url(through, schema)
     proxy.close()
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
