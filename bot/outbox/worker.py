@@ -24,27 +24,23 @@ from bot.store import Store
 log = logging.getLogger("giljabi.outbox")
 
 
-def build(settings: Settings, **options: Any) -> tuple[Dispatcher, Store]:
-    """The dispatcher and its store, from the settings (content loaded for templates and buttons)."""
-    from knowledge.loader import load_knowledge
-
-    store = Store(settings.resolved_database_url())
-    knowledge = load_knowledge(institution_file=settings.institution_file)
-    return build_dispatcher(store, standalone_senders(settings), knowledge.text, settings, **options), store
-
-
-def reminder_planner(settings: Settings) -> Planner:
-    """The reminder planner (bot/reminders), which runs wherever the dispatcher does."""
+def build(settings: Settings, **options: Any) -> tuple[Dispatcher, Store, Planner]:
+    """The dispatcher, its store and the reminder planner (bot/reminders), which runs wherever the
+    dispatcher does, from the settings. The content is loaded once for both (templates and buttons
+    for the one, rules and wording for the other): it is most of a worker's start-up time."""
     from bot.assistant import build_domain
 
-    return Planner(build_scheduler(build_domain(settings), settings))
+    store = Store(settings.resolved_database_url())
+    domain = build_domain(settings)
+    dispatcher = build_dispatcher(store, standalone_senders(settings), domain.knowledge.text, settings, **options)
+    return dispatcher, store, Planner(build_scheduler(domain, settings))
 
 
 async def run_once(settings: Settings, **options: Any) -> dict[str, int]:
     """Send everything due now; the counts ``worker --once`` prints."""
-    dispatcher, store = build(settings, **options)
+    dispatcher, store, planner = build(settings, **options)
     try:
-        await asyncio.to_thread(plan_once, store, reminder_planner(settings))  # reminders coming due now
+        await asyncio.to_thread(plan_once, store, planner)  # reminders coming due now
         counts = await dispatcher.run_once()
     finally:
         for sender in dispatcher.senders.values():
@@ -55,9 +51,9 @@ async def run_once(settings: Settings, **options: Any) -> dict[str, int]:
 
 async def run_forever(settings: Settings) -> None:
     """Tick until SIGINT or SIGTERM, then finish the pass under way."""
-    dispatcher, store = build(settings)
+    dispatcher, store, reminders = build(settings)
     ticker = Ticker(dispatcher)
-    planner = PlannerTicker(store, reminder_planner(settings))
+    planner = PlannerTicker(store, reminders)
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
