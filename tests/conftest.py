@@ -122,3 +122,10 @@ def postgres_schema() -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long end-to-end runs (marked ``slow``) start first: with ``-n`` (pytest-xdist) the other
+    worker meanwhile gets through the many short tests, instead of one long run starting last and
+    holding the whole suite up after everything else is done. Otherwise the order is unchanged."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

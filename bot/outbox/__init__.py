@@ -5,6 +5,6 @@ the transaction that made the change, so the message exists exactly when the cha
 the dispatcher's job; quiet hours and opt-out are applied there, so every sender obeys them.
 """
 
-from bot.outbox.queue import OutboxStatus, cancel, enqueue
+from bot.outbox.queue import OutboxStatus, cancel, enqueue, enqueue_many
 
-__all__ = ["OutboxStatus", "cancel", "enqueue"]
+__all__ = ["OutboxStatus", "cancel", "enqueue", "enqueue_many"]

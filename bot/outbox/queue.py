@@ -66,26 +66,41 @@ def enqueue(
     """
     if (replies is None) == (template is None):
         raise ValueError("enqueue needs exactly one of replies or template")
+    row = {"user_id": user_id, "channel": channel, "kind": kind, "dedupe_key": dedupe_key, "due_at": due_at,
+           "replies": replies, "template": template, "params": params, "quiet_hours": quiet_hours}
+    return enqueue_many(session, [row])[0]
+
+
+def enqueue_many(session: Session, rows: Sequence[dict[str, Any]]) -> list[int | None]:
+    """``enqueue`` for several rows (keys as its arguments; ``replies`` given) in one statement, one round
+    trip whatever their number (a turn queues a stage's nudges at once); each row's id, or None when its
+    ``dedupe_key`` was queued before."""
+    if not rows:
+        return []
     now = datetime.now(UTC)
-    # in UTC: SQLite keeps a timestamp's wall time and drops its zone
-    due = due_at.astimezone(UTC) if due_at is not None else now
-    values = {
-        "user_id": user_id, "channel": channel, "kind": kind, "dedupe_key": dedupe_key[:200],
-        "due_at": due, "replies": list(replies) if replies is not None else None,
-        "template": template, "params": params, "quiet_hours": quiet_hours,
-        "status": OutboxStatus.PENDING.value, "attempts": 0, "created_at": now,
-    }
+    values = [
+        {
+            "user_id": r["user_id"], "channel": r["channel"], "kind": r["kind"], "dedupe_key": r["dedupe_key"][:200],
+            # in UTC: SQLite keeps a timestamp's wall time and drops its zone
+            "due_at": r["due_at"].astimezone(UTC) if r.get("due_at") is not None else now,
+            "replies": list(r["replies"]) if r.get("replies") is not None else None,
+            "template": r.get("template"), "params": r.get("params"), "quiet_hours": r.get("quiet_hours", True),
+            "status": OutboxStatus.PENDING.value, "attempts": 0, "created_at": now,
+        }
+        for r in rows
+    ]
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = (
-        insert(OutboxMessage).values(**values)
+        insert(OutboxMessage).values(values)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboxMessage.id)
+        .returning(OutboxMessage.id, OutboxMessage.dedupe_key)
     )
-    row_id = session.execute(statement).scalar_one_or_none()
-    if row_id is not None and due <= now:
+    inserted = dict((key, row_id) for row_id, key in session.execute(statement))
+    ids = [inserted.pop(v["dedupe_key"], None) for v in values]  # a key twice in one batch: its first row
+    if any(row_id is not None and v["due_at"] <= now for row_id, v in zip(ids, values, strict=True)):
         mark_due(session)
-    return row_id
+    return ids
 
 
 def cancel(

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, exists, false, literal, or_, select, union_all, update
+from sqlalchemy import and_, bindparam, exists, false, literal, or_, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -45,6 +45,12 @@ class Planner:
 
     def __init__(self, scheduler: Scheduler, horizon: timedelta = HORIZON, lookback: timedelta = LOOKBACK) -> None:
         self.scheduler, self.horizon, self.lookback = scheduler, horizon, lookback
+        # The statements are built once, with the window's bounds as parameters: building them anew
+        # cost more than running them, on every pass of every process.
+        self._nudge_slots, self._nudge_query = self._build_nudges()
+        self._appointment_query = self._build_appointments()
+        self._checkin_query = self._build_checkins()
+        self._moot = self._build_moot()
 
     def run(self, s: Session, now: datetime) -> PassResult:
         """One pass at ``now``: queue what comes due in the window, cancel what became moot."""
@@ -63,44 +69,66 @@ class Planner:
         off = exists().where(ReminderPrefs.user_id == User.id, getattr(ReminderPrefs, switch).is_(False))
         return and_(User.notifications.is_(True), ~off)
 
-    def _nudges(self, s: Session, now: datetime) -> list[dict]:
-        """One round trip: a narrow range scan per (rule, k), glued with UNION ALL."""
+    def _build_nudges(self) -> tuple[list[tuple], object | None]:
+        """A narrow range scan per (rule, k), glued with UNION ALL: one round trip. Slot ``n`` reads
+        the stages done between ``low{n}`` and ``high{n}`` (the window moved back by its offset)."""
         sched, parts, slots = self.scheduler, [], []
         for rule in sched.rules.nudges:
             pending = aliased(Progress)
             not_done = ~exists().where(pending.user_id == Progress.user_id, pending.stage == rule.pending,
                                        pending.done.is_(True))
             for k, days in enumerate(rule.offsets_days()[: sched.rules.cap(rule.pending)], start=1):
-                low = now - self.lookback - timedelta(days=days)
-                high = now + self.horizon - timedelta(days=days)
+                n = len(slots)
                 parts.append(
-                    select(literal(len(slots)).label("slot"), Progress.user_id, User.channel, Progress.updated_at)
+                    select(literal(n).label("slot"), Progress.user_id, User.channel, Progress.updated_at)
                     .join(User, User.id == Progress.user_id)
                     .where(Progress.stage == rule.after, Progress.done.is_(True),
-                           Progress.updated_at >= low, Progress.updated_at <= high, not_done, self._allowed("nudges"))
+                           Progress.updated_at >= bindparam(f"low{n}"), Progress.updated_at <= bindparam(f"high{n}"),
+                           not_done, self._allowed("nudges"))
                 )
                 slots.append((rule, k, days))
+        return slots, (union_all(*parts) if parts else None)
+
+    def _nudges(self, s: Session, now: datetime) -> list[dict]:
+        if self._nudge_query is None:
+            return []
+        bounds = {}
+        for n, (_, _, days) in enumerate(self._nudge_slots):
+            bounds[f"low{n}"] = now - self.lookback - timedelta(days=days)
+            bounds[f"high{n}"] = now + self.horizon - timedelta(days=days)
         out = []
-        for slot, user_id, channel, base in s.execute(union_all(*parts)).all() if parts else []:
-            rule, k, days = slots[slot]
+        for slot, user_id, channel, base in s.execute(self._nudge_query, bounds).all():
+            rule, k, days = self._nudge_slots[slot]
             out.append(_row(user_id, channel, NUDGE, key(user_id, "n", rule.pending, k),
-                            aware(base) + timedelta(days=days), sched.render.nudge(rule)))
+                            aware(base) + timedelta(days=days), self.scheduler.render.nudge(rule)))
         return out
 
-    def _appointments(self, s: Session, now: datetime) -> list[dict]:
+    def _build_appointments(self):  # noqa: ANN202 - a statement
         # the evening before is at most ~1.5 days ahead of the appointment
-        found = s.execute(
+        return (
             select(Appointment.id, Appointment.user_id, User.channel, Appointment.at, Appointment.created_at)
             .join(User, User.id == Appointment.user_id)
-            .where(Appointment.status == "booked", Appointment.at > now - self.lookback,
-                   Appointment.at <= now + self.horizon + timedelta(days=2), self._allowed("appointment"))
-        ).all()
+            .where(Appointment.status == "booked", Appointment.at > bindparam("after"),
+                   Appointment.at <= bindparam("until"), self._allowed("appointment"))
+        )
+
+    def _appointments(self, s: Session, now: datetime) -> list[dict]:
+        found = s.execute(self._appointment_query, {
+            "after": now - self.lookback, "until": now + self.horizon + timedelta(days=2),
+        }).all()
         out = []
         for appointment_id, user_id, channel, at, created in found:
             for r in self.scheduler.appointment_rows(user_id, appointment_id, at, aware(created)):
                 if self._window(now, r["due_at"]):
                     out.append({**r, "channel": channel})
         return out
+
+    def _build_checkins(self):  # noqa: ANN202 - a statement
+        return (
+            select(Employment.id, Employment.user_id, User.channel, Employment.started_on, Employment.recorded_at)
+            .join(User, User.id == Employment.user_id)
+            .where(Employment.started_on.in_(bindparam("starts", expanding=True)), self._allowed("followup"))
+        )
 
     def _checkins(self, s: Session, now: datetime) -> list[dict]:
         """Only jobs that started k months (give or take a few days) before a day of the window."""
@@ -111,11 +139,7 @@ class Planner:
             add_months(day, -f.every_months * k) + timedelta(days=shift)
             for day in days for k in range(1, f.times + 1) for shift in range(-3, 4)
         }
-        found = s.execute(
-            select(Employment.id, Employment.user_id, User.channel, Employment.started_on, Employment.recorded_at)
-            .join(User, User.id == Employment.user_id)
-            .where(Employment.started_on.in_(sorted(starts)), self._allowed("followup"))
-        ).all()
+        found = s.execute(self._checkin_query, {"starts": sorted(starts)}).all()
         out = []
         for employment_id, user_id, channel, started, recorded in found:
             for r in self.scheduler.checkin_rows(user_id, employment_id, started, aware(recorded)):
@@ -123,12 +147,13 @@ class Planner:
                     out.append({**r, "channel": channel})
         return out
 
-    def _cancel_moot(self, s: Session, now: datetime) -> int:
-        """Waiting reminders coming due whose reason is gone: the stage is done, or the switch is off.
+    @staticmethod
+    def _build_moot() -> list:
+        """Waiting reminders due by ``until`` whose reason is gone: the stage is done, or the switch is off.
 
         Two statements whatever the number of rules: a nudge's key names its stage
         (``r:USER:n:STAGE:K``), and each kind has its switch column."""
-        waiting = and_(OutboxMessage.status.in_(("pending", "held")), OutboxMessage.due_at <= now + self.horizon)
+        waiting = and_(OutboxMessage.status.in_(("pending", "held")), OutboxMessage.due_at <= bindparam("until"))
         stage_done = exists().where(
             Progress.user_id == OutboxMessage.user_id, Progress.done.is_(True),
             OutboxMessage.dedupe_key.like(literal("r:%:n:") + Progress.stage + literal(":%")),
@@ -137,13 +162,14 @@ class Planner:
             and_(OutboxMessage.kind == kind, getattr(ReminderPrefs, switch).is_(false()))
             for kind, switch in ((NUDGE, "nudges"), (APPOINTMENT, "appointment"), (CHECKIN, "followup"))
         )))
-        cancelled = 0
-        for moot in (and_(OutboxMessage.kind == NUDGE, stage_done), switched_off):
-            cancelled += s.execute(
-                update(OutboxMessage).where(waiting, moot)
-                .values(status="cancelled").execution_options(synchronize_session=False)
-            ).rowcount
-        return cancelled
+        return [
+            update(OutboxMessage).where(waiting, moot)
+            .values(status="cancelled").execution_options(synchronize_session=False)
+            for moot in (and_(OutboxMessage.kind == NUDGE, stage_done), switched_off)
+        ]
+
+    def _cancel_moot(self, s: Session, now: datetime) -> int:
+        return sum(s.execute(statement, {"until": now + self.horizon}).rowcount for statement in self._moot)
 
 
 def _row(user_id: int, channel: str, kind: str, dedupe_key: str, due: datetime, replies: list | None) -> dict:

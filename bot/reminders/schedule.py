@@ -14,12 +14,12 @@ whole family in the same transaction as the change that made it moot:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.outbox import cancel, enqueue
+from bot.outbox import cancel, enqueue_many
 from bot.reminders.render import Renderer
 from bot.store.models import aware
 from flows.loader import Domain
@@ -114,13 +114,8 @@ class Scheduler:
 
     def queue(self, s: Session, channel: str, rows: Iterable[dict]) -> int:
         """Queue rows (already queued ones are skipped by their key); how many were new."""
-        return sum(
-            enqueue(
-                s, user_id=r["user_id"], channel=channel, kind=r["kind"], dedupe_key=r["dedupe_key"],
-                due_at=r["due_at"].astimezone(UTC), replies=r["replies"],
-            ) is not None
-            for r in (self.for_channel(channel, row) for row in rows)
-        )
+        rows = [{**self.for_channel(channel, row), "channel": channel} for row in rows]
+        return sum(row_id is not None for row_id in enqueue_many(s, rows))
 
     @staticmethod
     def cancel_family(s: Session, user_id: int, family: str | None = None, *parts: object) -> int:

@@ -21,7 +21,7 @@ from bot.store.models import OutboxMessage
 from tests.bot.conftest import TOKEN, postgres_schema, wait_until
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]  # processes at once: started first (conftest)
 
 WORKER = "import sys; from bot.cli import main; sys.exit(main(['worker', '--once']))"
 

@@ -39,6 +39,7 @@ STUDENTS = int(os.environ.get("GILJABI_COHORT_STUDENTS", "500"))
 #: what the outbox records for a row delivered on top of an answer instead of pushed
 NEXT_TURN = "next-turn"
 SETTINGS = Settings(quiet_hours="21:00-08:00", timezone="Asia/Seoul")
+NEXT_DUE = select(func.min(OutboxMessage.due_at)).where(OutboxMessage.status == "pending")
 
 
 def _ceil_tick(moment: datetime) -> datetime:
@@ -59,6 +60,8 @@ class Cohort:
         self.dispatcher = build_dispatcher(self.store, {"telegram": sender}, domain.knowledge.text, SETTINGS,
                                            clock=self.clock)
         self.quiet = scheduler.quiet
+        #: the simulation's own look at the queue: one autocommit connection, one round trip a question
+        self.probe = self.store.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
     def turn(self, chat: int, text: str | None = None, payload: str | None = None) -> None:
         self.assistant.handle(Inbound(channel="telegram", user_key=str(chat), text=text, payload=payload))
@@ -90,9 +93,12 @@ class Cohort:
             self.turn(chat, payload="y")
 
     def next_due(self) -> datetime | None:
-        with self.store.unit() as s:
-            due = s.scalar(select(func.min(OutboxMessage.due_at)).where(OutboxMessage.status == "pending"))
+        due = self.probe.scalar(NEXT_DUE)
         return aware(due) if due is not None else None
+
+    def close(self) -> None:
+        self.probe.close()
+        self.store.close()
 
     async def tick(self) -> None:
         with self.store.unit() as s:
@@ -145,7 +151,7 @@ def test_a_cohort_of_500_over_60_days(postgres_url, domain) -> None:
                 .where(OutboxMessage.status == "sent", OutboxMessage.kind.in_(KINDS))
             ).all()
     finally:
-        sim.store.close()
+        sim.close()
         api.close()
     # what was delivered, as (chat, reminder id) -> (sent at, pushed?); ids as the oracle names them
     # (an appointment reminder by which one and its due time: row ids mean nothing to the script)
