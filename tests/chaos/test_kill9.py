@@ -44,7 +44,10 @@ def test_every_acknowledged_turn_survives_kill_9(db_url: str, tmp_path) -> None:
                     break
             except httpx.HTTPError:
                 pass
-            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()[-2000:]
+            if process.poll() is not None or time.monotonic() >= deadline:
+                process.kill()  # its stderr ends only when it does: read after, never block on a live server
+                process.wait(10)
+                raise AssertionError(f"the server did not start: {process.stderr.read().decode()[-2000:]}")
             time.sleep(0.1)
         acknowledged: list[tuple[str, str]] = []
         stop = threading.Event()
