@@ -74,19 +74,25 @@ class Claims:
     def settle_expired(self, now: datetime) -> int:
         """Rows whose sender's lease ran out become ``unknown``; returns how many."""
         with self.store.unit() as s:
-            return s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.status == S.SENDING.value, OutboxMessage.lease_expires_at < now)
-                .values(status=S.UNKNOWN.value, last_error="lease expired while sending")
-            ).rowcount
+            return self._settle(s, now)
+
+    @staticmethod
+    def _settle(s: Any, now: datetime) -> int:
+        return s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == S.SENDING.value, OutboxMessage.lease_expires_at < now)
+            .values(status=S.UNKNOWN.value, last_error="lease expired while sending")
+        ).rowcount
 
     def claim(
-        self, now: datetime, limit: int, *, quiet: bool, push: Collection[str]
+        self, now: datetime, limit: int, *, quiet: bool, push: Collection[str], settle: bool = False
     ) -> tuple[list[Claimed], dict[str, int]]:
         """Up to ``limit`` due rows: those to send now (leased), and counts of those settled otherwise.
 
         In quiet hours only rows that may go at any time (``quiet_hours`` false) are pushed; rows for
         channels without a sender are held at any hour, since they reach the user only when the user writes.
+        ``settle`` first settles expired leases (``settle_expired``) in the same transaction, counted as
+        ``unknown``: a pass's first claim costs no transaction of its own for them.
         """
         o = OutboxMessage
         query = (
@@ -103,6 +109,7 @@ class Claims:
         groups: dict[str, list[int]] = {S.CANCELLED: [], S.UNREACHABLE: [], S.HELD: [], S.SENDING: []}
         send: list[Claimed] = []
         with self.store.unit() as s:
+            unknown = self._settle(s, now) if settle else 0
             for row in s.execute(query):
                 proactive = row.kind not in CONVERSATIONAL_KINDS
                 if proactive and not row.notifications:
@@ -126,6 +133,8 @@ class Claims:
                     values["last_error"] = reasons[status]
                 s.execute(update(o).where(o.id.in_(ids)).values(**values))
         counts = {status.value: len(ids) for status, ids in groups.items() if status is not S.SENDING}
+        if settle:
+            counts[S.UNKNOWN.value] = unknown
         return send, counts
 
     def record(self, outcomes: Sequence[Outcome], now: datetime) -> None:
