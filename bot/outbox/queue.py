@@ -46,6 +46,15 @@ def is_proactive(kind: str) -> bool:
     return kind not in CONVERSATIONAL_KINDS
 
 
+#: the insert that skips a ``dedupe_key`` queued before, for SQLite and (True) PostgreSQL
+_INSERT = {
+    postgres: (pg_insert if postgres else sqlite_insert)(OutboxMessage.__table__)
+    .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    .returning(OutboxMessage.id, OutboxMessage.dedupe_key)
+    for postgres in (False, True)
+}
+
+
 def enqueue(
     session: Session,
     *,
@@ -89,14 +98,10 @@ def enqueue_many(session: Session, rows: Sequence[dict[str, Any]]) -> list[int |
         }
         for r in rows
     ]
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(OutboxMessage).values(values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboxMessage.id, OutboxMessage.dedupe_key)
-    )
-    inserted = dict((key, row_id) for row_id, key in session.execute(statement))
+    statement = _INSERT[session.get_bind().dialect.name == "postgresql"]
+    # executemany with RETURNING: SQLAlchemy sends the rows as one multi-row INSERT, and the statement
+    # is compiled once (a ``.values([...])`` statement is compiled anew for every call)
+    inserted = {key: row_id for row_id, key in session.execute(statement, values)}
     ids = [inserted.pop(v["dedupe_key"], None) for v in values]  # a key twice in one batch: its first row
     if any(row_id is not None and v["due_at"] <= now for row_id, v in zip(ids, values, strict=True)):
         mark_due(session)
