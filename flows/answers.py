@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import nlu
 from flows.context import TurnContext
 from flows.guides import render_step, start_button
 from flows.loader import Domain
+from flows.next_step import next_fact
 from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
 from knowledge.answering import AnswerContext, FactRanker, GapFinder, load_lexicon
@@ -68,6 +70,11 @@ class Answers:
         if named:
             ctx.state.audience = named
         context = self.context(ctx, intent, confidence)
+        following = next_fact(ctx, self.ranker, text, context)  # "그다음은요?"
+        if following is not None:
+            ctx.state.fallbacks = 0
+            answer_fact(ctx, following)
+            return True
         elsewhere = ctx.state.audience in OTHER_CENTRES or self.area_of_guide(ctx, context.guide) in OTHER_CENTRES
         decision = self.answerer.decide(text, context, acting_ok=intent == "center_info" and elsewhere)
         if decision.kind == "none":
@@ -173,8 +180,8 @@ def build_answerer(domain: Domain) -> Answerer:
     lexicon = load_lexicon()
     areas = {fid: area_of(path) for fid, path in k.origin.items()}
     guides = {fid: flow for fid in k.facts if (flow := domain.flow_of_fact(fid)) is not None}
-    answerer = Answerer(FactRanker(k.facts.values(), areas, guides, lexicon), GapFinder(k.facts.values(), lexicon),
-                        lexicon)
+    ranker = FactRanker(k.facts.values(), areas, guides, lexicon, cache_dir=nlu.cache_dir())
+    answerer = Answerer(ranker, GapFinder(k.facts.values(), lexicon), lexicon)
     if len(_BUILT) >= 8:
         _BUILT.clear()
     _BUILT[id(domain)] = (domain, answerer)

@@ -74,6 +74,8 @@ REQUIRED_TEXTS = (
     *REMINDER_TEXTS,
 )
 #: notices of masked numbers, each with its own text
+#: how much of a typed message the state keeps for the next turn (``ConversationState.said``)
+SAID_CHARS = 200
 MASK_NOTICES = {"masked_number": "input.masked_number", "masked_card": "input.masked_card",
                 "masked_passport": "input.masked_passport"}
 
@@ -167,6 +169,7 @@ class Engine:
     def on_payload(self, ctx: TurnContext, raw: str) -> None:
         """A pressed button; malformed payloads and ids the content no longer has get 'unknown button'."""
         payload = decode(raw)
+        ctx.state.said = None  # a button pressed since: the typed message no longer says where someone is
         try:
             if payload is None or type(payload) not in self._payloads:
                 raise LookupError(raw)
@@ -187,6 +190,7 @@ class Engine:
         if number.isdigit() and 1 <= int(number) <= len(ctx.state.numbered):
             self.on_payload(ctx, ctx.state.numbered[int(number) - 1])
             return
+        ctx.state.said = text[:SAID_CHARS] or None
         for entity in parse.get("entities") or []:
             if entity.get("entity") == "grade" and str(entity.get("value")) in {"1", "2", "3", "4"}:
                 ctx.state.slots["grade"] = str(entity["value"])

@@ -49,6 +49,24 @@ class Domain:
         place = self.fact_places.get(fact_id)
         return place[0] if place else None
 
+    def following_fact(self, fact_id: str) -> str | None:
+        """The fact of the step after the one that says ``fact_id`` (the first step after a guide's
+        summary; the next guide's first after a guide's last), unless the step asks and branches."""
+        if fact_id in self.about_of:
+            return self.flows[self.about_of[fact_id]].steps[0].fact_id
+        place = self.fact_places.get(fact_id)
+        if place is None:
+            return None
+        flow = self.flows[place[0]]
+        keys = [s.key for s in flow.steps]
+        at = keys.index(place[1])
+        if flow.steps[at].ask is not None:
+            return None
+        if at + 1 < len(flow.steps):
+            return flow.steps[at + 1].fact_id
+        following = self.flows.get(flow.then or "")
+        return following.steps[0].fact_id if following else None
+
     def stage_of_flow(self, flow_id: str) -> str | None:
         flow = self.flows.get(flow_id)
         return flow.stage if flow else None

@@ -36,6 +36,7 @@ class _LexiconFile(BaseModel):
     stop_terms: list[str] = Field(default_factory=list)
     profile_preparing: list[str] = Field(default_factory=list)
     profile_tails: list[str] = Field(default_factory=list)
+    next_words: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class AnswerLexicon:
     profile_joiners: tuple[str, ...] = ()
     profile_preparing: tuple[str, ...] = ()
     profile_tails: tuple[str, ...] = ()
+    #: "그다음은요", "이제 뭐 해요": asking for the step after the one someone is at
+    next_words: tuple[str, ...] = ()
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:
@@ -109,4 +112,5 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         profile_joiners=tuple(sorted(data.profile_joiners, key=len, reverse=True)),
         profile_preparing=_longest_first(data.profile_preparing),
         profile_tails=tuple(sorted(data.profile_tails, key=len, reverse=True)),
+        next_words=_longest_first(data.next_words),
     )
