@@ -136,7 +136,8 @@ class Answerer:
         return ranked
 
     def answer(self, text: str, candidate: Candidate) -> Answer:
-        gap = self.gaps.gap_answer(self.ranker.expand(text), candidate.fact) or bool(self.gaps.uncovered(text))
+        gap = (self.gaps.gap_answer(self.ranker.expand(text), candidate.fact) or bool(self.gaps.uncovered(text))
+               or self.gaps.unstated(text, candidate.fact) is not None)
         return Answer(candidate, gap)
 
     def close(self, ranked: list[Candidate], context: AnswerContext) -> list[Candidate]:

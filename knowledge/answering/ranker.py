@@ -247,6 +247,8 @@ class FactRanker:
         terms = self.morph_terms(question)
         # the fewer words a question has of its own ("승인은 누가 해요?"), the more the context decides
         lean = 1.0 + W_SHORT * max(0, SHORT_TERMS - len(terms))
+        # ... and the fewer the words, the less the learned ranker (which knows only words) can say
+        taught_weight = W_LEARNED * min(1.0, len(terms) / SHORT_TERMS)
         # a question the audience's own facts can answer word for word is theirs to answer
         own = audience is not None and (about_self or self.own_cover(terms, audience) >= OWN_COVER)
         out = []
@@ -275,6 +277,6 @@ class FactRanker:
                 cover += W_INTENT * context.confidence
                 reasons.append("intent")
             base = lexical + cover + lean * bonus
-            out.append(Candidate(fact, base + W_LEARNED * taught, lexical, tuple(reasons), base, taught, covered))
+            out.append(Candidate(fact, base + taught_weight * taught, lexical, tuple(reasons), base, taught, covered))
         out.sort(key=lambda c: -c.score)
         return out[:limit]
