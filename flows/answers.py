@@ -109,7 +109,7 @@ class Answers:
         if guide is None and state.recent:  # no guide open or offered: the one last answered from
             guide = ctx.domain.flow_of_fact(state.recent[-1])
         return AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
-                             intent=intent, confidence=confidence)
+                             intent=intent, confidence=confidence, slots=dict(state.slots))
 
     def area_of_guide(self, ctx: TurnContext, flow_id: str | None) -> str | None:
         flow = ctx.domain.flows.get(flow_id or "")
@@ -180,7 +180,8 @@ def build_answerer(domain: Domain) -> Answerer:
     lexicon = load_lexicon()
     areas = {fid: area_of(path) for fid, path in k.origin.items()}
     guides = {fid: flow for fid in k.facts if (flow := domain.flow_of_fact(fid)) is not None}
-    ranker = FactRanker(k.facts.values(), areas, guides, lexicon, cache_dir=nlu.cache_dir())
+    ranker = FactRanker(k.facts.values(), areas, guides, lexicon, cache_dir=nlu.cache_dir(),
+                        conditions=domain.fact_when)
     answerer = Answerer(ranker, GapFinder(k.facts.values(), lexicon), lexicon)
     if len(_BUILT) >= 8:
         _BUILT.clear()

@@ -52,6 +52,7 @@ from flows.reminders import REQUIRED_TEXTS as REMINDER_TEXTS
 from flows.reminders import reminder_parts
 from flows.replies import Reply, numbered_payloads
 from flows.state import ConversationState, Effect, UserInput
+from knowledge.answering import load_lexicon
 from knowledge.retrieval import squash
 
 #: Texts the engine uses; loading fails if one is missing from knowledge/content.
@@ -107,6 +108,8 @@ class Engine:
         self._observers: list[Any] = []
         self._catch_all: Any = None
         self.guides = Guides(domain.knowledge.words)
+        self._case_cues = [(squash(label), slot, value) for label, slot, value in domain.slot_cues() if squash(label)]
+        self._question_words = load_lexicon().question_words
         # typed-text hooks run in this order: guides, opt-out words, occupations by name, appointments and
         # reminders (a booking said with its time), progress in words, and last the answers (which claim any
         # question the facts answer)
@@ -147,6 +150,18 @@ class Engine:
         self.run(ctx, message)
         ctx.state.numbered = numbered_payloads(ctx.replies)
         return Outcome(ctx.replies, ctx.state, ctx.effects)
+
+    def case_said(self, text: str) -> dict[str, str]:
+        """Slots a statement fills by naming one option ("프로젝트형 등록하고 있어요" -> program_type:
+        project); a question ("자기주도형이랑 서비스참여형 차이가 뭐예요?") or two options of one slot fill none."""
+        key = squash(text)
+        if "?" in text or any(w in key for w in self._question_words):
+            return {}
+        named: dict[str, set[str]] = {}
+        for label, slot, value in self._case_cues:
+            if label in key:
+                named.setdefault(slot, set()).add(value)
+        return {slot: values.pop() for slot, values in named.items() if len(values) == 1}
 
     def command_for(self, text: str) -> str | None:
         """The navigation command a typed word means (다음, 이전, 처음으로, 그만, 계속, 메뉴)."""
@@ -194,6 +209,7 @@ class Engine:
         for entity in parse.get("entities") or []:
             if entity.get("entity") == "grade" and str(entity.get("value")) in {"1", "2", "3", "4"}:
                 ctx.state.slots["grade"] = str(entity["value"])
+        ctx.state.slots.update(self.case_said(text))
         for part in self._text_hooks:
             if part.on_text(ctx, text, parse):
                 return

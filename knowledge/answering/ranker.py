@@ -44,6 +44,8 @@ W_GUIDE = 0.25
 W_AUDIENCE = 0.15
 #: bonus for a fact whose guide was answered in the last turns
 W_RECENT = 0.06
+#: bonus for a fact said for the person's case, and as much off for one said for another case
+W_CASE = 0.3
 #: bonus for the fact answered last ("찾아가는 일자리상담실이 뭐예요" -> "어디어디서 해요?")
 W_LAST = 0.10
 #: bonus per unit of NLU confidence for a fact tagged with the intent the NLU heard
@@ -86,6 +88,8 @@ class AnswerContext:
     recent: tuple[str, ...] = ()
     intent: str | None = None
     confidence: float = 0.0
+    #: what the conversation knows of the person's case (grade, support_type, program_type ...)
+    slots: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,10 +116,12 @@ class FactRanker:
     """Lexical candidates re-ranked by context. Stateless after construction: share it freely."""
 
     def __init__(self, facts: Iterable[Fact], areas: Mapping[str, str], guides: Mapping[str, str],
-                 lexicon: AnswerLexicon, cache_dir: Path | None = None) -> None:
+                 lexicon: AnswerLexicon, cache_dir: Path | None = None,
+                 conditions: Mapping[str, Mapping[str, list[str]]] | None = None) -> None:
         self.facts = {f.id: f for f in facts}
         self.areas = dict(areas)
         self.guides = dict(guides)
+        self.conditions = dict(conditions or {})
         self.lex = lexicon
         self.canonical = {variant: squash(canonical) for variant, canonical in lexicon.variants}
         self.index = FactIndex(self.facts.values(), analyzer=char_grams)
@@ -214,6 +220,17 @@ class FactRanker:
                 return candidate.fact.id
         return None
 
+    def fits_case(self, fact_id: str, slots: Mapping[str, str]) -> int:
+        """+1 when the fact is said for the person's known case (서비스참여형's 5 areas for someone
+        who is 서비스참여형), -1 when for another case, 0 when it does not depend on one."""
+        verdict = 0
+        for slot, values in self.conditions.get(fact_id, {}).items():
+            if slot in slots:
+                if slots[slot] not in values:
+                    return -1
+                verdict = 1
+        return verdict
+
     def audience_of(self, text: str) -> str | None:
         """The audience a message names ("운영기관인데요", "50대예요", "52세"), if any."""
         key = squash(text)
@@ -273,6 +290,10 @@ class FactRanker:
             if audience and self.areas.get(fact.id) == audience:
                 bonus += W_AUDIENCE + (W_OWN if own else 0.0)
                 reasons.append("audience")
+            case = self.fits_case(fact.id, context.slots)
+            if case:
+                bonus += W_CASE * case
+                reasons.append("case" if case > 0 else "other case")
             if context.intent and fact.intent == context.intent:
                 cover += W_INTENT * context.confidence
                 reasons.append("intent")
