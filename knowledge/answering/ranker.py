@@ -64,6 +64,8 @@ SHORT_TERMS = 3
 W_SHORT = 0.25
 #: a word at least this rare (IDF over phrasings) is what a question is about
 KEY_IDF = 5.0
+#: how many recent texts' morphemes and lexical scores are kept (one turn asks several times)
+MEMO = 256
 #: how many lexical candidates are re-ranked
 POOL = 40
 #: a statement names a guide step when one of its best STEP_POOL candidates matches at least STEP_AT
@@ -113,11 +115,14 @@ def char_grams(text: str) -> Counter[str]:
 
 
 class FactRanker:
-    """Lexical candidates re-ranked by context. Stateless after construction: share it freely."""
+    """Lexical candidates re-ranked by context. Only small caches change after construction (dict
+    operations, safe across threads): share it freely."""
 
     def __init__(self, facts: Iterable[Fact], areas: Mapping[str, str], guides: Mapping[str, str],
                  lexicon: AnswerLexicon, cache_dir: Path | None = None,
                  conditions: Mapping[str, Mapping[str, list[str]]] | None = None) -> None:
+        self._terms_memo: dict[tuple[str, frozenset[str]], Counter[str]] = {}
+        self._lexical_memo: dict[str, dict[str, tuple[Fact, float, float]]] = {}
         self.facts = {f.id: f for f in facts}
         self.areas = dict(areas)
         self.guides = dict(guides)
@@ -137,7 +142,18 @@ class FactRanker:
             self.area_terms.setdefault(self.areas.get(fid, "general"), set()).update(terms)
 
     def morph_terms(self, text: str, tags: frozenset[str] = TERM_TAGS) -> Counter[str]:
-        """Content morphemes, everyday words mapped to the facts' own ("돈" -> 수당)."""
+        """Content morphemes, everyday words mapped to the facts' own ("돈" -> 수당). A turn asks for
+        the same text several times (ranking, coverage, the learned ranker): the last ones are kept."""
+        memo = self._terms_memo.get((text, tags))
+        if memo is not None:
+            return Counter(memo)
+        out = self._morph_terms(text, tags)
+        if len(self._terms_memo) >= MEMO:
+            self._terms_memo.clear()
+        self._terms_memo[(text, tags)] = out
+        return Counter(out)
+
+    def _morph_terms(self, text: str, tags: frozenset[str]) -> Counter[str]:
         norm = unicodedata.normalize("NFKC", text).lower()
         out: Counter[str] = Counter()
         for surface, tag in analyze(norm):
@@ -187,6 +203,14 @@ class FactRanker:
     def lexical(self, question: str) -> dict[str, tuple[Fact, float, float]]:
         """Fact id -> (fact, lexical score, learned score): the nearest phrasing (characters and
         morphemes, each a cosine in [0, 1]) and the learned ranker's margin mapped to [0, 1]."""
+        memo = self._lexical_memo.get(question)
+        if memo is None:
+            if len(self._lexical_memo) >= MEMO:
+                self._lexical_memo.clear()
+            memo = self._lexical_memo[question] = self._lexical(question)
+        return dict(memo)
+
+    def _lexical(self, question: str) -> dict[str, tuple[Fact, float, float]]:
         near: dict[str, float] = {}
         for weight, hits in ((W_CHARS, self.index.search(self.expand(question), limit=POOL)),
                              (1 - W_CHARS, self.terms.search(question, limit=POOL))):
