@@ -70,6 +70,8 @@ class Answers:
         if named:
             ctx.state.audience = named
         context = self.context(ctx, intent, confidence)
+        if ctx.masked and not self.ranker.asks(text):
+            return False  # a number sent on its own: the warning, not the fact its words resemble
         following = next_fact(ctx, self.ranker, text, context)  # "그다음은요?"
         if following is not None:
             ctx.state.fallbacks = 0
@@ -148,7 +150,8 @@ class Answers:
 
     def fallback(self, ctx: TurnContext, text: str, parse: dict[str, Any]) -> None:
         """Try the facts once more; then ask which of the two likeliest things was meant."""
-        fact = self.find_fact(ctx, text, None)
+        told = ctx.masked and not self.ranker.asks(text)  # a number sent on its own asks for no fact
+        fact = None if told else self.find_fact(ctx, text, None)
         if fact is not None:
             ctx.state.fallbacks = 0
             answer_fact(ctx, fact)

@@ -172,6 +172,7 @@ class Engine:
         for notice, text_id in MASK_NOTICES.items():
             if notice in message.notices:
                 ctx.say(ctx.t(text_id))
+                ctx.masked = True
         for notice in ("empty", "too_long", "no_words"):
             if notice in message.notices:
                 ctx.say(ctx.t(f"input.{notice}"), ctx.where_am_i_buttons())
