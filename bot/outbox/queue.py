@@ -81,7 +81,7 @@ def enqueue(
 
 
 def enqueue_many(session: Session, rows: Sequence[dict[str, Any]]) -> list[int | None]:
-    """``enqueue`` for several rows (keys as its arguments; ``replies`` given) in one statement, one round
+    """``enqueue`` for several rows (dicts keyed as its arguments) in one statement, one round
     trip whatever their number (a turn queues a stage's nudges at once); each row's id, or None when its
     ``dedupe_key`` was queued before."""
     if not rows:
