@@ -28,9 +28,22 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
         return None
     anchor = None
     for said in (rest if statement is not None else None, ctx.said_before):
-        if said and (anchor := ranker.step_at(said, context, ctx.domain.fact_places)):
+        if said and (anchor := step_done(ctx, ranker, said, context)):
             break
     if anchor is None and context.recent and context.recent[-1] in ctx.domain.fact_places:
         anchor = context.recent[-1]
     following = ctx.domain.following_fact(anchor) if anchor else None
     return ctx.k.fact(following) if following else None
+
+
+def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:
+    """The step a statement says someone is at: the best match, or — when it says something is done
+    ("취업준비도검사 방금 끝냈어요") — the last of the well-matching steps of that guide."""
+    found = ranker.steps_at(said, context, ctx.domain.fact_places)
+    if not found:
+        return None
+    if ranker.without(said, ranker.lex.done_words) is None:
+        return found[0]
+    flow = ctx.domain.fact_places[found[0]][0]
+    order = [s.fact_id for s in ctx.domain.flows[flow].steps]
+    return max((f for f in found if ctx.domain.fact_places[f][0] == flow), key=order.index)
