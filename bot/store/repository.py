@@ -167,7 +167,9 @@ class Store:
         conn = s.connection()
         row = conn.execute(_OPEN, who).first()
         if row is None:
-            self._create_user(s, channel, user_key)
+            created = self._create_user(s, channel, user_key, now)
+            if created is not None:  # a new user: nothing waits for them, nothing to read back
+                return OpenConversation(*created, {}, False, False, "bot")
             row = conn.execute(_OPEN, who).one()
         user_id, last_seen, conversation_id, state, waiting, unreachable, mode = row
         if last_seen is None or now - aware(last_seen) > LAST_SEEN_RESOLUTION:
@@ -176,17 +178,25 @@ class Store:
             user_id, conversation_id, dict(state or {}), bool(waiting), bool(unreachable), mode or "bot"
         )
 
-    def _create_user(self, s: Session, channel: str, user_key: str) -> None:
+    def _create_user(self, s: Session, channel: str, user_key: str, now: datetime) -> tuple[int, int] | None:
+        """The new user's and conversation's ids, or None if another worker created them a moment ago
+        (the caller reads them). On SQLite no one can: ``BEGIN IMMEDIATE`` took the write lock before
+        the caller looked, so no savepoint is needed there."""
+        values = {"channel": channel, "user_key": user_key, "created_at": now, "last_seen_at": now}
+        conn = s.connection()
+        if self.url.startswith("sqlite"):
+            user_id = conn.execute(_INSERT_USER, values).scalar_one()
+            conversation_id = conn.execute(_INSERT_CONVERSATION, {"user_id": user_id, "state": {}, "updated_at": now})
+            return user_id, conversation_id.inserted_primary_key[0]
         try:
             with s.begin_nested():
-                now = datetime.now(UTC)
-                conn = s.connection()
-                user_id = conn.execute(
-                    _INSERT_USER, {"channel": channel, "user_key": user_key, "created_at": now, "last_seen_at": now}
-                ).scalar_one()
-                conn.execute(_INSERT_CONVERSATION, {"user_id": user_id, "state": {}, "updated_at": now})
+                user_id = conn.execute(_INSERT_USER, values).scalar_one()
+                conversation_id = conn.execute(
+                    _INSERT_CONVERSATION, {"user_id": user_id, "state": {}, "updated_at": now}
+                ).inserted_primary_key[0]
+                return user_id, conversation_id
         except IntegrityError:  # another worker created them a moment ago; the caller reads them again
-            pass
+            return None
 
     def user_id(self, s: Session, channel: str, user_key: str) -> int | None:
         return s.scalar(select(User.id).where(User.channel == channel, User.user_key == user_key))
