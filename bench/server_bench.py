@@ -391,7 +391,7 @@ async def drive(port: int, path: str, bodies: list[bytes], concurrency: int, hea
 # ------------------------------------------------------------------------------------- main
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=6_000, help="requests per run (default 6000)")
+    parser.add_argument("--requests", type=int, default=5_000, help="requests per run (default 5000)")
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--users", type=int, default=2_000, help="distinct Kakao users (default 2000)")
     parser.add_argument("--no-pretrain", action="store_true",
@@ -400,8 +400,8 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per run at most")
     parser.add_argument("--postgres", metavar="URL", default=os.environ.get("GILJABI_BENCH_POSTGRES_URL"),
                         help="also compare --workers 1 and 2 over this PostgreSQL (default GILJABI_BENCH_POSTGRES_URL)")
-    parser.add_argument("--pg-requests", type=int, default=3_000,
-                        help="requests per PostgreSQL run (the first of the same requests; default 3000)")
+    parser.add_argument("--pg-requests", type=int, default=2_000,
+                        help="requests per PostgreSQL run (the first of the same requests; default 2000)")
     parser.add_argument("--in-process-child", metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--warm", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
