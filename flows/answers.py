@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import nlu
 from flows.context import TurnContext
 from flows.guides import render_step, start_button
 from flows.loader import Domain
+from flows.next_step import next_fact
 from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
 from knowledge.answering import AnswerContext, FactRanker, GapFinder, load_lexicon
@@ -68,6 +70,13 @@ class Answers:
         if named:
             ctx.state.audience = named
         context = self.context(ctx, intent, confidence)
+        if ctx.masked and not self.ranker.asks(text):
+            return False  # a number sent on its own: the warning, not the fact its words resemble
+        following = next_fact(ctx, self.ranker, text, context)  # "그다음은요?"
+        if following is not None:
+            ctx.state.fallbacks = 0
+            answer_fact(ctx, following)
+            return True
         elsewhere = ctx.state.audience in OTHER_CENTRES or self.area_of_guide(ctx, context.guide) in OTHER_CENTRES
         decision = self.answerer.decide(text, context, acting_ok=intent == "center_info" and elsewhere)
         if decision.kind == "none":
@@ -102,7 +111,7 @@ class Answers:
         if guide is None and state.recent:  # no guide open or offered: the one last answered from
             guide = ctx.domain.flow_of_fact(state.recent[-1])
         return AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
-                             intent=intent, confidence=confidence)
+                             intent=intent, confidence=confidence, slots=dict(state.slots))
 
     def area_of_guide(self, ctx: TurnContext, flow_id: str | None) -> str | None:
         flow = ctx.domain.flows.get(flow_id or "")
@@ -141,7 +150,8 @@ class Answers:
 
     def fallback(self, ctx: TurnContext, text: str, parse: dict[str, Any]) -> None:
         """Try the facts once more; then ask which of the two likeliest things was meant."""
-        fact = self.find_fact(ctx, text, None)
+        told = ctx.masked and not self.ranker.asks(text)  # a number sent on its own asks for no fact
+        fact = None if told else self.find_fact(ctx, text, None)
         if fact is not None:
             ctx.state.fallbacks = 0
             answer_fact(ctx, fact)
@@ -173,8 +183,9 @@ def build_answerer(domain: Domain) -> Answerer:
     lexicon = load_lexicon()
     areas = {fid: area_of(path) for fid, path in k.origin.items()}
     guides = {fid: flow for fid in k.facts if (flow := domain.flow_of_fact(fid)) is not None}
-    answerer = Answerer(FactRanker(k.facts.values(), areas, guides, lexicon), GapFinder(k.facts.values(), lexicon),
-                        lexicon)
+    ranker = FactRanker(k.facts.values(), areas, guides, lexicon, cache_dir=nlu.cache_dir(),
+                        conditions=domain.fact_when)
+    answerer = Answerer(ranker, GapFinder(k.facts.values(), lexicon), lexicon)
     if len(_BUILT) >= 8:
         _BUILT.clear()
     _BUILT[id(domain)] = (domain, answerer)

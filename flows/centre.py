@@ -37,8 +37,8 @@ class Centre:
             ("url", str(inst.url) if inst.url else None),
         ]
         known = [(name, value) for name, value in fields if value]
-        if not known:
-            ctx.say(ctx.t("center.unset"), [ctx.menu_button()])
+        if not known:  # the guides do not say either: the usual "not in the guide" line comes first
+            ctx.say(f"{ctx.t('answer.not_in_guide')}\n{ctx.t('center.unset')}", [ctx.menu_button()])
             return
         lines = [ctx.t("center.header")] + [ctx.t(f"center.{name}", value=value) for name, value in known]
         consultants = [c for c in inst.consultants if c.name or c.contact]

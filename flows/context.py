@@ -44,6 +44,10 @@ class TurnContext:
         self.expecting, state.expecting = state.expecting, None
         #: the guide the previous answer offered (taken from the state when an intent is handled)
         self.offer: str | None = None
+        #: the message typed the turn before this one (``state.said`` as the turn found it)
+        self.said_before: str | None = state.said
+        #: a personal number was masked out of the message ("제 번호 ******-******* 이에요" tells, not asks)
+        self.masked = False
         #: reads what storage keeps about the user (see flows/mydata.py); None when not given
         self.about_user: Callable[[], Any] | None = None
 

@@ -52,6 +52,7 @@ from flows.reminders import REQUIRED_TEXTS as REMINDER_TEXTS
 from flows.reminders import reminder_parts
 from flows.replies import Reply, numbered_payloads
 from flows.state import ConversationState, Effect, UserInput
+from knowledge.answering import load_lexicon
 from knowledge.retrieval import squash
 
 #: Texts the engine uses; loading fails if one is missing from knowledge/content.
@@ -74,6 +75,8 @@ REQUIRED_TEXTS = (
     *REMINDER_TEXTS,
 )
 #: notices of masked numbers, each with its own text
+#: how much of a typed message the state keeps for the next turn (``ConversationState.said``)
+SAID_CHARS = 200
 MASK_NOTICES = {"masked_number": "input.masked_number", "masked_card": "input.masked_card",
                 "masked_passport": "input.masked_passport"}
 
@@ -105,6 +108,8 @@ class Engine:
         self._observers: list[Any] = []
         self._catch_all: Any = None
         self.guides = Guides(domain.knowledge.words)
+        self._case_cues = [(squash(label), slot, value) for label, slot, value in domain.slot_cues() if squash(label)]
+        self._question_words = load_lexicon().question_words
         # typed-text hooks run in this order: guides, opt-out words, occupations by name, appointments and
         # reminders (a booking said with its time), progress in words, and last the answers (which claim any
         # question the facts answer)
@@ -146,6 +151,18 @@ class Engine:
         ctx.state.numbered = numbered_payloads(ctx.replies)
         return Outcome(ctx.replies, ctx.state, ctx.effects)
 
+    def case_said(self, text: str) -> dict[str, str]:
+        """Slots a statement fills by naming one option ("프로젝트형 등록하고 있어요" -> program_type:
+        project); a question ("자기주도형이랑 서비스참여형 차이가 뭐예요?") or two options of one slot fill none."""
+        key = squash(text)
+        if "?" in text or any(w in key for w in self._question_words):
+            return {}
+        named: dict[str, set[str]] = {}
+        for label, slot, value in self._case_cues:
+            if label in key:
+                named.setdefault(slot, set()).add(value)
+        return {slot: values.pop() for slot, values in named.items() if len(values) == 1}
+
     def command_for(self, text: str) -> str | None:
         """The navigation command a typed word means (다음, 이전, 처음으로, 그만, 계속, 메뉴)."""
         return self.guides.command_for(text)
@@ -155,6 +172,7 @@ class Engine:
         for notice, text_id in MASK_NOTICES.items():
             if notice in message.notices:
                 ctx.say(ctx.t(text_id))
+                ctx.masked = True
         for notice in ("empty", "too_long", "no_words"):
             if notice in message.notices:
                 ctx.say(ctx.t(f"input.{notice}"), ctx.where_am_i_buttons())
@@ -167,6 +185,7 @@ class Engine:
     def on_payload(self, ctx: TurnContext, raw: str) -> None:
         """A pressed button; malformed payloads and ids the content no longer has get 'unknown button'."""
         payload = decode(raw)
+        ctx.state.said = None  # a button pressed since: the typed message no longer says where someone is
         try:
             if payload is None or type(payload) not in self._payloads:
                 raise LookupError(raw)
@@ -187,9 +206,11 @@ class Engine:
         if number.isdigit() and 1 <= int(number) <= len(ctx.state.numbered):
             self.on_payload(ctx, ctx.state.numbered[int(number) - 1])
             return
+        ctx.state.said = text[:SAID_CHARS] or None
         for entity in parse.get("entities") or []:
             if entity.get("entity") == "grade" and str(entity.get("value")) in {"1", "2", "3", "4"}:
                 ctx.state.slots["grade"] = str(entity["value"])
+        ctx.state.slots.update(self.case_said(text))
         for part in self._text_hooks:
             if part.on_text(ctx, text, parse):
                 return

@@ -32,6 +32,8 @@ class Domain:
     fact_places: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: fact id -> flow id, for the facts that sum a flow up
     about_of: dict[str, str] = field(default_factory=dict)
+    #: fact id -> the slot values its step is said for (``if:``): what a fact applies to
+    fact_when: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     index: FactIndex | None = None
 
     def step(self, flow_id: str, key: str) -> Step | None:
@@ -48,6 +50,36 @@ class Domain:
             return self.about_of[fact_id]
         place = self.fact_places.get(fact_id)
         return place[0] if place else None
+
+    def following_fact(self, fact_id: str) -> str | None:
+        """The fact of the step after the one that says ``fact_id`` (the first step after a guide's
+        summary; the next guide's first after a guide's last), unless the step asks and branches."""
+        if fact_id in self.about_of:
+            return self.flows[self.about_of[fact_id]].steps[0].fact_id
+        place = self.fact_places.get(fact_id)
+        if place is None:
+            return None
+        flow = self.flows[place[0]]
+        keys = [s.key for s in flow.steps]
+        at = keys.index(place[1])
+        if flow.steps[at].ask is not None:
+            return None
+        if at + 1 < len(flow.steps):
+            return flow.steps[at + 1].fact_id
+        following = self.flows.get(flow.then or "")
+        return following.steps[0].fact_id if following else None
+
+    def slot_cues(self) -> list[tuple[str, str, str]]:
+        """(option label, slot, value) for every option that fills a slot steps are chosen by
+        ("서비스참여형" -> support_type=service): someone who says it tells the guides their case."""
+        used = {slot for when in self.fact_when.values() for slot in when}
+        cues = []
+        for flow in self.flows.values():
+            for step in flow.steps:
+                if step.ask and step.slot_name in used:
+                    for value, label in (self.knowledge.facts[step.ask].options or {}).items():
+                        cues.append((label, step.slot_name, value))
+        return cues
 
     def stage_of_flow(self, flow_id: str) -> str | None:
         flow = self.flows.get(flow_id)
@@ -124,6 +156,8 @@ def _check(domain: Domain, origin: dict[str, Path], required_texts: Iterable[str
             if not has_fact(path, where, step.fact_id):
                 continue
             domain.fact_places.setdefault(step.fact_id, (flow.id, step.key))
+            if step.when:
+                domain.fact_when.setdefault(step.fact_id, {k: list(v) for k, v in step.when.items()})
             has(path, f"{where}.done", "stage", step.done)
             try:  # the step's own buttons (다음, 이전, "start here") must make valid payloads
                 Next(flow.id, step.key).encode()

@@ -61,6 +61,9 @@ class ConversationState(BaseModel):
     audience: str | None = None
     #: facts answered most recently, newest last: context for the next question
     recent: list[str] = Field(default_factory=list)
+    #: the last typed message (masked, cut to SAID_CHARS): "사이렌24 실명등록은 끝냈어요" tells where
+    #: someone is when the next message asks "그다음은요?"
+    said: str | None = None
     #: "flow:step" -> the stage that step's chosen option marked done, undone if another option is chosen
     marks: dict[str, str] = Field(default_factory=dict)
     #: the IAP appointment, the job date and the reminder switches

@@ -40,13 +40,19 @@ KEY_MARGIN = 0.06
 #: an acting intent heard with less confidence than this leaves the message to the facts
 ACTING_SURE = 0.7
 #: acting intents that give way to a fact of the guide being talked about, matched at least YIELD_AT
-YIELDING = frozenset({"help", "out_of_scope", "center_info"})
+YIELDING = frozenset({"help", "out_of_scope", "center_info", "progress_status"})
 YIELD_AT = 0.45
 SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "affirm", "deny"})
 #: intents that ask for information: the topics the facts are tagged with, and "not understood";
 #: every other intent acts (menu, progress, occupations, opt-out …) and comes first unless a fact
 #: matches very well
 INFORMING_EXTRA = frozenset({"nlu_fallback"})
+
+FULL_COVER = 0.99
+#: a fact the learned ranker is this sure of (margin 0.3) answers even against an acting intent
+TAUGHT_SURE = 0.65
+#: intents about the person's own checklist: what the facts say does not outrank them ("다음에 뭐해요")
+OWN_PROGRESS = frozenset({"progress_status", "step_done"})
 
 Kind = Literal["answers", "not_in_guide", "choose", "none"]
 
@@ -88,10 +94,17 @@ class Answerer:
         acting = (context.intent is not None and context.intent not in self.informing
                   and context.confidence >= ACTING_SURE and not acting_ok)
         need = STRONG_AT + SURE_INTENT * context.confidence if acting else ANSWER_AT
+        if acting and context.intent not in OWN_PROGRESS:
+            # "AI 일자리추천은 뭘 보고 추천해요?" heard as "recommend me": the learned ranker is sure it asks
+            # a fact (a statement such as "IAP 상담 예약했어요" still acts)
+            top = self.ranker.rank(text, context, limit=1)
+            if top and top[0].taught >= TAUGHT_SURE and top[0].lexical >= MIN_LEXICAL and self.ranker.asks(text) \
+                    and self.ranker.key_term(text) is not None:
+                acting, need = False, ANSWER_AT
         if acting and context.intent in YIELDING and context.guide:
             # "누가 쓸 수 있어요?" heard as "help" inside a guide: a fact of that guide may answer it
             top = self.ranker.rank(text, context, limit=1)
-            if top and "guide" in top[0].reasons and top[0].lexical >= YIELD_AT:
+            if top and "guide" in top[0].reasons and (top[0].lexical >= YIELD_AT or _follows_up(top[0])):
                 acting, need = False, ANSWER_AT
         several = self.several(text, context, need, acting)
         if several:
@@ -123,7 +136,8 @@ class Answerer:
         return ranked
 
     def answer(self, text: str, candidate: Candidate) -> Answer:
-        gap = self.gaps.gap_answer(self.ranker.expand(text), candidate.fact) or bool(self.gaps.uncovered(text))
+        gap = (self.gaps.gap_answer(self.ranker.expand(text), candidate.fact) or bool(self.gaps.uncovered(text))
+               or self.gaps.unstated(text, candidate.fact) is not None)
         return Answer(candidate, gap)
 
     def close(self, ranked: list[Candidate], context: AnswerContext) -> list[Candidate]:
@@ -147,7 +161,9 @@ class Answerer:
                 continue  # a part without its own answer ("그리고요") is left to the others
             if all(a.candidate.fact.id != ranked[0].fact.id for a in answers):
                 answers.append(self.answer(part, ranked[0]))
-            context = replace(context, recent=(*context.recent, ranked[0].fact.id))
+            # the next part is asked in the light of this one ("가입할 때 인증은 뭘로 하고 로그인할 땐 뭐로 해요")
+            context = replace(context, recent=(*context.recent, ranked[0].fact.id),
+                              guide=context.guide or self.ranker.guides.get(ranked[0].fact.id))
         return answers if len(answers) >= 2 else None
 
     def best(self, text: str, context: AnswerContext) -> Candidate | None:
@@ -158,8 +174,15 @@ class Answerer:
         return ranked[0] if context.intent is None or ranked[0].fact.intent == context.intent else None
 
 
+def _follows_up(candidate: Candidate) -> bool:
+    """A short question about the fact just answered, in its words ("자격조회 했어요" -> "뭘 확인하면 돼요?")."""
+    return "last" in candidate.reasons and candidate.cover >= FULL_COVER and candidate.lexical >= MIN_LEXICAL
+
+
 def _measure(candidate: Candidate, acting: bool) -> float:
     """Against an intent that acts only the words count; otherwise the context does too."""
-    if candidate.lexical < (MIN_LEXICAL if candidate.reasons else MIN_LEXICAL_ALONE):
+    # a context's fact that uses every word of the question ("태블릿으로도 되나요?") matches, however long
+    covered = candidate.reasons and candidate.cover >= FULL_COVER
+    if not covered and candidate.lexical < (MIN_LEXICAL if candidate.reasons else MIN_LEXICAL_ALONE):
         return 0.0
-    return candidate.lexical if acting else candidate.score
+    return candidate.lexical if acting else candidate.base

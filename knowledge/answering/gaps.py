@@ -79,6 +79,16 @@ class GapFinder:
                 self._rarity.clear()
         return value
 
+    def unstated(self, question: str, fact: Fact) -> str | None:
+        """The aspect ``question`` asks of its topic (its cost, how long, a phone number ...) that
+        ``fact`` does not state, if any: "직업심리검사 비용 있어요?" of a fact with no cost in it."""
+        key = squash(question)
+        text = f"{fact.title or ''}\n{fact.text}"
+        for name, asks, evidence in self.lex.aspects:
+            if any(a in key for a in asks) and not evidence.search(text):
+                return name
+        return None
+
     def uncovered(self, question: str) -> list[str]:
         """Nouns of the question that appear in no fact (nor as an everyday synonym)."""
         out = []

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from knowledge.loader import CONTENT_DIR, validate_file
 from knowledge.retrieval import squash
 
 LEXICON_FILE = CONTENT_DIR / "answering" / "lexicon.yml"
+
+
+class _Aspect(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ask: list[str] = Field(min_length=1)
+    evidence: list[str] = Field(min_length=1)
+
+    @field_validator("evidence")
+    @classmethod
+    def _patterns(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            re.compile(pattern)  # a bad pattern fails the load with its path and field
+        return patterns
 
 
 class _LexiconFile(BaseModel):
@@ -36,6 +51,8 @@ class _LexiconFile(BaseModel):
     stop_terms: list[str] = Field(default_factory=list)
     profile_preparing: list[str] = Field(default_factory=list)
     profile_tails: list[str] = Field(default_factory=list)
+    next_words: list[str] = Field(default_factory=list)
+    aspects: dict[str, _Aspect] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,6 +83,10 @@ class AnswerLexicon:
     profile_joiners: tuple[str, ...] = ()
     profile_preparing: tuple[str, ...] = ()
     profile_tails: tuple[str, ...] = ()
+    #: "그다음은요", "이제 뭐 해요": asking for the step after the one someone is at
+    next_words: tuple[str, ...] = ()
+    #: aspect -> (squashed ways of asking for it, what in a fact's text shows it)
+    aspects: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = ()
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:
@@ -109,4 +130,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         profile_joiners=tuple(sorted(data.profile_joiners, key=len, reverse=True)),
         profile_preparing=_longest_first(data.profile_preparing),
         profile_tails=tuple(sorted(data.profile_tails, key=len, reverse=True)),
+        next_words=_longest_first(data.next_words),
+        aspects=tuple((name, _longest_first(a.ask), re.compile("|".join(f"(?:{e})" for e in a.evidence)))
+                      for name, a in data.aspects.items()),
     )

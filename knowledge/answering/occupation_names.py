@@ -98,7 +98,9 @@ class OccupationNames:
     def _first_framed(self, key: str, found: list[tuple[str, str, int]]) -> OccupationMention | None:
         for name, code, at in found:
             view, leftover, framed = self._framed(key[:at] + " " + key[at + len(name) :])
-            if _small(leftover) and (framed or name not in self.ambiguous):
+            # a name that is also a word of the guides ("다음 검사는 뭐예요") needs nothing else around it
+            ambiguous = name in self.ambiguous
+            if _small(leftover) and (framed or not ambiguous) and not (ambiguous and leftover):
                 occ = self.catalogue.by_code[code]
                 return OccupationMention(code, occ.name, view, framed, name in self.ambiguous)
         return None

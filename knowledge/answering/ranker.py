@@ -20,7 +20,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from knowledge.answering import learned
 from knowledge.answering.lexicon import AnswerLexicon
 from knowledge.occupations.text import CONTENT_TAGS, analyze
 from knowledge.retrieval import FactIndex, squash
@@ -42,6 +44,10 @@ W_GUIDE = 0.25
 W_AUDIENCE = 0.15
 #: bonus for a fact whose guide was answered in the last turns
 W_RECENT = 0.06
+#: bonus for a fact said for the person's case, and as much off for one said for another case
+W_CASE = 0.3
+#: bonus for the fact answered last ("찾아가는 일자리상담실이 뭐예요" -> "어디어디서 해요?")
+W_LAST = 0.10
 #: bonus per unit of NLU confidence for a fact tagged with the intent the NLU heard
 W_INTENT = 0.20
 #: bonus for covering the question's words anywhere in the fact (IDF-weighted share of its morphemes)
@@ -58,8 +64,17 @@ SHORT_TERMS = 3
 W_SHORT = 0.25
 #: a word at least this rare (IDF over phrasings) is what a question is about
 KEY_IDF = 5.0
+#: how many recent texts' morphemes and lexical scores are kept (one turn asks several times)
+MEMO = 256
 #: how many lexical candidates are re-ranked
 POOL = 40
+#: a statement names a guide step when one of its best STEP_POOL candidates matches at least STEP_AT
+STEP_POOL = 3
+STEP_AT = 0.2
+#: share of the learned ranker's score in the lexical score (the rest is nearest phrasing)
+W_LEARNED = 1.0
+#: how many of the learned ranker's best facts join the candidates
+LEARNED_POOL = 10
 #: a question whose words the audience's own facts all use (IDF-weighted share at least this) can be
 #: asked of that audience ("승인은 누가 해요?" from an operator): the audience then decides by W_OWN
 OWN_COVER = 0.6
@@ -75,6 +90,8 @@ class AnswerContext:
     recent: tuple[str, ...] = ()
     intent: str | None = None
     confidence: float = 0.0
+    #: what the conversation knows of the person's case (grade, support_type, program_type ...)
+    slots: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,12 @@ class Candidate:
     score: float
     lexical: float
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    #: the score without the learned ranker's share: what the answer thresholds were set against
+    base: float = 0.0
+    #: the learned ranker's margin mapped to [0, 1] (0.5: undecided; 1: put like one of its phrasings)
+    taught: float = 0.0
+    #: the IDF-weighted share of the question's words the fact uses somewhere
+    cover: float = 0.0
 
 
 def char_grams(text: str) -> Counter[str]:
@@ -92,13 +115,18 @@ def char_grams(text: str) -> Counter[str]:
 
 
 class FactRanker:
-    """Lexical candidates re-ranked by context. Stateless after construction: share it freely."""
+    """Lexical candidates re-ranked by context. Only small caches change after construction (dict
+    operations, safe across threads): share it freely."""
 
     def __init__(self, facts: Iterable[Fact], areas: Mapping[str, str], guides: Mapping[str, str],
-                 lexicon: AnswerLexicon) -> None:
+                 lexicon: AnswerLexicon, cache_dir: Path | None = None,
+                 conditions: Mapping[str, Mapping[str, list[str]]] | None = None) -> None:
+        self._terms_memo: dict[tuple[str, frozenset[str]], Counter[str]] = {}
+        self._lexical_memo: dict[str, dict[str, tuple[Fact, float, float]]] = {}
         self.facts = {f.id: f for f in facts}
         self.areas = dict(areas)
         self.guides = dict(guides)
+        self.conditions = dict(conditions or {})
         self.lex = lexicon
         self.canonical = {variant: squash(canonical) for variant, canonical in lexicon.variants}
         self.index = FactIndex(self.facts.values(), analyzer=char_grams)
@@ -108,12 +136,24 @@ class FactRanker:
         }
         self.idf = self.terms.idf
         self.asking = frozenset(squash(w) for w in (*lexicon.question_words, *lexicon.generic_nouns))
+        self.model = learned.train(self.facts.values(), self.expand, self.morph_terms, cache_dir)
         self.area_terms: dict[str, set[str]] = {}
         for fid, terms in self.fact_terms.items():
             self.area_terms.setdefault(self.areas.get(fid, "general"), set()).update(terms)
 
     def morph_terms(self, text: str, tags: frozenset[str] = TERM_TAGS) -> Counter[str]:
-        """Content morphemes, everyday words mapped to the facts' own ("돈" -> 수당)."""
+        """Content morphemes, everyday words mapped to the facts' own ("돈" -> 수당). A turn asks for
+        the same text several times (ranking, coverage, the learned ranker): the last ones are kept."""
+        memo = self._terms_memo.get((text, tags))
+        if memo is not None:
+            return Counter(memo)
+        out = self._morph_terms(text, tags)
+        if len(self._terms_memo) >= MEMO:
+            self._terms_memo.clear()
+        self._terms_memo[(text, tags)] = out
+        return Counter(out)
+
+    def _morph_terms(self, text: str, tags: frozenset[str]) -> Counter[str]:
         norm = unicodedata.normalize("NFKC", text).lower()
         out: Counter[str] = Counter()
         for surface, tag in analyze(norm):
@@ -160,15 +200,26 @@ class FactRanker:
         have = self.area_terms.get(area, set())
         return sum(self.idf.get(t, 0.0) for t in terms if t in have) / total
 
-    def lexical(self, question: str) -> dict[str, tuple[Fact, float]]:
-        """Fact id -> (fact, lexical score): characters and morphemes, each a cosine in [0, 1]."""
-        out: dict[str, tuple[Fact, float]] = {}
+    def lexical(self, question: str) -> dict[str, tuple[Fact, float, float]]:
+        """Fact id -> (fact, lexical score, learned score): the nearest phrasing (characters and
+        morphemes, each a cosine in [0, 1]) and the learned ranker's margin mapped to [0, 1]."""
+        memo = self._lexical_memo.get(question)
+        if memo is None:
+            if len(self._lexical_memo) >= MEMO:
+                self._lexical_memo.clear()
+            memo = self._lexical_memo[question] = self._lexical(question)
+        return dict(memo)
+
+    def _lexical(self, question: str) -> dict[str, tuple[Fact, float, float]]:
+        near: dict[str, float] = {}
         for weight, hits in ((W_CHARS, self.index.search(self.expand(question), limit=POOL)),
                              (1 - W_CHARS, self.terms.search(question, limit=POOL))):
             for hit in hits:
-                fact, score = out.get(hit.fact.id, (hit.fact, 0.0))
-                out[hit.fact.id] = (fact, score + weight * hit.score)
-        return out
+                near[hit.fact.id] = near.get(hit.fact.id, 0.0) + weight * hit.score
+        margins = self.model.margins(learned.featurize(question, self.expand, self.morph_terms))
+        pool = set(near) | set(sorted(margins, key=margins.__getitem__, reverse=True)[:LEARNED_POOL])
+        return {fid: (self.facts[fid], near.get(fid, 0.0), min(1.0, max(0.0, (margins[fid] + 1.0) / 2.0)))
+                for fid in pool}
 
     def expand(self, question: str) -> str:
         """The question with the facts' own words added for the everyday ones it uses."""
@@ -176,6 +227,33 @@ class FactRanker:
         added = [canonical for variant, canonical in self.lex.variants
                  if variant in key and squash(canonical) not in key]
         return question if not added else f"{question} {' '.join(dict.fromkeys(added))}"
+
+    def without(self, text: str, cues: Iterable[str]) -> str | None:
+        """``text`` with the first of ``cues`` it contains taken out (compared squashed), or None."""
+        key = squash(text)
+        cue = next((c for c in cues if c in key), None)
+        return None if cue is None else key.replace(cue, " ", 1).strip()
+
+    def step_at(self, said: str, context: AnswerContext, steps: Mapping[str, object]) -> str | None:
+        """The guide step a statement describes ("이력서 등록하기 누르고 동의까지 했어요"), if one
+        matches well: the best of ``steps`` (fact ids) among the candidates."""
+        if not self.morph_terms(said):
+            return None
+        for candidate in self.rank(said, context, limit=STEP_POOL):
+            if candidate.fact.id in steps and candidate.lexical >= STEP_AT:
+                return candidate.fact.id
+        return None
+
+    def fits_case(self, fact_id: str, slots: Mapping[str, str]) -> int:
+        """+1 when the fact is said for the person's known case (서비스참여형's 5 areas for someone
+        who is 서비스참여형), -1 when for another case, 0 when it does not depend on one."""
+        verdict = 0
+        for slot, values in self.conditions.get(fact_id, {}).items():
+            if slot in slots:
+                if slots[slot] not in values:
+                    return -1
+                verdict = 1
+        return verdict
 
     def audience_of(self, text: str) -> str | None:
         """The audience a message names ("운영기관인데요", "50대예요", "52세"), if any."""
@@ -210,12 +288,22 @@ class FactRanker:
         terms = self.morph_terms(question)
         # the fewer words a question has of its own ("승인은 누가 해요?"), the more the context decides
         lean = 1.0 + W_SHORT * max(0, SHORT_TERMS - len(terms))
+        # ... and the fewer the words, the less the learned ranker (which knows only words) can say
+        taught_weight = W_LEARNED * min(1.0, len(terms) / SHORT_TERMS)
         # a question the audience's own facts can answer word for word is theirs to answer
         own = audience is not None and (about_self or self.own_cover(terms, audience) >= OWN_COVER)
         out = []
-        for fact, lexical in self.lexical(question).values():
-            cover, reasons = W_COVER * self.coverage(terms, fact.id), []
+        last = context.recent[-1] if context.recent else None
+        found = self.lexical(question)
+        if last in self.facts and last not in found:
+            found[last] = (self.facts[last], 0.0, 0.0)
+        for fact, lexical, taught in found.values():
+            covered = self.coverage(terms, fact.id)
+            cover, reasons = W_COVER * covered, []
             bonus = 0.0
+            if fact.id == last:
+                bonus += W_LAST
+                reasons.append("last")
             guide = self.guides.get(fact.id)
             if context.guide and guide == context.guide:
                 bonus += W_GUIDE
@@ -226,9 +314,14 @@ class FactRanker:
             if audience and self.areas.get(fact.id) == audience:
                 bonus += W_AUDIENCE + (W_OWN if own else 0.0)
                 reasons.append("audience")
+            case = self.fits_case(fact.id, context.slots)
+            if case:
+                bonus += W_CASE * case
+                reasons.append("case" if case > 0 else "other case")
             if context.intent and fact.intent == context.intent:
                 cover += W_INTENT * context.confidence
                 reasons.append("intent")
-            out.append(Candidate(fact, lexical + cover + lean * bonus, lexical, tuple(reasons)))
+            base = lexical + cover + lean * bonus
+            out.append(Candidate(fact, base + taught_weight * taught, lexical, tuple(reasons), base, taught, covered))
         out.sort(key=lambda c: -c.score)
         return out[:limit]
