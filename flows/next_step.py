@@ -36,14 +36,8 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
     return ctx.k.fact(following) if following else None
 
 
+
 def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:
-    """The step a statement says someone is at: the best match, or — when it says something is done
-    ("취업준비도검사 방금 끝냈어요") — the last of the well-matching steps of that guide."""
+    """The step a statement says someone is at: the guide step it matches best."""
     found = ranker.steps_at(said, context, ctx.domain.fact_places)
-    if not found:
-        return None
-    if ranker.without(said, ranker.lex.done_words) is None:
-        return found[0]
-    flow = ctx.domain.fact_places[found[0]][0]
-    order = [s.fact_id for s in ctx.domain.flows[flow].steps]
-    return max((f for f in found if ctx.domain.fact_places[f][0] == flow), key=order.index)
+    return found[0] if found else None
