@@ -53,5 +53,5 @@ def worker_app() -> FastAPI:
     options = json.loads(os.environ.get(_OPTIONS) or "{}")
     return create_app(
         build_assistant(settings), settings, turn_threads=options.get("turn_threads"),
-        telegram_webhook_url=options.get("telegram_webhook_url"),
+        telegram_webhook_url=options.get("telegram_webhook_url"), freeze_heap=True,
     )

@@ -28,9 +28,16 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
         return None
     anchor = None
     for said in (rest if statement is not None else None, ctx.said_before):
-        if said and (anchor := ranker.step_at(said, context, ctx.domain.fact_places)):
+        if said and (anchor := step_done(ctx, ranker, said, context)):
             break
     if anchor is None and context.recent and context.recent[-1] in ctx.domain.fact_places:
         anchor = context.recent[-1]
     following = ctx.domain.following_fact(anchor) if anchor else None
     return ctx.k.fact(following) if following else None
+
+
+
+def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:
+    """The step a statement says someone is at: the guide step it matches best."""
+    found = ranker.steps_at(said, context, ctx.domain.fact_places)
+    return found[0] if found else None

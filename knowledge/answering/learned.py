@@ -104,15 +104,12 @@ def train(facts: Iterable[Fact], expand: Expand, terms: Terms, cache_dir: Path |
     """The model for these facts: from memory, from ``cache_dir``, or trained now (about 2 s)."""
     docs = [(fact.id, featurize(p, expand, terms)) for fact in facts for p in phrasings(fact)]
     key = _fingerprint(docs)
-    model = _MEMORY.get(key)
-    if model is not None:
-        return model
     path = cache_dir / "answers" / f"phrasings-{key[:16]}.pkl" if cache_dir is not None else None
-    model = _load(path) if path is not None else None
+    model = _MEMORY.get(key) or (_load(path) if path is not None else None)
     if model is None:
         model = _fit(docs)
-        if path is not None:
-            _save(path, model)
+    if path is not None and not path.exists():
+        _save(path, model)
     if len(_MEMORY) >= 4:
         _MEMORY.clear()
     _MEMORY[key] = model
@@ -175,9 +172,12 @@ def _load(path: Path) -> PhrasingModel | None:
 
 
 def _save(path: Path, model: PhrasingModel) -> None:
-    """Written to a temporary file and renamed: a process reading it never sees half a model."""
+    """Written to a temporary file and renamed: a process reading it never sees half a model. Models
+    of earlier content are removed."""
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("phrasings-*.pkl"):
+            old.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -234,15 +234,13 @@ class FactRanker:
         cue = next((c for c in cues if c in key), None)
         return None if cue is None else key.replace(cue, " ", 1).strip()
 
-    def step_at(self, said: str, context: AnswerContext, steps: Mapping[str, object]) -> str | None:
-        """The guide step a statement describes ("이력서 등록하기 누르고 동의까지 했어요"), if one
-        matches well: the best of ``steps`` (fact ids) among the candidates."""
+    def steps_at(self, said: str, context: AnswerContext, steps: Mapping[str, object]) -> list[str]:
+        """The guide steps a statement describes ("이력서 등록하기 누르고 동의까지 했어요"), best first:
+        those of ``steps`` (fact ids) among the best candidates that match well."""
         if not self.morph_terms(said):
-            return None
-        for candidate in self.rank(said, context, limit=STEP_POOL):
-            if candidate.fact.id in steps and candidate.lexical >= STEP_AT:
-                return candidate.fact.id
-        return None
+            return []
+        return [c.fact.id for c in self.rank(said, context, limit=STEP_POOL)
+                if c.fact.id in steps and c.lexical >= STEP_AT]
 
     def fits_case(self, fact_id: str, slots: Mapping[str, str]) -> int:
         """+1 when the fact is said for the person's known case (서비스참여형's 5 areas for someone

@@ -19,6 +19,8 @@ MAX_QUESTIONS = 3
 _AFTER_GREETING = " \t~!.,?^;:…ㅎㅋ-"
 _SENTENCE_END = re.compile(r"[?？!！。\n]+|(?<=[가-힣a-zA-Z])\.(?=\s|$)")
 _SHORT_GREETING = 3
+#: endings that close a question typed without a question mark
+_QUESTION_ENDS = ("요", "까", "죠")
 
 
 def strip_greeting(text: str, lex: AnswerLexicon) -> str | None:
@@ -74,13 +76,15 @@ def _split_joiners(sentence: str, lex: AnswerLexicon) -> list[str]:
 
 
 def _split_go_clauses(clause: str, lex: AnswerLexicon) -> list[str]:
-    """Cut after a word ending in 고 when the clause so far asks something ("얼마고", "어디서 하고")."""
+    """Cut after a word ending in 고 ("얼마고", "어디서 하고"), or in a question's ending with no
+    question mark ("몇학년이에요 수당은…"), when the clause so far asks something."""
     words = clause.split()
     out: list[str] = []
     start = 0
     for i, word in enumerate(words[:-1]):
         bare = word.rstrip(",~")
-        if not bare.endswith("고") or bare.endswith(("하고싶", "싶고")):
+        ends = bare.endswith(_QUESTION_ENDS) and len(words) - i > 1  # "몇학년이에요 수당은 얼마예요" (no "?")
+        if not ends and (not bare.endswith("고") or bare.endswith(("하고싶", "싶고"))):
             continue
         so_far = squash(" ".join(words[start : i + 1]))
         if any(q in so_far for q in lex.question_words):

@@ -35,6 +35,10 @@ def test_strip_greeting(text: str, rest: str | None) -> None:
         ("워크넷 가입하고 잡케어 하면 돼요?", ["워크넷 가입하고 잡케어 하면 돼요"]),
         ("www.work.go.kr 주소 맞아요?", ["www.work.go.kr 주소 맞아요"]),
         ("하나요? 둘이요? 셋이요? 넷이요?", ["하나요", "둘이요", "셋이요 넷이요"]),
+        # two questions typed without a question mark between them
+        ("빌드업은 몇학년이에요 수당은 얼마까지 나와요", ["빌드업은 몇학년이에요", "수당은 얼마까지 나와요"]),
+        ("저 3학년인데요 수당 얼마예요", ["저 3학년인데요 수당 얼마예요"]),  # says, then asks: one question
+        ("수당 얼마나 나와요", ["수당 얼마나 나와요"]),
     ],
 )
 def test_split_questions(text: str, parts: list[str]) -> None:
