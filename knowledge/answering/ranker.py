@@ -16,7 +16,6 @@ and are checked on the held-out set.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,13 +23,10 @@ from pathlib import Path
 
 from knowledge.answering import learned
 from knowledge.answering.lexicon import AnswerLexicon
-from knowledge.occupations.text import CONTENT_TAGS, analyze
+from knowledge.answering.words import Words
 from knowledge.retrieval import FactIndex, squash
 from knowledge.schema import Fact
 
-#: morpheme tags that carry what a question is about: nouns, foreign words, roots, verb and adjective
-#: stems, adverbs ("다시", "따로": IDF keeps the empty ones small)
-TERM_TAGS = CONTENT_TAGS | {"VV", "VA", "MAG"}
 #: the tags of what a question can be about that the facts may lack (nouns, foreign words)
 NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
 #: character n-gram lengths compared (spacing ignored)
@@ -64,7 +60,7 @@ SHORT_TERMS = 3
 W_SHORT = 0.25
 #: a word at least this rare (IDF over phrasings) is what a question is about
 KEY_IDF = 5.0
-#: how many recent texts' morphemes and lexical scores are kept (one turn asks several times)
+#: how many recent texts' lexical scores are kept (one turn asks several times)
 MEMO = 256
 #: how many lexical candidates are re-ranked
 POOL = 40
@@ -121,14 +117,14 @@ class FactRanker:
     def __init__(self, facts: Iterable[Fact], areas: Mapping[str, str], guides: Mapping[str, str],
                  lexicon: AnswerLexicon, cache_dir: Path | None = None,
                  conditions: Mapping[str, Mapping[str, list[str]]] | None = None) -> None:
-        self._terms_memo: dict[tuple[str, frozenset[str]], Counter[str]] = {}
+        self.words = Words(lexicon)
+        self.morph_terms, self.expand = self.words.terms, self.words.expand
         self._lexical_memo: dict[str, dict[str, tuple[Fact, float, float]]] = {}
         self.facts = {f.id: f for f in facts}
         self.areas = dict(areas)
         self.guides = dict(guides)
         self.conditions = dict(conditions or {})
         self.lex = lexicon
-        self.canonical = {variant: squash(canonical) for variant, canonical in lexicon.variants}
         self.index = FactIndex(self.facts.values(), analyzer=char_grams)
         self.terms = FactIndex(self.facts.values(), analyzer=self.morph_terms)
         self.fact_terms = {
@@ -140,28 +136,6 @@ class FactRanker:
         self.area_terms: dict[str, set[str]] = {}
         for fid, terms in self.fact_terms.items():
             self.area_terms.setdefault(self.areas.get(fid, "general"), set()).update(terms)
-
-    def morph_terms(self, text: str, tags: frozenset[str] = TERM_TAGS) -> Counter[str]:
-        """Content morphemes, everyday words mapped to the facts' own ("돈" -> 수당). A turn asks for
-        the same text several times (ranking, coverage, the learned ranker): the last ones are kept."""
-        memo = self._terms_memo.get((text, tags))
-        if memo is not None:
-            return Counter(memo)
-        out = self._morph_terms(text, tags)
-        if len(self._terms_memo) >= MEMO:
-            self._terms_memo.clear()
-        self._terms_memo[(text, tags)] = out
-        return Counter(out)
-
-    def _morph_terms(self, text: str, tags: frozenset[str]) -> Counter[str]:
-        norm = unicodedata.normalize("NFKC", text).lower()
-        out: Counter[str] = Counter()
-        for surface, tag in analyze(norm):
-            if tag in tags:
-                key = squash(surface)
-                if key and key not in self.lex.stop_terms:
-                    out[self.canonical.get(key, key)] += 1
-        return out
 
     def coverage(self, terms: Counter[str], fact_id: str) -> float:
         """The IDF-weighted share of the question's morphemes that the fact uses somewhere."""
@@ -220,13 +194,6 @@ class FactRanker:
         pool = set(near) | set(sorted(margins, key=margins.__getitem__, reverse=True)[:LEARNED_POOL])
         return {fid: (self.facts[fid], near.get(fid, 0.0), min(1.0, max(0.0, (margins[fid] + 1.0) / 2.0)))
                 for fid in pool}
-
-    def expand(self, question: str) -> str:
-        """The question with the facts' own words added for the everyday ones it uses."""
-        key = squash(question)
-        added = [canonical for variant, canonical in self.lex.variants
-                 if variant in key and squash(canonical) not in key]
-        return question if not added else f"{question} {' '.join(dict.fromkeys(added))}"
 
     def without(self, text: str, cues: Iterable[str]) -> str | None:
         """``text`` with the first of ``cues`` it contains taken out (compared squashed), or None."""

@@ -1,0 +1,57 @@
+"""A text in the facts' own words: its content morphemes and its everyday words mapped.
+
+Everything that compares a question with the facts reads it this way (the nearest-phrasing index, the
+learned ranker, coverage), and one turn reads the same text several times, so the last texts' terms
+are kept.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+from knowledge.answering.lexicon import AnswerLexicon
+from knowledge.occupations.text import CONTENT_TAGS, analyze
+from knowledge.retrieval import squash
+
+#: morpheme tags that carry what a question is about: nouns, foreign words, roots, verb and adjective
+#: stems, adverbs ("다시", "따로": IDF keeps the empty ones small)
+TERM_TAGS = CONTENT_TAGS | {"VV", "VA", "MAG"}
+#: how many recent texts' terms are kept
+MEMO = 256
+
+
+class Words:
+    """Reads texts with one lexicon. Only a small cache changes after construction (dict operations,
+    safe across threads)."""
+
+    def __init__(self, lexicon: AnswerLexicon) -> None:
+        self.lex = lexicon
+        self.canonical = {variant: squash(canonical) for variant, canonical in lexicon.variants}
+        self._memo: dict[tuple[str, frozenset[str]], Counter[str]] = {}
+
+    def terms(self, text: str, tags: frozenset[str] = TERM_TAGS) -> Counter[str]:
+        """Content morphemes, everyday words mapped to the facts' own ("돈" -> 수당)."""
+        memo = self._memo.get((text, tags))
+        if memo is None:
+            memo = self._terms(text, tags)
+            if len(self._memo) >= MEMO:
+                self._memo.clear()
+            self._memo[(text, tags)] = memo
+        return Counter(memo)
+
+    def _terms(self, text: str, tags: frozenset[str]) -> Counter[str]:
+        out: Counter[str] = Counter()
+        for surface, tag in analyze(unicodedata.normalize("NFKC", text).lower()):
+            if tag in tags:
+                key = squash(surface)
+                if key and key not in self.lex.stop_terms:
+                    out[self.canonical.get(key, key)] += 1
+        return out
+
+    def expand(self, question: str) -> str:
+        """The question with the facts' own words added for the everyday ones it uses."""
+        key = squash(question)
+        added = [canonical for variant, canonical in self.lex.variants
+                 if variant in key and squash(canonical) not in key]
+        return question if not added else f"{question} {' '.join(dict.fromkeys(added))}"
