@@ -17,16 +17,10 @@ from flows.payloads import Action, CheckinAnswer, Handoff, Payload
 from flows.reminder_times import say_day
 from flows.state import EffectKind
 from knowledge.answering import load_lexicon
-from knowledge.retrieval import squash
+from knowledge.answering.lexicon import asks
 from nlu.when import resolve
 
 ANSWERS = ("ok", "worry", "stop")
-
-
-def asks(text: str) -> bool:
-    """Whether a message asks something (a question mark or a question word)."""
-    key = squash(text)
-    return "?" in text or any(w in key for w in load_lexicon().question_words)
 
 
 class Aftercare:
@@ -39,7 +33,7 @@ class Aftercare:
         self.zone, self.months = zone, months
 
     def on_text(self, ctx: TurnContext, text: str, parse: dict[str, Any]) -> bool:
-        if not says(ctx, text, "employed") or asks(text):
+        if not says(ctx, text, "employed") or asks(text, load_lexicon()):
             return False  # "재취업 성공률이 절반도 안 된다는 게 사실이에요?" asks; it brings no news
         try:
             ctx.now  # noqa: B018 - a turn stepped without a clock cannot date the news

@@ -70,8 +70,8 @@ class Answers:
         if named:
             ctx.state.audience = named
         context = self.context(ctx, intent, confidence)
-        if ctx.masked and not self.ranker.asks(text):
-            return False  # a number sent on its own: the warning, not the fact its words resemble
+        if self.only_tells_a_number(ctx, text):
+            return False
         following = next_fact(ctx, self.ranker, text, context)  # "그다음은요?"
         if following is not None:
             ctx.state.fallbacks = 0
@@ -113,6 +113,10 @@ class Answers:
         return AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
                              intent=intent, confidence=confidence, slots=dict(state.slots))
 
+    def only_tells_a_number(self, ctx: TurnContext, text: str) -> bool:
+        """A personal number sent with no question: it gets the warning, not a fact its words resemble."""
+        return ctx.masked and not self.ranker.asks(text)
+
     def area_of_guide(self, ctx: TurnContext, flow_id: str | None) -> str | None:
         flow = ctx.domain.flows.get(flow_id or "")
         return self.areas.get(flow.about) if flow else None
@@ -150,8 +154,7 @@ class Answers:
 
     def fallback(self, ctx: TurnContext, text: str, parse: dict[str, Any]) -> None:
         """Try the facts once more; then ask which of the two likeliest things was meant."""
-        told = ctx.masked and not self.ranker.asks(text)  # a number sent on its own asks for no fact
-        fact = None if told else self.find_fact(ctx, text, None)
+        fact = None if self.only_tells_a_number(ctx, text) else self.find_fact(ctx, text, None)
         if fact is not None:
             ctx.state.fallbacks = 0
             answer_fact(ctx, fact)

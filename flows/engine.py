@@ -53,6 +53,7 @@ from flows.reminders import reminder_parts
 from flows.replies import Reply, numbered_payloads
 from flows.state import ConversationState, Effect, UserInput
 from knowledge.answering import load_lexicon
+from knowledge.answering.lexicon import asks
 from knowledge.retrieval import squash
 
 #: Texts the engine uses; loading fails if one is missing from knowledge/content.
@@ -109,7 +110,7 @@ class Engine:
         self._catch_all: Any = None
         self.guides = Guides(domain.knowledge.words)
         self._case_cues = [(squash(label), slot, value) for label, slot, value in domain.slot_cues() if squash(label)]
-        self._question_words = load_lexicon().question_words
+        self._lexicon = load_lexicon()
         # typed-text hooks run in this order: guides, opt-out words, occupations by name, appointments and
         # reminders (a booking said with its time), progress in words, and last the answers (which claim any
         # question the facts answer)
@@ -154,9 +155,9 @@ class Engine:
     def case_said(self, text: str) -> dict[str, str]:
         """Slots a statement fills by naming one option ("프로젝트형 등록하고 있어요" -> program_type:
         project); a question ("자기주도형이랑 서비스참여형 차이가 뭐예요?") or two options of one slot fill none."""
-        key = squash(text)
-        if "?" in text or any(w in key for w in self._question_words):
+        if asks(text, self._lexicon):
             return {}
+        key = squash(text)
         named: dict[str, set[str]] = {}
         for label, slot, value in self._case_cues:
             if label in key:

@@ -48,6 +48,7 @@ SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "affirm", "deny"})
 #: matches very well
 INFORMING_EXTRA = frozenset({"nlu_fallback"})
 
+#: a fact uses (nearly) every word of the question: it may answer in context however long it is
 FULL_COVER = 0.99
 #: a fact the learned ranker is this sure of (margin 0.3) answers even against an acting intent
 TAUGHT_SURE = 0.65

@@ -89,6 +89,13 @@ class AnswerLexicon:
     aspects: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = ()
 
 
+def asks(text: str, lex: AnswerLexicon) -> bool:
+    """Whether a message asks something (a question mark or a question word), rather than says
+    something ("저 올해 52세 직장인이에요", "취업했어요")."""
+    key = squash(text)
+    return "?" in text or any(w in key for w in lex.question_words)
+
+
 def _longest_first(words: list[str]) -> tuple[str, ...]:
     return tuple(sorted({squash(w) for w in words if squash(w)}, key=len, reverse=True))
 

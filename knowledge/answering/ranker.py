@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.answering import learned
-from knowledge.answering.lexicon import AnswerLexicon
+from knowledge.answering.lexicon import AnswerLexicon, asks
 from knowledge.answering.words import Words
 from knowledge.retrieval import FactIndex, squash
 from knowledge.schema import Fact
@@ -240,8 +240,7 @@ class FactRanker:
     def asks(self, text: str) -> bool:
         """Whether a message asks something (a question mark or a question word), rather than says
         something ("저 올해 52세 직장인이에요")."""
-        key = squash(text)
-        return "?" in text or any(squash(w) in key for w in self.lex.question_words)
+        return asks(text, self.lex)
 
     def rank(self, question: str, context: AnswerContext = AnswerContext(), limit: int = 5) -> list[Candidate]:
         described = self.audience_of(question)
