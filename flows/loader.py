@@ -7,7 +7,7 @@ a dangling id at chat time.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,23 +51,36 @@ class Domain:
         place = self.fact_places.get(fact_id)
         return place[0] if place else None
 
-    def following_fact(self, fact_id: str) -> str | None:
+    def following_fact(self, fact_id: str, slots: Mapping[str, str] | None = None) -> str | None:
         """The fact of the step after the one that says ``fact_id`` (the first step after a guide's
-        summary; the next guide's first after a guide's last), unless the step asks and branches."""
+        summary; the next guide's first after a guide's last), unless the step asks and branches and
+        ``slots`` does not answer it. The other branches of a choice are not "after" one of them
+        (운전면허증 after 주민등록증), nor a step for another case than ``slots`` says."""
+        slots = slots or {}
         if fact_id in self.about_of:
-            return self.flows[self.about_of[fact_id]].steps[0].fact_id
+            return self._first_from(self.flows[self.about_of[fact_id]], 0, {}, slots)
         place = self.fact_places.get(fact_id)
         if place is None:
             return None
         flow = self.flows[place[0]]
-        keys = [s.key for s in flow.steps]
-        at = keys.index(place[1])
-        if flow.steps[at].ask is not None:
+        at = [s.key for s in flow.steps].index(place[1])
+        step = flow.steps[at]
+        if step.ask is not None and slots.get(step.slot_name or "") is None:
             return None
-        if at + 1 < len(flow.steps):
-            return flow.steps[at + 1].fact_id
+        return self._first_from(flow, at + 1, step.when, slots)
+
+    def _first_from(self, flow: Flow, start: int, branch: Mapping[str, list[str]],
+                    slots: Mapping[str, str]) -> str | None:
+        """The first step from ``start`` that is neither a sibling of ``branch`` nor for another case;
+        past the end, the next guide's first."""
+        for step in flow.steps[start:]:
+            if set(step.when) & set(branch) or any(slots.get(k, v[0]) not in v for k, v in step.when.items()):
+                continue
+            if step.collect and step.collect in slots:
+                continue
+            return step.fact_id
         following = self.flows.get(flow.then or "")
-        return following.steps[0].fact_id if following else None
+        return self._first_from(following, 0, {}, slots) if following else None
 
     def slot_cues(self) -> list[tuple[str, str, str]]:
         """(option label, slot, value) for every option that fills a slot steps are chosen by

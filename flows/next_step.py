@@ -1,20 +1,35 @@
-""""그다음은요?": the step after the one someone says they are at.
+""""그다음은요?": the step after where someone says they are.
 
 People walking a procedure on another screen report where they are ("사이렌24 실명등록은 끝냈어요",
-"이력서 등록하기 누르고 동의까지 했어요") and ask what comes next. The step they are at is the guide step
-that this message ("인증 끝났는데 그담엔?") or the one before says is done, else the step last answered;
-the answer is the step after it in its guide (``Domain.following_fact``).
+"이력서 등록하기 누르고 동의까지 했어요", "간편인증 하고 있어요") and ask what comes next. Where they
+are is the guide step that this message ("인증 끝났는데 그담엔?") or the one before describes, else
+the step last answered. What comes next depends on what the statement says of that step:
+
+* it is being done ("…하고 있어요"): the step after it;
+* what was done last is a lead-in of the step ("워크넷 로그인 했어요" before "로그인한 뒤 [고용복지정책]
+  탭에서 …를 눌러요"): that step itself, its action still to do (``knowledge.answering.position``);
+* it is finished: the step after everything the statement's topic covers — "실명등록은 끝냈어요"
+  finishes the 실명등록 step, the ID question and its branches, so the phone login is next.
+
+"Next" skips the other branches of a choice and steps for another case (``Domain.following_fact``).
 """
 
 from __future__ import annotations
 
 from flows.context import TurnContext
 from knowledge.answering import AnswerContext, FactRanker
+from knowledge.answering.position import before_action, last_clause, says_done
+from knowledge.answering.ranker import NOUN_TAGS
+from knowledge.retrieval import squash
 from knowledge.schema import Fact
 
 #: a "what next" question with more words of its own than this asks about something else
 #: ("다음 일 잡는 데이 날짜 언제예요")
 NEXT_TERMS = 2
+#: a statement's words this rare (IDF over phrasings) name the activity it finished ("실명", "준비도")
+TOPIC_IDF = 4.5
+#: a step belongs to that activity when its text uses one of them, or at least this share of its phrasings
+TOPIC_ASKS = 0.5
 
 
 def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerContext) -> Fact | None:
@@ -26,18 +41,77 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
     statement = ranker.without(rest, lex.done_words)
     if len(ranker.morph_terms(statement if statement is not None else rest)) > NEXT_TERMS:
         return None
-    anchor = None
-    for said in (rest if statement is not None else None, ctx.said_before):
-        if said and (anchor := step_done(ctx, ranker, said, context)):
+    own = before_cue(text, lex.next_words) if statement is not None else None
+    following = None
+    for said in (own, ctx.said_before):
+        anchor = step_done(ctx, ranker, said, context) if said else None
+        if said and anchor:
+            following = step_after(ctx, ranker, said, anchor)
             break
-    if anchor is None and context.recent and context.recent[-1] in ctx.domain.fact_places:
-        anchor = context.recent[-1]
-    following = ctx.domain.following_fact(anchor) if anchor else None
+    else:
+        if context.recent and context.recent[-1] in ctx.domain.fact_places:
+            following = ctx.domain.following_fact(context.recent[-1], ctx.state.slots)
     return ctx.k.fact(following) if following else None
-
 
 
 def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:
     """The step a statement says someone is at: the guide step it matches best."""
     found = ranker.steps_at(said, context, ctx.domain.fact_places)
     return found[0] if found else None
+
+
+def step_after(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> str | None:
+    """What comes after ``anchor`` for someone whose statement ``said`` placed them there."""
+    slots = ctx.state.slots
+    if not says_done(said, ranker.lex):
+        return ctx.domain.following_fact(anchor, slots)
+    if before_action(said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf):
+        return anchor
+    return ctx.domain.following_fact(end_of_topic(ctx, ranker, said, anchor), slots)
+
+
+def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> str:
+    """The last step, from ``anchor`` on, of the activity a finished statement names: the steps that
+    use its rare words (or whose phrasings mostly do), a choice's branches going with the choice."""
+    flow_id, key = ctx.domain.fact_places[anchor]
+    steps = ctx.domain.flows[flow_id].steps
+    text_terms = set(ranker.morph_terms(ctx.k.fact(anchor).text))
+    topic = {t for t in ranker.morph_terms(last_clause(said), NOUN_TAGS) if ranker.idf.get(t, 0.0) >= TOPIC_IDF} & text_terms
+    at = [s.key for s in steps].index(key)
+    if not topic:
+        return anchor
+    chosen: set[str] = set()  # slots asked by a step of the activity: their branches belong to it too
+    for step in steps[at + 1:]:
+        if step.when and set(step.when) <= chosen:
+            pass
+        elif not uses_topic(ranker, ctx.k.fact(step.fact_id), topic):
+            break
+        if step.slot_name:
+            chosen.add(step.slot_name)
+        anchor = step.fact_id
+    return anchor
+
+
+def uses_topic(ranker: FactRanker, fact: Fact, topic: set[str]) -> bool:
+    if topic & set(ranker.morph_terms(fact.text)):
+        return True
+    if not fact.ask:
+        return False
+    hits = sum(bool(topic & set(ranker.morph_terms(ask))) for ask in fact.ask)
+    return hits >= TOPIC_ASKS * len(fact.ask)
+
+
+def before_cue(text: str, cues: tuple[str, ...]) -> str:
+    """``text`` up to the first of ``cues`` (compared squashed), its own spacing kept:
+    "폰으로 인증 끝났는데 그담엔?" -> "폰으로 인증 끝났는데"."""
+    key = squash(text)
+    at = min((key.find(c) for c in cues if c in key), default=-1)
+    if at <= 0:
+        return "" if at == 0 else text
+    seen = 0
+    for i, ch in enumerate(text):
+        if squash(ch):
+            if seen == at:
+                return text[:i].strip()
+            seen += 1
+    return text
