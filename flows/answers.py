@@ -69,7 +69,7 @@ class Answers:
         named = self.ranker.audience_of(text)
         if named:
             ctx.state.audience = named
-        context = self.context(ctx, intent, confidence)
+        context = self.context(ctx, intent, confidence, text)
         if self.only_tells_a_number(ctx, text):
             return False
         following = next_fact(ctx, self.ranker, text, context)  # "그다음은요?"
@@ -104,14 +104,17 @@ class Answers:
         answer_fact(ctx, fact)
 
     # ------------------------------------------------------------------------------ context
-    def context(self, ctx: TurnContext, intent: str | None, confidence: float) -> AnswerContext:
+    def context(self, ctx: TurnContext, intent: str | None, confidence: float, text: str = "") -> AnswerContext:
+        """The conversation around a question; a case the question names ("서비스참여형은요?") is the
+        case it asks about, whatever the person said of themselves."""
         state = ctx.state
         place = state.place or state.paused
         guide = place.flow if place else (state.offer or ctx.offer)
         if guide is None and state.recent:  # no guide open or offered: the one last answered from
             guide = ctx.domain.flow_of_fact(state.recent[-1])
         return AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
-                             intent=intent, confidence=confidence, slots=dict(state.slots))
+                             intent=intent, confidence=confidence,
+                             slots={**state.slots, **ctx.domain.cases_named(text)})
 
     def only_tells_a_number(self, ctx: TurnContext, text: str) -> bool:
         """A personal number sent with no question: it gets the warning, not a fact its words resemble."""

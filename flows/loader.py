@@ -14,7 +14,7 @@ from pathlib import Path
 from flows.payloads import Next, Option, StartFlow
 from flows.schema import Flow, FlowFile, Menu, Stage, Step
 from knowledge.loader import ContentError, Knowledge, load_knowledge, validate_file
-from knowledge.retrieval import FactIndex
+from knowledge.retrieval import FactIndex, squash
 
 FLOWS_DIR = Path(__file__).parent / "content"
 
@@ -35,6 +35,8 @@ class Domain:
     #: fact id -> the slot values its step is said for (``if:``): what a fact applies to
     fact_when: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     index: FactIndex | None = None
+    #: (squashed option label, slot, value) for ``cases_named``, made on first use
+    _cues: list[tuple[str, str, str]] | None = field(default=None, repr=False)
 
     def step(self, flow_id: str, key: str) -> Step | None:
         flow = self.flows.get(flow_id)
@@ -93,6 +95,18 @@ class Domain:
                     for value, label in (self.knowledge.facts[step.ask].options or {}).items():
                         cues.append((label, step.slot_name, value))
         return cues
+
+    def cases_named(self, text: str) -> dict[str, str]:
+        """The slots ``text`` names one option of ("서비스참여형은요?" -> support_type: service); a slot
+        two of whose options are named ("자기주도형이랑 서비스참여형") is left out."""
+        if self._cues is None:
+            self._cues = [(squash(label), slot, value) for label, slot, value in self.slot_cues() if squash(label)]
+        key = squash(text)
+        named: dict[str, set[str]] = {}
+        for label, slot, value in self._cues:
+            if label in key:
+                named.setdefault(slot, set()).add(value)
+        return {slot: values.pop() for slot, values in named.items() if len(values) == 1}
 
     def stage_of_flow(self, flow_id: str) -> str | None:
         flow = self.flows.get(flow_id)

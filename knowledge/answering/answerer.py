@@ -132,6 +132,8 @@ class Answerer:
         if key is None or self.ranker.uses(ranked[0], key):
             return ranked
         for i, c in enumerate(ranked[1:CHOICES], start=1):
+            if "case" in ranked[0].reasons and "other case" in c.reasons:
+                continue  # the words of another case's fact do not make it this person's answer
             if ranked[0].score - c.score < KEY_MARGIN and self.ranker.uses(c, key) and _measure(c, False) >= ANSWER_AT:
                 return [c, *ranked[:i], *ranked[i + 1:]]
         return ranked
