@@ -11,13 +11,14 @@ parts, every intent no other part registered, and ``nlu_fallback``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import nlu
 from flows.context import TurnContext
 from flows.guides import render_step, start_button
 from flows.loader import Domain
-from flows.next_step import next_fact
+from flows.next_step import next_fact, steps_near
 from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
 from knowledge.answering import AnswerContext, FactRanker, GapFinder, load_lexicon
@@ -112,9 +113,12 @@ class Answers:
         guide = place.flow if place else (state.offer or ctx.offer)
         if guide is None and state.recent:  # no guide open or offered: the one last answered from
             guide = ctx.domain.flow_of_fact(state.recent[-1])
-        return AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
-                             intent=intent, confidence=confidence,
-                             slots={**state.slots, **ctx.domain.cases_named(text)})
+        context = AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
+                                intent=intent, confidence=confidence,
+                                slots={**state.slots, **ctx.domain.cases_named(text)})
+        if ctx.said_before:  # the previous message said where the person is in a guide
+            context = replace(context, near=steps_near(ctx, self.ranker, ctx.said_before, context))
+        return context
 
     def only_tells_a_number(self, ctx: TurnContext, text: str) -> bool:
         """A personal number sent with no question: it gets the warning, not a fact its words resemble."""

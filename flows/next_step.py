@@ -26,6 +26,8 @@ from knowledge.schema import Fact
 #: a "what next" question with more words of its own than this asks about something else
 #: ("다음 일 잡는 데이 날짜 언제예요")
 NEXT_TERMS = 2
+#: how many steps after where someone said they are count as near it
+NEAR = 3
 #: a statement's words this rare (IDF over phrasings) name the activity it finished ("실명", "준비도")
 TOPIC_IDF = 4.5
 #: a step belongs to that activity when its text uses one of them, or at least this share of its phrasings
@@ -52,6 +54,20 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
         if context.recent and context.recent[-1] in ctx.domain.fact_places:
             following = ctx.domain.following_fact(context.recent[-1], ctx.state.slots)
     return ctx.k.fact(following) if following else None
+
+
+def steps_near(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> tuple[str, ...]:
+    """The steps a statement of where someone is ("IAP 계획관리 등록 화면이에요") makes likely for their
+    next question: the step they are at (or, finished, the one after) and the ``NEAR`` after it."""
+    if ranker.asks(said) or not (says_done(said, ranker.lex) or ranker.without(said, ranker.lex.doing_words) is not None):
+        return ()
+    anchor = step_done(ctx, ranker, said, context)
+    at = step_after(ctx, ranker, said, anchor) if anchor and says_done(said, ranker.lex) else anchor
+    near: list[str] = []
+    while at and len(near) <= NEAR and at not in near:
+        near.append(at)
+        at = ctx.domain.following_fact(at, ctx.state.slots)
+    return tuple(near)
 
 
 def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:
