@@ -70,3 +70,11 @@ def test_a_close_runner_up_with_the_telling_word_answers(answerer: Answerer) -> 
     heard = AnswerContext(intent="assessment_guide", confidence=1.0)
     decision = answerer.decide("취업준비도검사 다시 볼 수 있나요?", heard)
     assert decision.kind == "answers" and decision.answers[0].gap
+
+
+def test_the_persons_case_picks_between_branch_facts_whatever_their_words(answerer: Answerer) -> None:
+    question = "참여 유형 정보는 뭐 골라요?"
+    for grade, want in (("1", "program_apply.type_buildup"), ("4", "program_apply.type_jumpup")):
+        context = AnswerContext(guide="program_apply", audience="student", slots={"grade": grade})
+        assert answerer.ranker.rank(question, context, limit=1)[0].fact.id == want
+        assert _ids(answerer.decide(question, context)) == [want]
