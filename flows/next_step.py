@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from flows.context import TurnContext
 from knowledge.answering import AnswerContext, FactRanker
-from knowledge.answering.position import before_action, last_clause, says_done
+from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
 from knowledge.answering.ranker import NOUN_TAGS
 from knowledge.retrieval import squash
 from knowledge.schema import Fact
@@ -59,10 +59,13 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
 def steps_near(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> tuple[str, ...]:
     """The steps a statement of where someone is ("IAP 계획관리 등록 화면이에요") makes likely for their
     next question: the step they are at (or, finished, the one after) and the ``NEAR`` after it."""
-    if ranker.asks(said) or not (says_done(said, ranker.lex) or ranker.without(said, ranker.lex.doing_words) is not None):
+    lex = ranker.lex
+    if ranker.asks(said) or not (says_done(said, lex) or says_appeared(said, lex)
+                                 or ranker.without(said, lex.doing_words) is not None):
         return ()
     anchor = step_done(ctx, ranker, said, context)
-    at = step_after(ctx, ranker, said, anchor) if anchor and says_done(said, ranker.lex) else anchor
+    reached = says_done(said, ranker.lex) or says_appeared(said, ranker.lex)
+    at = step_after(ctx, ranker, said, anchor) if anchor and reached else anchor
     near: list[str] = []
     while at and len(near) <= NEAR and at not in near:
         near.append(at)
@@ -79,9 +82,10 @@ def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerCo
 def step_after(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> str | None:
     """What comes after ``anchor`` for someone whose statement ``said`` placed them there."""
     slots = ctx.state.slots
-    if not says_done(said, ranker.lex):
+    appeared = says_appeared(said, ranker.lex)
+    if not (appeared or says_done(said, ranker.lex)):
         return ctx.domain.following_fact(anchor, slots)
-    if before_action(said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf):
+    if before_action(said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf, on_screen=appeared):
         return anchor
     return ctx.domain.following_fact(end_of_topic(ctx, ranker, said, anchor), slots)
 
@@ -92,7 +96,11 @@ def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -
     flow_id, key = ctx.domain.fact_places[anchor]
     steps = ctx.domain.flows[flow_id].steps
     text_terms = set(ranker.morph_terms(ctx.k.fact(anchor).text))
-    topic = {t for t in ranker.morph_terms(last_clause(said), NOUN_TAGS) if ranker.idf.get(t, 0.0) >= TOPIC_IDF} & text_terms
+    topic: set[str] = set()
+    for word in reversed(last_clause(said).split()):  # the thing finished is named last ("…에서 준비도검사 끝냈어요")
+        topic = {t for t in ranker.morph_terms(word, NOUN_TAGS) if ranker.idf.get(t, 0.0) >= TOPIC_IDF} & text_terms
+        if topic:
+            break
     at = [s.key for s in steps].index(key)
     if not topic:
         return anchor

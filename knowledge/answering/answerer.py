@@ -90,8 +90,8 @@ class Answerer:
         greeted = rest is not None
         if greeted:
             text, context = rest or "", replace(context, intent=None, confidence=0.0)
-        elif context.intent in SMALL_TALK:
-            return Decision("none")
+        elif context.intent in SMALL_TALK and (context.confidence >= ACTING_SURE or not self.ranker.asks(text)):
+            return Decision("none")  # an unsure "goodbye" heard in a question ("그럼 이제 …어떻게 만들어요") asks
         acting = (context.intent is not None and context.intent not in self.informing
                   and context.confidence >= ACTING_SURE and not acting_ok)
         need = STRONG_AT + SURE_INTENT * context.confidence if acting else ANSWER_AT
@@ -105,7 +105,8 @@ class Answerer:
         if acting and context.intent in YIELDING and context.guide:
             # "누가 쓸 수 있어요?" heard as "help" inside a guide: a fact of that guide may answer it
             top = self.ranker.rank(text, context, limit=1)
-            if top and "guide" in top[0].reasons and (top[0].lexical >= YIELD_AT or _follows_up(top[0])):
+            if top and "guide" in top[0].reasons and (top[0].lexical >= YIELD_AT or _follows_up(top[0])
+                                                      or "near" in top[0].reasons):
                 acting, need = False, ANSWER_AT
         several = self.several(text, context, need, acting)
         if several:

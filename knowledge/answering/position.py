@@ -23,7 +23,10 @@ from knowledge.retrieval import squash
 #: where a step's text is cut into clauses: sentence ends and line breaks (the clause before is an
 #: action) and completion connectives (the clause before is a lead-in to the rest of the step)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-_LEAD_IN = re.compile(r"(?:(?<=[한친난된운른은])\s*(?:뒤|후)(?:에)?|(?:마치|끝나|끝내|다 하)면|(?<=[가-힣])고)(?=[,\s])")
+_LEAD_IN = re.compile(r"(?:(?<=[한친난된운른은])\s*(?:뒤|후)(?:에)?|(?:마치|끝나|끝내|다 하)면|(?<=[했었았였썼])으면"
+                      r"|(?<=[가-힣])고)(?=[,\s])")
+#: a condition on what appears ("창이 뜨면", "홈페이지가 열리면"): a lead-in for someone who says it appeared
+_ON_SCREEN = re.compile(r"(?<=[가-힣])면(?=[,\s])")
 #: where a statement is cut into clauses: the connectives that chain what someone did
 _STATEMENT_JOIN = re.compile(r"(?:(?<=[가-힣])(?:고|는데|려고|니까|면서)|(?<=[아어와해워여])서)[,\s]+")
 #: syllables whose final ㅆ does not mark a past tense ("하고 있어요" is doing, "없어요", "하겠어요")
@@ -54,12 +57,23 @@ def last_clause(statement: str) -> str:
     return parts[-1] if parts else statement
 
 
-def clauses(step_text: str) -> list[tuple[str, bool]]:
-    """A step's text as (clause, is_lead_in) in order."""
+def says_appeared(text: str, lex: AnswerLexicon) -> bool:
+    """Whether a statement says a screen or message appeared ("홈페이지 떴어요", "…라고 나와요")."""
+    key = squash(text)
+    return any(w in key for w in lex.appeared_words)
+
+
+def clauses(step_text: str, on_screen: bool = False) -> list[tuple[str, bool]]:
+    """A step's text as (clause, is_lead_in) in order; with ``on_screen``, a condition on what
+    appears ("…이 뜨면") is a lead-in too."""
     out: list[tuple[str, bool]] = []
     for sentence in _SENTENCE.split(step_text):
         start = 0
-        for match in _LEAD_IN.finditer(sentence):
+        cuts = sorted([*_LEAD_IN.finditer(sentence), *(_ON_SCREEN.finditer(sentence) if on_screen else ())],
+                      key=lambda m: m.start())
+        for match in cuts:
+            if match.start() < start:
+                continue
             if sentence[start:match.start()].strip():
                 out.append((sentence[start:match.start()], True))
             start = match.end()
@@ -69,14 +83,14 @@ def clauses(step_text: str) -> list[tuple[str, bool]]:
 
 
 def before_action(statement: str, step_text: str, terms: Callable[[str], Counter[str]],
-                  idf: Mapping[str, float]) -> bool:
+                  idf: Mapping[str, float], on_screen: bool = False) -> bool:
     """Whether what the statement says was done last is a lead-in of the step (they are at the step,
     its action still to do) rather than one of its actions (they are past it). Korean puts the deed
     last ("능력평가 제출했어요"), so each word counts half as much as the one after it."""
     said = list(dict.fromkeys(terms(last_clause(statement))))
     weight = {t: idf.get(t, 0.0) * DECAY ** (len(said) - 1 - i) for i, t in enumerate(said)}
     best, lead = 0.0, False
-    for clause, is_lead in clauses(step_text):
+    for clause, is_lead in clauses(step_text, on_screen):
         shared = sum(w for t, w in weight.items() if t in terms(clause))
         if shared > best or (shared == best and shared > 0 and not is_lead):  # a tie goes to the action
             best, lead = shared, is_lead
