@@ -78,3 +78,9 @@ def test_the_persons_case_picks_between_branch_facts_whatever_their_words(answer
         context = AnswerContext(guide="program_apply", audience="student", slots={"grade": grade})
         assert answerer.ranker.rank(question, context, limit=1)[0].fact.id == want
         assert _ids(answerer.decide(question, context)) == [want]
+
+
+def test_an_unsure_small_talk_intent_in_a_question_leaves_it_to_the_facts(answerer: Answerer) -> None:
+    question = "그럼 이제 잡케어 상세 보고서는 어떻게 만들어요?"
+    assert answerer.decide(question, AnswerContext(intent="goodbye", confidence=0.4)).kind == "answers"
+    assert answerer.decide("고마워요 잘 가요", AnswerContext(intent="goodbye", confidence=0.4)).kind == "none"

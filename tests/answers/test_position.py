@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from knowledge.answering import load_lexicon
-from knowledge.answering.position import before_action, clauses, last_clause, says_done
+from knowledge.answering.position import before_action, clauses, last_clause, says_appeared, says_done
 from knowledge.answering.words import Words
 
 STEP = "② 사이트에 접속해서 로그인한 뒤 '신청서 작성'을 눌러요."
@@ -58,3 +58,14 @@ def test_a_done_action_puts_someone_past_the_step(words: Words) -> None:
 
 def test_nothing_in_common_is_not_a_lead_in(words: Words) -> None:
     assert not before_action("점심 먹었어요", STEP, lambda text: Counter(words.terms(text)), Flat())
+
+
+def test_a_screen_that_appeared_meets_the_condition_a_step_starts_from(words: Words) -> None:
+    step = "④ '완료' 창이 뜨면 '닫기'를 눌러요."
+    assert says_appeared("완료 창이 떴어요", load_lexicon()) and not says_appeared("완료 눌렀어요", load_lexicon())
+    assert before_action("완료 창이 떴어요", step, words.terms, Flat(), on_screen=True)
+    assert not before_action("완료 창이 떴어요", step, words.terms, Flat())  # an action done, not a screen seen
+
+
+def test_a_past_conditional_is_a_lead_in() -> None:
+    assert [lead for _, lead in clauses("⑤ 주소까지 적었으면 '다음'을 눌러요.")] == [True, False]
