@@ -7,6 +7,7 @@ the decision. The thresholds were chosen on the development questions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -111,7 +112,7 @@ class Answerer:
         several = self.several(text, context, need, acting)
         if several:
             return Decision("answers", several, text, greeted)
-        ranked = self.ranker.rank(text, context, limit=CHOICES + 1)
+        ranked = own_case_first(self.ranker.rank(text, context, limit=CHOICES + 1), self.ranker.conditions)
         if not ranked or _measure(ranked[0], acting) < need:
             uncovered = bool(self.gaps.uncovered(text))
             topical = bool(ranked) and ranked[0].lexical >= ANSWER_AT / 2
@@ -172,10 +173,22 @@ class Answerer:
 
     def best(self, text: str, context: AnswerContext) -> Candidate | None:
         """The best fact for a question whose topic is known (``context.intent``), if one is good enough."""
-        ranked = self.ranker.rank(text, context, limit=1)
+        ranked = own_case_first(self.ranker.rank(text, context, limit=CHOICES), self.ranker.conditions)
         if not ranked or _measure(ranked[0], acting=False) < ANSWER_AT:
             return None
         return ranked[0] if context.intent is None or ranked[0].fact.intent == context.intent else None
+
+
+def own_case_first(ranked: list[Candidate], conditions: Mapping[str, Mapping[str, list[str]]]) -> list[Candidate]:
+    """A best fact said for another case gives way to its alternative for the person's case (the
+    1·2학년 참여 유형 for a 2학년), however much nearer its words: they differ in the case only."""
+    if not ranked or "other case" not in ranked[0].reasons:
+        return ranked
+    slots = set(conditions.get(ranked[0].fact.id, {}))
+    for i, c in enumerate(ranked[1:], start=1):
+        if "case" in c.reasons and slots & set(conditions.get(c.fact.id, {})):
+            return [c, *ranked[:i], *ranked[i + 1:]]
+    return ranked
 
 
 def _follows_up(candidate: Candidate) -> bool:

@@ -295,15 +295,4 @@ class FactRanker:
             base = lexical + cover + lean * bonus
             out.append(Candidate(fact, base + taught_weight * taught, lexical, tuple(reasons), base, taught, covered))
         out.sort(key=lambda c: -c.score)
-        return self.own_case_first(out)[:limit]
-
-    def own_case_first(self, ranked: list[Candidate]) -> list[Candidate]:
-        """A best fact said for another case gives way to its alternative for the person's case (the
-        1·2학년 참여 유형 for a 2학년), however much nearer its words: they differ in the case only."""
-        if not ranked or "other case" not in ranked[0].reasons:
-            return ranked
-        slots = set(self.conditions.get(ranked[0].fact.id, {}))
-        for i, c in enumerate(ranked[1:], start=1):
-            if "case" in c.reasons and slots & set(self.conditions.get(c.fact.id, {})):
-                return [c, *ranked[:i], *ranked[i + 1:]]
-        return ranked
+        return out[:limit]
