@@ -119,10 +119,20 @@ def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -
 def uses_topic(ranker: FactRanker, fact: Fact, topic: set[str]) -> bool:
     if topic & set(ranker.morph_terms(fact.text)):
         return True
-    if not fact.ask:
-        return False
-    hits = sum(bool(topic & set(ranker.morph_terms(ask))) for ask in fact.ask)
-    return hits >= TOPIC_ASKS * len(fact.ask)
+    asks = _ask_terms(ranker, fact)
+    return bool(asks) and sum(bool(topic & terms) for terms in asks) >= TOPIC_ASKS * len(asks)
+
+
+#: each fact's phrasings read once (the content's words do not change in a process): reading them
+#: again per question costs milliseconds
+_ASKS: dict[tuple[str, tuple[str, ...]], list[frozenset[str]]] = {}
+
+
+def _ask_terms(ranker: FactRanker, fact: Fact) -> list[frozenset[str]]:
+    key = (fact.id, tuple(fact.ask))
+    if key not in _ASKS:
+        _ASKS[key] = [frozenset(ranker.morph_terms(ask)) for ask in fact.ask]
+    return _ASKS[key]
 
 
 def before_cue(text: str, cues: tuple[str, ...]) -> str:
