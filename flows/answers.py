@@ -18,7 +18,7 @@ import nlu
 from flows.context import TurnContext
 from flows.guides import render_step, start_button
 from flows.loader import Domain
-from flows.next_step import next_fact, steps_near
+from flows.next_step import asked_of_before, next_fact, steps_near
 from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
 from knowledge.answering import AnswerContext, FactRanker, GapFinder, load_lexicon
@@ -81,7 +81,7 @@ class Answers:
         elsewhere = ctx.state.audience in OTHER_CENTRES or self.area_of_guide(ctx, context.guide) in OTHER_CENTRES
         decision = self.answerer.decide(text, context, acting_ok=intent == "center_info" and elsewhere)
         if decision.kind == "none":
-            inherited = self.follow_up(ctx, text, context)  # "어디어디서 해요?" right after a topic
+            inherited = asked_of_before(ctx, self.answerer, text, context)  # "어디어디서 해요?" after a topic
             if inherited is None:
                 return False
             ctx.state.fallbacks = 0
@@ -124,18 +124,6 @@ class Answers:
         if ctx.said_before:  # the previous message said where the person is in a guide
             context = replace(context, near=steps_near(ctx, self.ranker, ctx.said_before, context))
         return context
-
-    def follow_up(self, ctx: TurnContext, text: str, context: AnswerContext) -> Fact | None:
-        """A question with no words of its own ("어디어디서 해요?", "그럼 어떻게 해요?") asks about what the
-        message before it was about: the two are ranked together, whatever intent the NLU heard in
-        so few words (a progress question names progress: "어디까지 했어요?")."""
-        if not ctx.said_before or not ctx.state.recent or not self.ranker.asks(text):
-            return None
-        asking = self.ranker.asking
-        if any(not any(w.startswith(t) for w in asking) for t in self.ranker.morph_terms(text)):
-            return None
-        best = self.answerer.best(f"{ctx.said_before} {text}", replace(context, intent=None, confidence=0.0))
-        return best.fact if best is not None else None
 
     def only_tells_a_number(self, ctx: TurnContext, text: str) -> bool:
         """A personal number sent with no question: it gets the warning, not a fact its words resemble."""

@@ -16,8 +16,11 @@ the step last answered. What comes next depends on what the statement says of th
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flows.context import TurnContext
 from knowledge.answering import AnswerContext, FactRanker
+from knowledge.answering.answerer import Answerer
 from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
 from knowledge.answering.ranker import NOUN_TAGS
 from knowledge.retrieval import squash
@@ -71,6 +74,19 @@ def steps_near(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerC
         near.append(at)
         at = ctx.domain.following_fact(at, ctx.state.slots)
     return tuple(near)
+
+
+def asked_of_before(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext) -> Fact | None:
+    """A question with no words of its own ("어디어디서 해요?", "그럼 어떻게 해요?") asks about what the
+    message before it was about: the two are ranked together, whatever intent the NLU heard in
+    so few words (a progress question names progress: "어디까지 했어요?")."""
+    ranker = answerer.ranker
+    if not ctx.said_before or not ctx.state.recent or not ranker.asks(text):
+        return None
+    if any(not any(w.startswith(t) for w in ranker.asking) for t in ranker.morph_terms(text)):
+        return None
+    best = answerer.best(f"{ctx.said_before} {text}", replace(context, intent=None, confidence=0.0))
+    return best.fact if best is not None else None
 
 
 def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:
