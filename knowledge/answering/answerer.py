@@ -43,10 +43,10 @@ ACTING_SURE = 0.7
 YIELDING = frozenset({"help", "out_of_scope", "center_info", "progress_status"})
 YIELD_AT = 0.45
 SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "affirm", "deny"})
-#: intents that ask for information: the topics the facts are tagged with, and "not understood";
-#: every other intent acts (menu, progress, occupations, opt-out …) and comes first unless a fact
-#: matches very well
-INFORMING_EXTRA = frozenset({"nlu_fallback"})
+#: intents that ask for information: the topics the facts are tagged with, "not understood" and a
+#: question about what the conversation is on ("그건 어디서 해요?"); every other intent acts (menu,
+#: progress, occupations, opt-out …) and comes first unless a fact matches very well
+INFORMING_EXTRA = frozenset({"nlu_fallback", "ask_detail"})
 
 #: a fact uses (nearly) every word of the question: it may answer in context however long it is
 FULL_COVER = 0.99
@@ -90,8 +90,8 @@ class Answerer:
         greeted = rest is not None
         if greeted:
             text, context = rest or "", replace(context, intent=None, confidence=0.0)
-        elif context.intent in SMALL_TALK:
-            return Decision("none")
+        elif context.intent in SMALL_TALK and (context.confidence >= ACTING_SURE or not self.ranker.asks(text)):
+            return Decision("none")  # a question only half heard as "bye" ("몇 자까지 돼요") is still asked
         acting = (context.intent is not None and context.intent not in self.informing
                   and context.confidence >= ACTING_SURE and not acting_ok)
         need = STRONG_AT + SURE_INTENT * context.confidence if acting else ANSWER_AT
