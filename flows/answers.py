@@ -31,6 +31,8 @@ REQUIRED_TEXTS = ("answer.not_in_guide", "answer.not_in_guide.where", "answer.ch
 RECENT = 3
 #: areas whose "센터" is not the university's (희망일자리센터, 고용센터 ...): there "센터 어디예요" asks the facts
 OTHER_CENTRES = frozenset({"centre", "midcareer", "operator"})
+#: acting intents about the student programme's own checklist, which do not act in those areas
+STUDENT_ONLY = frozenset({"progress_status"})
 
 
 class Answers:
@@ -78,8 +80,13 @@ class Answers:
             answer_fact(ctx, following)
             return True
         elsewhere = ctx.state.audience in OTHER_CENTRES or self.area_of_guide(ctx, context.guide) in OTHER_CENTRES
-        decision = self.answerer.decide(text, context, acting_ok=intent == "center_info" and elsewhere)
+        # the checklist is the student programme's: elsewhere "다음 순서는?" asks about that procedure
+        not_checklist = elsewhere and intent in STUDENT_ONLY and self.ranker.asks(text)
+        decision = self.answerer.decide(text, context, acting_ok=elsewhere and (intent == "center_info" or not_checklist))
         if decision.kind == "none":
+            if not_checklist:
+                self.fallback(ctx, text, parse)
+                return True
             return False
         if decision.greeted:
             ctx.state.greeted = True

@@ -54,6 +54,8 @@ FULL_COVER = 0.99
 TAUGHT_SURE = 0.65
 #: intents about the person's own checklist: what the facts say does not outrank them ("다음에 뭐해요")
 OWN_PROGRESS = frozenset({"progress_status", "step_done"})
+#: asking for a person ("상담사 연결 가능?") is never answered by a fact that mentions 상담사
+ASKS_PERSON = frozenset({"human_handoff"})
 
 Kind = Literal["answers", "not_in_guide", "choose", "none"]
 
@@ -95,7 +97,7 @@ class Answerer:
         acting = (context.intent is not None and context.intent not in self.informing
                   and context.confidence >= ACTING_SURE and not acting_ok)
         need = STRONG_AT + SURE_INTENT * context.confidence if acting else ANSWER_AT
-        if acting and context.intent not in OWN_PROGRESS:
+        if acting and context.intent not in OWN_PROGRESS | ASKS_PERSON:
             # "AI 일자리추천은 뭘 보고 추천해요?" heard as "recommend me": the learned ranker is sure it asks
             # a fact (a statement such as "IAP 상담 예약했어요" still acts)
             top = self.ranker.rank(text, context, limit=1)
