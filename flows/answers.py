@@ -84,7 +84,7 @@ class Answers:
         not_checklist = elsewhere and intent in STUDENT_ONLY and self.ranker.asks(text)
         decision = self.answerer.decide(text, context, acting_ok=elsewhere and (intent == "center_info" or not_checklist))
         if decision.kind == "none":
-            if not_checklist:
+            if not_checklist or self.answerer.ask_back(text, context):
                 self.fallback(ctx, text, parse)
                 return True
             return False

@@ -56,6 +56,9 @@ TAUGHT_SURE = 0.65
 OWN_PROGRESS = frozenset({"progress_status", "step_done"})
 #: asking for a person ("상담사 연결 가능?") is never answered by a fact that mentions 상담사
 ASKS_PERSON = frozenset({"human_handoff"})
+#: intents whose action is a guess too costly on a question heard unsurely (a consultant called, the
+#: menu or the checklist instead of an answer, a goodbye): below ACTING_SURE such a question is asked back
+ASK_BACK = frozenset({"help", "greet", "goodbye", "thanks", "human_handoff", "progress_status"})
 
 Kind = Literal["answers", "not_in_guide", "choose", "none"]
 
@@ -127,6 +130,12 @@ class Answerer:
         if close and not best.gap:
             return Decision("choose", [Answer(c) for c in [ranked[0], *close]], text, greeted)
         return Decision("answers", [best], text, greeted)
+
+    def ask_back(self, text: str, context: AnswerContext) -> bool:
+        """Whether a question the facts did not answer, heard only unsurely as an acting intent, should be
+        asked back (which of the likeliest was meant) rather than acted on."""
+        return (context.intent in ASK_BACK and context.confidence < ACTING_SURE
+                and strip_greeting(text, self.lex) is None and self.ranker.asks(text))
 
     def prefer_key(self, text: str, ranked: list[Candidate]) -> list[Candidate]:
         """The close runner-up that uses the question's most telling word first, when the best does not."""
