@@ -39,7 +39,9 @@ class Answers:
     """The answering part: registered for ``nlu_fallback``, ``i:INTENT`` and every unclaimed intent."""
 
     payloads: ClassVar[tuple[type[Payload], ...]] = (Clarify,)
-    intents: ClassVar[tuple[str, ...]] = ("nlu_fallback",)
+    #: "not understood", and a question about what is being talked about ("그건 어디서 해요?"): both are
+    #: the facts' to answer in context, else asked back with the likeliest topics
+    intents: ClassVar[tuple[str, ...]] = ("nlu_fallback", "ask_detail")
     catch_all: ClassVar[bool] = True
 
     def __init__(self, domain: Domain) -> None:
@@ -97,7 +99,7 @@ class Answers:
         return True
 
     def on_intent(self, ctx: TurnContext, intent: str, text: str, parse: dict[str, Any]) -> None:
-        if intent == "nlu_fallback":
+        if intent in self.intents:
             self.fallback(ctx, text, parse)
         else:
             self.answer(ctx, text, intent)
