@@ -32,13 +32,17 @@ REQUIRED_TEXTS = ("answer.not_in_guide", "answer.not_in_guide.where", "answer.ch
 RECENT = 3
 #: areas whose "센터" is not the university's (희망일자리센터, 고용센터 ...): there "센터 어디예요" asks the facts
 OTHER_CENTRES = frozenset({"centre", "midcareer", "operator"})
+#: acting intents about the student programme's own checklist, which do not act in those areas
+STUDENT_ONLY = frozenset({"progress_status"})
 
 
 class Answers:
     """The answering part: registered for ``nlu_fallback``, ``i:INTENT`` and every unclaimed intent."""
 
     payloads: ClassVar[tuple[type[Payload], ...]] = (Clarify,)
-    intents: ClassVar[tuple[str, ...]] = ("nlu_fallback",)
+    #: "not understood", and a question about what is being talked about ("그건 어디서 해요?"): both are
+    #: the facts' to answer in context, else asked back with the likeliest topics
+    intents: ClassVar[tuple[str, ...]] = ("nlu_fallback", "ask_detail")
     catch_all: ClassVar[bool] = True
 
     def __init__(self, domain: Domain) -> None:
@@ -70,7 +74,7 @@ class Answers:
         named = self.ranker.audience_of(text)
         if named:
             ctx.state.audience = named
-        context = self.context(ctx, intent, confidence, text)
+        context = answer_context(ctx, self.ranker, intent, confidence, text)
         if self.only_tells_a_number(ctx, text):
             return False
         following = next_fact(ctx, self.ranker, text, context)  # "그다음은요?"
@@ -79,14 +83,19 @@ class Answers:
             answer_fact(ctx, following)
             return True
         elsewhere = ctx.state.audience in OTHER_CENTRES or self.area_of_guide(ctx, context.guide) in OTHER_CENTRES
-        decision = self.answerer.decide(text, context, acting_ok=intent == "center_info" and elsewhere)
+        # the checklist is the student programme's: elsewhere "다음 순서는?" asks about that procedure
+        not_checklist = elsewhere and intent in STUDENT_ONLY and self.ranker.asks(text)
+        decision = self.answerer.decide(text, context, acting_ok=elsewhere and (intent == "center_info" or not_checklist))
         if decision.kind == "none":
             inherited = asked_of_before(ctx, self.answerer, text, context)  # "어디어디서 해요?" after a topic
-            if inherited is None:
-                return False
-            ctx.state.fallbacks = 0
-            answer_fact(ctx, inherited)
-            return True
+            if inherited is not None:
+                ctx.state.fallbacks = 0
+                answer_fact(ctx, inherited)
+                return True
+            if not_checklist or self.answerer.ask_back(text, context):
+                self.fallback(ctx, text, parse)
+                return True
+            return False
         if decision.greeted:
             ctx.state.greeted = True
         ctx.state.fallbacks = 0
@@ -96,7 +105,7 @@ class Answers:
         return True
 
     def on_intent(self, ctx: TurnContext, intent: str, text: str, parse: dict[str, Any]) -> None:
-        if intent == "nlu_fallback":
+        if intent in self.intents:
             self.fallback(ctx, text, parse)
         else:
             self.answer(ctx, text, intent)
@@ -110,21 +119,6 @@ class Answers:
         answer_fact(ctx, fact)
 
     # ------------------------------------------------------------------------------ context
-    def context(self, ctx: TurnContext, intent: str | None, confidence: float, text: str = "") -> AnswerContext:
-        """The conversation around a question; a case the question names ("서비스참여형은요?") is the
-        case it asks about, whatever the person said of themselves."""
-        state = ctx.state
-        place = state.place or state.paused
-        guide = place.flow if place else (state.offer or ctx.offer)
-        if guide is None and state.recent:  # no guide open or offered: the one last answered from
-            guide = ctx.domain.flow_of_fact(state.recent[-1])
-        context = AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
-                                intent=intent, confidence=confidence,
-                                slots={**state.slots, **ctx.domain.cases_named(text)})
-        if ctx.said_before:  # the previous message said where the person is in a guide
-            context = replace(context, near=steps_near(ctx, self.ranker, ctx.said_before, context))
-        return context
-
     def only_tells_a_number(self, ctx: TurnContext, text: str) -> bool:
         """A personal number sent with no question: it gets the warning, not a fact its words resemble."""
         return ctx.masked and not self.ranker.asks(text)
@@ -135,7 +129,7 @@ class Answers:
 
     def find_fact(self, ctx: TurnContext, text: str, intent: str | None) -> Fact | None:
         """The best fact for ``text`` in this conversation's context; else the intent's guide summary."""
-        best = self.answerer.best(text, self.context(ctx, intent, 1.0 if intent else 0.0))
+        best = self.answerer.best(text, answer_context(ctx, self.ranker, intent, 1.0 if intent else 0.0))
         if best is not None:
             return best.fact
         flow = ctx.domain.flow_for_intent(intent) if intent else None
@@ -205,6 +199,23 @@ def build_answerer(domain: Domain) -> Answerer:
         _BUILT.clear()
     _BUILT[id(domain)] = (domain, answerer)
     return answerer
+
+
+def answer_context(ctx: TurnContext, ranker: FactRanker, intent: str | None, confidence: float,
+                   text: str = "") -> AnswerContext:
+    """The conversation around a question; a case the question names ("서비스참여형은요?") is the
+    case it asks about, whatever the person said of themselves."""
+    state = ctx.state
+    place = state.place or state.paused
+    guide = place.flow if place else (state.offer or ctx.offer)
+    if guide is None and state.recent:  # no guide open or offered: the one last answered from
+        guide = ctx.domain.flow_of_fact(state.recent[-1])
+    context = AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
+                            intent=intent, confidence=confidence,
+                            slots={**state.slots, **ctx.domain.cases_named(text)})
+    if ctx.said_before:  # the previous message said where the person is in a guide
+        context = replace(context, near=steps_near(ctx, ranker, ctx.said_before, context))
+    return context
 
 
 def remember(ctx: TurnContext, fact: Fact) -> None:
