@@ -57,6 +57,17 @@ def test_a_sure_acting_intent_keeps_its_turn(answerer: Answerer) -> None:
     assert answerer.decide("다음에 뭐 해야 돼?", sure).kind == "none"
 
 
+def test_a_question_clearly_about_one_fact_is_answered_despite_an_acting_intent(answerer: Answerer) -> None:
+    heard = AnswerContext(intent="profile_recommend", confidence=0.8)
+    decision = answerer.decide("부전공은 어느 칸에 쓰나요?", heard)
+    assert decision.kind == "answers" and _ids(decision) == ["jobcare_detail.major"]
+
+
+@pytest.mark.parametrize("request_", ["경영학 전공인데 직종 추천해줘", "경영학 전공인데 어떤 직업이 맞을까요?"])
+def test_a_request_the_facts_do_not_clearly_own_stays_with_the_acting_intent(answerer: Answerer, request_: str) -> None:
+    assert answerer.decide(request_, AnswerContext(intent="profile_recommend", confidence=0.9)).kind == "none"
+
+
 def test_a_generic_question_goes_to_the_audience_whose_facts_can_answer_it(answerer: Answerer) -> None:
     """No guide open: the audience alone turns "승인은 누가 해요?" to the operator's facts."""
     ranked = answerer.ranker.rank("승인은 누가 해요?", AnswerContext(audience="operator"), limit=1)
