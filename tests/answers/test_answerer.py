@@ -33,6 +33,12 @@ def test_a_greeting_does_not_swallow_the_question(answerer: Answerer) -> None:
     assert answerer.decide("안녕하세요", AnswerContext(intent="greet", confidence=0.9)).kind == "none"
 
 
+def test_a_greeting_in_chat_spelling_does_not_swallow_the_question(answerer: Answerer) -> None:
+    decision = answerer.decide("안녕하세여 구인배수는 무슨 뜻이에요?", AnswerContext(intent="greet", confidence=0.9))
+    assert decision.kind == "answers" and decision.greeted
+    assert "구인배수" in decision.answers[0].candidate.fact.text
+
+
 def test_two_questions_get_two_answers(answerer: Answerer) -> None:
     decision = answerer.decide("DOOR가 뭐예요? 그리고 IAP 결과는 어디에 등록해요?", AnswerContext())
     assert decision.kind == "answers" and len(decision.answers) == 2
