@@ -87,3 +87,14 @@ def test_a_close_runner_up_with_the_telling_word_answers(answerer: Answerer) -> 
     heard = AnswerContext(intent="assessment_guide", confidence=1.0)
     decision = answerer.decide("취업준비도검사 다시 볼 수 있나요?", heard)
     assert decision.kind == "answers" and decision.answers[0].gap
+
+
+def test_asking_how_the_two_support_types_differ_gets_the_difference(answerer: Answerer) -> None:
+    decision = answerer.decide("자기주도형과 서비스참여형의 차이점 좀 알려주세요", AnswerContext())
+    text = decision.answers[0].candidate.fact.text
+    assert "구직기술향상" in text and "직업훈련/일경험" in text
+
+
+def test_asking_who_provides_the_midcareer_service_names_the_provider(answerer: Answerer) -> None:
+    decision = answerer.decide("생애경력설계를 맡아 하는 기관은 어디예요?", AnswerContext())
+    assert decision.kind == "answers" and "노사발전재단" in decision.answers[0].candidate.fact.text
