@@ -103,7 +103,8 @@ class FactIndex:
         each would take longer to unpickle than to compute)."""
         postings = list(self._postings.values())
         return {"ids": [f.id for f in self._facts], "owner": self._owner, "weight": self._weight,
-                "idf": self._idf, "grams": list(self._postings), "sizes": np.array([len(d) for d, _ in postings], np.intp),
+                "idf": self._idf, "grams": list(self._postings),
+                "sizes": np.array([len(d) for d, _ in postings], np.intp),
                 "docs": np.concatenate([d for d, _ in postings]) if postings else np.zeros(0, np.intp),
                 "values": np.concatenate([v for _, v in postings]) if postings else np.zeros(0)}
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,19 @@ from bot.store.models import Conversation, OutboxMessage, ProcessedMessage, Prog
 log = logging.getLogger("giljabi.store")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+@lru_cache(maxsize=1)
+def _head() -> str | None:
+    """The newest revision, read once per process: reading the scripts took as long as the check
+    itself, and every Store (every test, every command) checks."""
+    return ScriptDirectory.from_config(_config()).get_current_head()
 #: ``users.last_seen_at`` is refreshed at most this often: one write fewer on most turns.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 
@@ -94,9 +108,8 @@ class Store:
     # ---------------------------------------------------------------- schema
     def migrate(self) -> None:
         """Bring the schema to the newest revision (a no-op when it already is)."""
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        head = ScriptDirectory.from_config(config).get_current_head()
+        config = _config()
+        head = _head()
         with watchdog.limit(None), self.engine.connect() as conn:
             if MigrationContext.configure(conn).get_current_revision() == head:
                 return
