@@ -100,8 +100,7 @@ class JobsDialogue:
         self.names = OccupationNames(self.catalogue, self.lexicon)
 
     def warm_up(self) -> None:
-        """Build the occupation search index now, not on somebody's first search (a server calls this
-        at start-up; a one-off command such as ``giljabi say`` builds it only if a turn searches)."""
+        """Build the search index now (a server's start-up), not on somebody's first search."""
         self.catalogue.index  # noqa: B018
 
     def set_market(self, market: MarketData) -> None:

@@ -20,6 +20,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import JSON, bindparam, delete, exists, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -237,12 +239,10 @@ class Store:
     def set_stage(self, s: Session, user_id: int, stage: str, done: bool, now: datetime | None = None) -> None:
         """Tick or untick a stage; ``now`` (the turn's clock) is when, which reminders count from."""
         now = (now or datetime.now(UTC)).astimezone(UTC)
-        changed = s.execute(
-            update(Progress).where(Progress.user_id == user_id, Progress.stage == stage)
-            .values(done=done, updated_at=now)
-        ).rowcount
-        if not changed:
-            s.execute(insert(Progress).values(user_id=user_id, stage=stage, done=done, updated_at=now))
+        upsert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert  # one round trip
+        statement = upsert(Progress).values(user_id=user_id, stage=stage, done=done, updated_at=now)
+        s.execute(statement.on_conflict_do_update(index_elements=[Progress.user_id, Progress.stage],
+                                                  set_={"done": done, "updated_at": now}))
 
     def record_turn(
         self,
