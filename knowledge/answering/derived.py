@@ -66,7 +66,8 @@ def derive(facts: Mapping[str, Fact], words: Words,
         )
         if path is not None:
             _save(path, found, model_key)
-    _MEMORY.clear()  # one content at a time: a new one replaces the old
+    if key not in _MEMORY and len(_MEMORY) >= 4:  # a few contents at a time (tests build small ones)
+        _MEMORY.clear()
     _MEMORY[key] = found
     return found
 
