@@ -215,7 +215,8 @@ class Assistant:
     def _turn(self, inbound: Inbound, payload: str | None, cleaned: Cleaned) -> TurnResult:
         parsable = payload is None and cleaned.text and not (cleaned.notices & {"empty", "too_long", "no_words"})
         with self.store.unit() as s:
-            conv = self.store.open_conversation(s, inbound.channel, inbound.user_key)  # locks this user's turns
+            # locks this user's turns; says whether anything is due by the turn's clock (take_waiting's)
+            conv = self.store.open_conversation(s, inbound.channel, inbound.user_key, self.clock())
             if inbound.message_id is not None:
                 earlier = self.store.replies_for(s, inbound.channel, conv.user_id, inbound.message_id)
                 if earlier is not None:

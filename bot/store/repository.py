@@ -170,15 +170,16 @@ class Store:
         finally:
             raw.close()
 
-    def open_conversation(self, s: Session, channel: str, user_key: str) -> OpenConversation:
-        """The user's ids and state, the conversation row locked until the transaction ends.
+    def open_conversation(self, s: Session, channel: str, user_key: str,
+                          due_by: datetime | None = None) -> OpenConversation:
+        """The user's ids and state, the conversation row locked until the transaction ends; whether
+        a row waits for them: held, or pending and due by ``due_by`` (the turn's clock; now if None).
 
         Core statements rather than ORM objects: this runs on every message, and a turn's cost is
         mostly round trips and unit-of-work bookkeeping.
         """
-        who = {"channel": channel, "user_key": user_key}
         now = datetime.now(UTC)
-        who = {**who, "now": now}
+        who = {"channel": channel, "user_key": user_key, "now": (due_by or now).astimezone(UTC)}
         conn = s.connection()
         row = conn.execute(_OPEN, who).first()
         if row is None:
