@@ -11,41 +11,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, bindparam, delete, exists, insert, or_, select, text, update
+from sqlalchemy import JSON, bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.health import StorageHealth, storage_reason
-from bot.store import ready, watchdog
+from bot.store import migrating, ready
 from bot.store.engine import DbTimeouts, make_engine
 from bot.store.models import Conversation, OutboxMessage, ProcessedMessage, Progress, Turn, User, aware
 
 log = logging.getLogger("giljabi.store")
 
-MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-def _config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return config
-
-
-@lru_cache(maxsize=1)
-def _head() -> str | None:
-    """The newest revision, read once per process: reading the scripts took as long as the check
-    itself, and every Store (every test, every command) checks."""
-    return ScriptDirectory.from_config(_config()).get_current_head()
 #: ``users.last_seen_at`` is refreshed at most this often: one write fewer on most turns.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 
@@ -110,18 +90,7 @@ class Store:
     # ---------------------------------------------------------------- schema
     def migrate(self) -> None:
         """Bring the schema to the newest revision (a no-op when it already is)."""
-        config = _config()
-        head = _head()
-        with watchdog.limit(None), self.engine.connect() as conn:
-            if MigrationContext.configure(conn).get_current_revision() == head:
-                return
-        with watchdog.limit(None), self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":  # several workers start at once: one migrates
-                conn.execute(text("SELECT pg_advisory_xact_lock(7010013)"))
-                if MigrationContext.configure(conn).get_current_revision() == head:
-                    return
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        migrating.migrate(self.engine)
 
     def ping(self) -> bool:
         try:
