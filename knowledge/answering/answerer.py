@@ -43,10 +43,10 @@ ACTING_SURE = 0.7
 YIELDING = frozenset({"help", "out_of_scope", "center_info", "progress_status"})
 YIELD_AT = 0.45
 SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "affirm", "deny"})
-#: intents that ask for information: the topics the facts are tagged with, and "not understood";
-#: every other intent acts (menu, progress, occupations, opt-out …) and comes first unless a fact
-#: matches very well
-INFORMING_EXTRA = frozenset({"nlu_fallback"})
+#: intents that ask for information: the topics the facts are tagged with, "not understood" and a
+#: question about what the conversation is on ("그건 어디서 해요?"); every other intent acts (menu,
+#: progress, occupations, opt-out …) and comes first unless a fact matches very well
+INFORMING_EXTRA = frozenset({"nlu_fallback", "ask_detail"})
 
 #: a fact uses (nearly) every word of the question: it may answer in context however long it is
 FULL_COVER = 0.99
@@ -54,6 +54,11 @@ FULL_COVER = 0.99
 TAUGHT_SURE = 0.65
 #: intents about the person's own checklist: what the facts say does not outrank them ("다음에 뭐해요")
 OWN_PROGRESS = frozenset({"progress_status", "step_done"})
+#: asking for a person ("상담사 연결 가능?") is never answered by a fact that mentions 상담사
+ASKS_PERSON = frozenset({"human_handoff"})
+#: intents whose action is a guess too costly on a question heard unsurely (a consultant called, the
+#: menu or the checklist instead of an answer, a goodbye): below ACTING_SURE such a question is asked back
+ASK_BACK = frozenset({"help", "greet", "goodbye", "thanks", "human_handoff", "progress_status"})
 
 Kind = Literal["answers", "not_in_guide", "choose", "none"]
 
@@ -90,12 +95,12 @@ class Answerer:
         greeted = rest is not None
         if greeted:
             text, context = rest or "", replace(context, intent=None, confidence=0.0)
-        elif context.intent in SMALL_TALK:
-            return Decision("none")
+        elif context.intent in SMALL_TALK and (context.confidence >= ACTING_SURE or not self.ranker.asks(text)):
+            return Decision("none")  # a question only half heard as "bye" ("몇 자까지 돼요") is still asked
         acting = (context.intent is not None and context.intent not in self.informing
                   and context.confidence >= ACTING_SURE and not acting_ok)
         need = STRONG_AT + SURE_INTENT * context.confidence if acting else ANSWER_AT
-        if acting and context.intent not in OWN_PROGRESS:
+        if acting and context.intent not in OWN_PROGRESS | ASKS_PERSON:
             # "AI 일자리추천은 뭘 보고 추천해요?" heard as "recommend me": the learned ranker is sure it asks
             # a fact (a statement such as "IAP 상담 예약했어요" still acts)
             top = self.ranker.rank(text, context, limit=1)
@@ -125,6 +130,12 @@ class Answerer:
         if close and not best.gap:
             return Decision("choose", [Answer(c) for c in [ranked[0], *close]], text, greeted)
         return Decision("answers", [best], text, greeted)
+
+    def ask_back(self, text: str, context: AnswerContext) -> bool:
+        """Whether a question the facts did not answer, heard only unsurely as an acting intent, should be
+        asked back (which of the likeliest was meant) rather than acted on."""
+        return (context.intent in ASK_BACK and context.confidence < ACTING_SURE
+                and strip_greeting(text, self.lex) is None and self.ranker.asks(text))
 
     def prefer_key(self, text: str, ranked: list[Candidate]) -> list[Candidate]:
         """The close runner-up that uses the question's most telling word first, when the best does not."""

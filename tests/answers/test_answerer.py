@@ -57,6 +57,25 @@ def test_a_sure_acting_intent_keeps_its_turn(answerer: Answerer) -> None:
     assert answerer.decide("다음에 뭐 해야 돼?", sure).kind == "none"
 
 
+def test_a_question_only_half_heard_as_goodbye_is_answered(answerer: Answerer) -> None:
+    unsure = AnswerContext(intent="goodbye", confidence=0.4)
+    decision = answerer.decide("보고서 이름은 몇 바이트까지 쓸 수 있어요?", unsure)
+    assert decision.kind == "answers" and "200Byte" in decision.answers[0].candidate.fact.text
+    assert answerer.decide("안녕히 계세요", unsure).kind == "none"
+    assert answerer.decide("수고 많으셨어요 안녕히 계세요", AnswerContext(intent="goodbye", confidence=0.95)).kind == "none"
+
+
+def test_a_question_about_what_is_talked_about_is_answered_in_its_guide(answerer: Answerer) -> None:
+    asked = AnswerContext(intent="ask_detail", confidence=0.95, guide="iap_register", audience="student")
+    decision = answerer.decide("희망진로는 어디에 적어요?", asked)
+    assert decision.kind == "answers" and "희망진로" in decision.answers[0].candidate.fact.text
+
+
+@pytest.mark.parametrize("request_", ["상담사 연결 가능?", "상담사님 계세요?"])
+def test_a_person_asked_for_is_not_answered_by_a_fact(answerer: Answerer, request_: str) -> None:
+    assert answerer.decide(request_, AnswerContext(intent="human_handoff", confidence=0.99)).kind == "none"
+
+
 def test_a_generic_question_goes_to_the_audience_whose_facts_can_answer_it(answerer: Answerer) -> None:
     """No guide open: the audience alone turns "승인은 누가 해요?" to the operator's facts."""
     ranked = answerer.ranker.rank("승인은 누가 해요?", AnswerContext(audience="operator"), limit=1)
