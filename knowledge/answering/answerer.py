@@ -53,6 +53,10 @@ INFORMING_EXTRA = frozenset({"nlu_fallback", "ask_detail"})
 FULL_COVER = 0.99
 #: a fact the learned ranker is this sure of (margin 0.3) answers even against an acting intent
 TAUGHT_SURE = 0.65
+#: ... and so does one the learned ranker places in its class (margin above 0) when it leads the
+#: runner-up by LEAD ("직종비교 하면 어떤 정보가 나와요?" is about the compare screen, not a compare)
+TAUGHT_CLASS = 0.5
+LEAD = 0.3
 #: intents about the person's own checklist: what the facts say does not outrank them ("다음에 뭐해요")
 OWN_PROGRESS = frozenset({"progress_status", "step_done"})
 #: asking for a person ("상담사 연결 가능?") is never answered by a fact that mentions 상담사
@@ -104,9 +108,7 @@ class Answerer:
         if acting and context.intent not in OWN_PROGRESS | ASKS_PERSON:
             # "AI 일자리추천은 뭘 보고 추천해요?" heard as "recommend me": the learned ranker is sure it asks
             # a fact (a statement such as "IAP 상담 예약했어요" still acts)
-            top = self.ranker.rank(text, context, limit=1)
-            if top and top[0].taught >= TAUGHT_SURE and top[0].lexical >= MIN_LEXICAL and self.ranker.asks(text) \
-                    and self.ranker.key_term(text) is not None:
+            if self.asks_a_fact(text, context):
                 acting, need = False, ANSWER_AT
         if acting and context.intent in YIELDING and context.guide:
             # "누가 쓸 수 있어요?" heard as "help" inside a guide: a fact of that guide may answer it
@@ -138,6 +140,15 @@ class Answerer:
         asked back (which of the likeliest was meant) rather than acted on."""
         return (context.intent in ASK_BACK and context.confidence < ACTING_SURE
                 and strip_greeting(text, self.lex) is None and self.ranker.asks(text))
+
+    def asks_a_fact(self, text: str, context: AnswerContext) -> bool:
+        """Whether a question heard as an acting intent plainly asks one fact: it asks, names a telling
+        word, and the learned ranker is sure of the fact or clearly prefers it to every other."""
+        top = self.ranker.rank(text, context, limit=2)
+        if not top or top[0].lexical < MIN_LEXICAL or not self.ranker.asks(text) or self.ranker.key_term(text) is None:
+            return False
+        lead = top[0].score - top[1].score if len(top) > 1 else top[0].score
+        return top[0].taught >= TAUGHT_SURE or (top[0].taught >= TAUGHT_CLASS and lead >= LEAD)
 
     def prefer_key(self, text: str, ranked: list[Candidate]) -> list[Candidate]:
         """The close runner-up that uses the question's most telling word first, when the best does not."""

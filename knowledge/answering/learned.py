@@ -117,18 +117,40 @@ class PhrasingModel:
 
 def train(facts: Iterable[Fact], expand: Expand, terms: Terms, cache_dir: Path | None = None) -> PhrasingModel:
     """The model for these facts: from memory, from ``cache_dir``, or trained now (about 2 s)."""
+    return keyed_train(facts, expand, terms, cache_dir)[0]
+
+
+def keyed_train(facts: Iterable[Fact], expand: Expand, terms: Terms,
+                cache_dir: Path | None = None) -> tuple[PhrasingModel, str]:
+    """``train``, also giving the model's fingerprint, by which ``cached`` finds it again without
+    reading every phrasing (what a process start-up would otherwise spend its time on)."""
     docs = [(fact.id, featurize(p, expand, terms)) for fact in facts for p in phrasings(fact)]
     key = _fingerprint(docs)
-    path = cache_dir / "answers" / f"phrasings-{key[:16]}.pkl" if cache_dir is not None else None
-    model = _MEMORY.get(key) or (_load(path) if path is not None else None)
-    if model is None:
-        model = _fit(docs) if "sklearn" in sys.modules else _fit_in_child(docs)
+    model = cached(key, cache_dir) or (_fit(docs) if "sklearn" in sys.modules else _fit_in_child(docs))
+    path = _path(key, cache_dir)
     if path is not None and not path.exists():
         _save(path, model)
-    if len(_MEMORY) >= 4:
+    _remember(key, model)
+    return model, key
+
+
+def cached(key: str, cache_dir: Path | None) -> PhrasingModel | None:
+    """The model trained under fingerprint ``key``, from memory or ``cache_dir``, if either has it."""
+    path = _path(key, cache_dir)
+    model = _MEMORY.get(key) or (_load(path) if path is not None else None)
+    if model is not None:
+        _remember(key, model)
+    return model
+
+
+def _path(key: str, cache_dir: Path | None) -> Path | None:
+    return cache_dir / "answers" / f"phrasings-{key[:16]}.pkl" if cache_dir is not None else None
+
+
+def _remember(key: str, model: PhrasingModel) -> None:
+    if key not in _MEMORY and len(_MEMORY) >= 4:
         _MEMORY.clear()
     _MEMORY[key] = model
-    return model
 
 
 _MEMORY: dict[str, PhrasingModel] = {}

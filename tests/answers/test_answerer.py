@@ -33,6 +33,12 @@ def test_a_greeting_does_not_swallow_the_question(answerer: Answerer) -> None:
     assert answerer.decide("안녕하세요", AnswerContext(intent="greet", confidence=0.9)).kind == "none"
 
 
+def test_a_greeting_in_chat_spelling_does_not_swallow_the_question(answerer: Answerer) -> None:
+    decision = answerer.decide("안녕하세여 구인배수는 무슨 뜻이에요?", AnswerContext(intent="greet", confidence=0.9))
+    assert decision.kind == "answers" and decision.greeted
+    assert "구인배수" in decision.answers[0].candidate.fact.text
+
+
 def test_two_questions_get_two_answers(answerer: Answerer) -> None:
     decision = answerer.decide("DOOR가 뭐예요? 그리고 IAP 결과는 어디에 등록해요?", AnswerContext())
     assert decision.kind == "answers" and len(decision.answers) == 2
@@ -75,6 +81,16 @@ def test_a_question_about_what_is_talked_about_is_answered_in_its_guide(answerer
 def test_a_person_asked_for_is_not_answered_by_a_fact(answerer: Answerer, request_: str) -> None:
     assert answerer.decide(request_, AnswerContext(intent="human_handoff", confidence=0.99)).kind == "none"
 
+def test_a_question_clearly_about_one_fact_is_answered_despite_an_acting_intent(answerer: Answerer) -> None:
+    heard = AnswerContext(intent="profile_recommend", confidence=0.8)
+    decision = answerer.decide("부전공은 어느 칸에 쓰나요?", heard)
+    assert decision.kind == "answers" and _ids(decision) == ["jobcare_detail.major"]
+
+
+@pytest.mark.parametrize("request_", ["경영학 전공인데 직종 추천해줘", "경영학 전공인데 어떤 직업이 맞을까요?"])
+def test_a_request_the_facts_do_not_clearly_own_stays_with_the_acting_intent(answerer: Answerer, request_: str) -> None:
+    assert answerer.decide(request_, AnswerContext(intent="profile_recommend", confidence=0.9)).kind == "none"
+
 
 def test_a_generic_question_goes_to_the_audience_whose_facts_can_answer_it(answerer: Answerer) -> None:
     """No guide open: the audience alone turns "승인은 누가 해요?" to the operator's facts."""
@@ -102,3 +118,14 @@ def test_an_unsure_small_talk_intent_in_a_question_leaves_it_to_the_facts(answer
     question = "그럼 이제 잡케어 상세 보고서는 어떻게 만들어요?"
     assert answerer.decide(question, AnswerContext(intent="goodbye", confidence=0.4)).kind == "answers"
     assert answerer.decide("고마워요 잘 가요", AnswerContext(intent="goodbye", confidence=0.4)).kind == "none"
+
+
+def test_asking_how_the_two_support_types_differ_gets_the_difference(answerer: Answerer) -> None:
+    decision = answerer.decide("자기주도형과 서비스참여형의 차이점 좀 알려주세요", AnswerContext())
+    text = decision.answers[0].candidate.fact.text
+    assert "구직기술향상" in text and "직업훈련/일경험" in text
+
+
+def test_asking_who_provides_the_midcareer_service_names_the_provider(answerer: Answerer) -> None:
+    decision = answerer.decide("생애경력설계를 맡아 하는 기관은 어디예요?", AnswerContext())
+    assert decision.kind == "answers" and "노사발전재단" in decision.answers[0].candidate.fact.text
