@@ -85,7 +85,8 @@ class Answers:
         elsewhere = ctx.state.audience in OTHER_CENTRES or self.area_of_guide(ctx, context.guide) in OTHER_CENTRES
         # the checklist is the student programme's: elsewhere "다음 순서는?" asks about that procedure
         not_checklist = elsewhere and intent in STUDENT_ONLY and self.ranker.asks(text)
-        decision = self.answerer.decide(text, context, acting_ok=elsewhere and (intent == "center_info" or not_checklist))
+        acting_ok = elsewhere and (intent == "center_info" or not_checklist)
+        decision = self.answerer.decide(text, context, acting_ok=acting_ok)
         if decision.kind == "none":
             inherited = asked_of_before(ctx, self.answerer, text, context)  # "어디어디서 해요?" after a topic
             if inherited is not None:

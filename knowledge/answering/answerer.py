@@ -105,11 +105,10 @@ class Answerer:
         acting = (context.intent is not None and context.intent not in self.informing
                   and context.confidence >= ACTING_SURE and not acting_ok)
         need = STRONG_AT + SURE_INTENT * context.confidence if acting else ANSWER_AT
-        if acting and context.intent not in OWN_PROGRESS | ASKS_PERSON:
+        if acting and context.intent not in OWN_PROGRESS | ASKS_PERSON and self.asks_a_fact(text, context):
             # "AI 일자리추천은 뭘 보고 추천해요?" heard as "recommend me": the learned ranker is sure it asks
             # a fact (a statement such as "IAP 상담 예약했어요" still acts)
-            if self.asks_a_fact(text, context):
-                acting, need = False, ANSWER_AT
+            acting, need = False, ANSWER_AT
         if acting and context.intent in YIELDING and context.guide:
             # "누가 쓸 수 있어요?" heard as "help" inside a guide: a fact of that guide may answer it
             top = self.ranker.rank(text, context, limit=1)

@@ -68,7 +68,8 @@ def test_a_question_only_half_heard_as_goodbye_is_answered(answerer: Answerer) -
     decision = answerer.decide("보고서 이름은 몇 바이트까지 쓸 수 있어요?", unsure)
     assert decision.kind == "answers" and "200Byte" in decision.answers[0].candidate.fact.text
     assert answerer.decide("안녕히 계세요", unsure).kind == "none"
-    assert answerer.decide("수고 많으셨어요 안녕히 계세요", AnswerContext(intent="goodbye", confidence=0.95)).kind == "none"
+    sure = AnswerContext(intent="goodbye", confidence=0.95)
+    assert answerer.decide("수고 많으셨어요 안녕히 계세요", sure).kind == "none"
 
 
 def test_a_question_about_what_is_talked_about_is_answered_in_its_guide(answerer: Answerer) -> None:
