@@ -74,7 +74,7 @@ class Answers:
         named = self.ranker.audience_of(text)
         if named:
             ctx.state.audience = named
-        context = answer_context(ctx, self.ranker, intent, confidence, text)
+        context = answer_context(ctx, self.ranker, intent, confidence)
         if self.only_tells_a_number(ctx, text):
             return False
         following = next_fact(ctx, self.ranker, text, context)  # "그다음은요?"
@@ -202,10 +202,9 @@ def build_answerer(domain: Domain) -> Answerer:
     return answerer
 
 
-def answer_context(ctx: TurnContext, ranker: FactRanker, intent: str | None, confidence: float,
-                   text: str = "") -> AnswerContext:
-    """The conversation around a question; a case the question names ("서비스참여형은요?") is the
-    case it asks about, whatever the person said of themselves."""
+def answer_context(ctx: TurnContext, ranker: FactRanker, intent: str | None, confidence: float) -> AnswerContext:
+    """The conversation around a question: the guide, the audience, the facts answered last, the
+    person's case, and where their previous message said they are in a guide (``near``)."""
     state = ctx.state
     place = state.place or state.paused
     guide = place.flow if place else (state.offer or ctx.offer)
@@ -213,7 +212,7 @@ def answer_context(ctx: TurnContext, ranker: FactRanker, intent: str | None, con
         guide = ctx.domain.flow_of_fact(state.recent[-1])
     context = AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
                             intent=intent, confidence=confidence,
-                            slots={**state.slots, **ctx.domain.cases_named(text)})
+                            slots=dict(state.slots))
     if ctx.said_before:  # the previous message said where the person is in a guide
         context = replace(context, near=steps_near(ctx, ranker, ctx.said_before, context))
     return context
