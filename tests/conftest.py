@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from hypothesis import settings
-from sqlalchemy import create_engine, text
+
+from tests.databases import (  # noqa: F401 - postgres_url and schema_url are imported from here by tests
+    close_postgres_schemas,
+    postgres_schema,
+    postgres_url,
+    schema_url,
+    sqlite_db_url,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 #: NLU models are cached here between runs, keyed by a hash of data and code.
@@ -71,12 +75,13 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def make_assistant(tmp_path: Path, domain) -> Iterator[Callable[..., object]]:
-    """Build Assistants over one SQLite file; building a second one is a process restart."""
+    """Build Assistants over one SQLite file (migrated, see tests/databases.py); building a second one is
+    a process restart."""
     from bot.assistant import Assistant
     from bot.store import Store
 
     stores: list[Store] = []
-    url = f"sqlite:///{tmp_path / 'giljabi.sqlite3'}"
+    url = sqlite_db_url(tmp_path / "giljabi.sqlite3")
 
     def make(url: str = url, parser=None) -> Assistant:
         store = Store(url)
@@ -88,40 +93,10 @@ def make_assistant(tmp_path: Path, domain) -> Iterator[Callable[..., object]]:
         store.close()
 
 
-def postgres_url() -> str | None:
-    return os.environ.get("GILJABI_TEST_POSTGRES_URL") or None
-
-
-#: Test sessions do not wait for the WAL to reach the disk at each commit (~2 ms each on this kind of
-#: machine, thousands of times per run). A committed row is still visible to every other session and
-#: survives the death of any client process (what the kill -9 tests check); only a crash of the
-#: PostgreSQL server itself could lose the last few commits, which no test simulates.
-FAST_COMMIT = "-csynchronous_commit=off"
-
-
-def schema_url(base: str, schema: str) -> str:
-    """``base`` with its sessions' search_path set to ``schema`` (and fast commits, see above)."""
-    sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options={quote(f'-csearch_path={schema} {FAST_COMMIT}')}"
-
-
-@contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A URL whose search_path is a fresh PostgreSQL schema of our own, dropped afterwards, so the tests
-    pass on any database (CI's shared ``test`` one included); skips the test without PostgreSQL."""
-    base = postgres_url()
-    if base is None:
-        pytest.skip("GILJABI_TEST_POSTGRES_URL is not set")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield schema_url(base, schema)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_schemas() -> Iterator[None]:
+    yield
+    close_postgres_schemas()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
