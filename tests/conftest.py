@@ -49,12 +49,62 @@ def _nlu_cache() -> None:
     import nlu
 
     NLU_CACHE.mkdir(parents=True, exist_ok=True)
-    if hasattr(nlu, "set_cache_dir"):
-        nlu.set_cache_dir(NLU_CACHE)
+    nlu.set_cache_dir(NLU_CACHE)
+    # The model in memory now (trained into the cache only when data or code changed): a command under
+    # test points the cache at its own empty data directory, and the first parse after that would train.
+    nlu.intents()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_domain_per_institution_file() -> Iterator[None]:
+    """``bot.assistant.build_domain`` built once per institution file for the whole session.
+
+    A Domain depends only on the content files (fixed during a run) and ``settings.institution_file``,
+    and nothing changes it after it is built (the ``domain`` fixture below has always been one object
+    shared by every test). Building one costs seconds (validation, the search indexes), and the answer
+    ranker built over it (flows.answers.build_answerer, once per Domain object) as much again, which
+    every in-process command (``giljabi ...`` through ``bot.cli.main``, ``build_assistant``) paid anew.
+    Every caller imports ``build_domain`` from ``bot.assistant`` when it runs, so they all get this one.
+    A build that fails is not remembered: it raises again next time."""
+    import bot.assistant
+    from bot.config import get_settings
+
+    original = bot.assistant.build_domain
+    built: dict[bytes | None, object] = {}
+
+    def build_domain(settings=None):
+        settings = settings or get_settings()
+        path = settings.institution_file
+        try:
+            key = None if path is None else Path(path).read_bytes()
+        except OSError:
+            return original(settings)
+        if key not in built:
+            built[key] = _with_answerer(original(settings))
+        return built[key]
+
+    bot.assistant.build_domain = build_domain
+    yield
+    bot.assistant.build_domain = original
+
+
+def _with_answerer(domain):
+    """Build ``domain``'s answer ranker now, its learned part cached in the suite's cache directory (a
+    command under test may have pointed the cache at its own empty data directory: it would train it)."""
+    import nlu
+    from flows.answers import build_answerer
+
+    previous = nlu.cache_dir()
+    nlu.set_cache_dir(NLU_CACHE)
+    try:
+        build_answerer(domain)
+    finally:
+        nlu.set_cache_dir(previous)
+    return domain
 
 
 @pytest.fixture(scope="session")
-def domain():
+def domain(_one_domain_per_institution_file):
     from bot.assistant import build_domain
     from bot.config import Settings
 
