@@ -149,8 +149,31 @@ def _postgres_schemas() -> Iterator[None]:
     close_postgres_schemas()
 
 
+#: Tests that assert on real time ("503 within 2 s", "answers within 4.5 s", "busy at once", the load and
+#: process tests): under pytest-xdist (``-n 2`` in pyproject's addopts) they all run on one worker, one
+#: after another, so no two of them compete for the machine; the other worker runs the rest meanwhile.
+TIMING_SENSITIVE = (
+    "tests/bot/test_console_http.py::test_a_student_message_reaches_a_live_console_within_two_seconds",
+    "tests/bot/test_outbox_dispatch.py::test_a_row_due_now_is_sent_at_once_by_the_serving_process",
+    "tests/bot/test_outbox_processes.py::",
+    "tests/bot/test_server.py::",
+    "tests/bot/test_watchdog.py::",
+    "tests/chaos/test_database_outage.py::",
+    "tests/chaos/test_hostile_inputs.py::",
+    "tests/chaos/test_kill9.py::",
+    "tests/chaos/test_load.py::",
+    "tests/chaos/test_telegram_outbox.py::",
+    "tests/knowledge/test_occupations_search.py::test_larger_synthetic_catalogue_keeps_working",
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks (--dist loadgroup)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The long end-to-end runs (marked ``slow``) start first: with ``-n`` (pytest-xdist) the other
     worker meanwhile gets through the many short tests, instead of one long run starting last and
-    holding the whole suite up after everything else is done. Otherwise the order is unchanged."""
+    holding the whole suite up after everything else is done. Otherwise the order is unchanged. The
+    tests in TIMING_SENSITIVE are put in one xdist group."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    for item in items:
+        if item.nodeid.startswith(TIMING_SENSITIVE):
+            item.add_marker(pytest.mark.xdist_group("timing"))
