@@ -10,14 +10,17 @@ from flows.payloads import MarkDone, MarkUndone, Payload, Progress, StartFlow
 from flows.replies import Button
 from flows.state import EffectKind
 from knowledge.answering import load_lexicon
-from knowledge.answering.progress_words import stages_said_done
+from knowledge.answering.progress_words import PartsDone, parts_said_done, stages_said_done
 
 #: Texts this part uses besides the engine's; loading fails if one is missing from knowledge/content.
-REQUIRED_TEXTS = ("answer.progress.confirm", "answer.progress.marked", "answer.progress.btn_yes")
+REQUIRED_TEXTS = ("answer.progress.confirm", "answer.progress.marked", "answer.progress.btn_yes",
+                  "answer.progress.parts")
 #: prefix of ``state.confirm`` while stages said done in words wait for a yes
 AWAITING_STAGES = "stages:"
 #: joins the stage ids of one ``d:`` payload when several were said done at once
 STAGE_SEP = "+"
+#: slot prefix (+ stage id) keeping the parts of a stage said done so far, "|"-joined as shown
+PARTS_SLOT = "parts_done."
 
 
 class ProgressPart:
@@ -46,6 +49,10 @@ class ProgressPart:
         if any(e.get("entity") in ("date", "time") for e in parse.get("entities") or []):
             return False  # "…다음주 화요일 3시로 예약했어요" tells an appointment: the reminders' business
         stages = [s for s in stages_said_done(text, load_lexicon()) if s in ctx.domain.stages]
+        partial = [p for p in parts_said_done(text, load_lexicon()) if p.stage in ctx.domain.stages]
+        if partial and not stages:
+            self.parts_done(ctx, partial[0])
+            return True
         if not stages or (len(stages) == 1 and intent == "step_done"):
             return False
         todo = [s for s in stages if s not in ctx.done] or stages
@@ -66,6 +73,24 @@ class ProgressPart:
             ctx.say(ctx.t("deny.ok"), ctx.where_am_i_buttons())
         return True
 
+    def parts_done(self, ctx: TurnContext, said: PartsDone) -> None:
+        """One of the three tests done: remembered, and the stage ticked once every part is."""
+        if said.stage in ctx.done:
+            self.show(ctx)
+            return
+        slot = PARTS_SLOT + said.stage
+        done = set(said.done) | set(filter(None, ctx.state.slots.get(slot, "").split("|")))
+        order = dict(load_lexicon().part_labels)[said.stage]
+        left = [label for label in order if label not in done]
+        if not left:
+            ctx.state.slots.pop(slot, None)
+            self.mark_done(ctx, said.stage)
+            return
+        ctx.state.slots[slot] = "|".join(label for label in order if label in done)
+        ctx.say(ctx.t("answer.progress.parts", done=", ".join(said.done), left=", ".join(left),
+                      stage=ctx.stage_label(said.stage)),
+                [ctx.button("nav.done", MarkDone(said.stage)), ctx.button("nav.progress", Progress())])
+
     def stage_list(self, ctx: TurnContext, stages: list[str]) -> str:
         return ", ".join(f"'{ctx.stage_label(s)}'" for s in stages)
 
@@ -79,7 +104,7 @@ class ProgressPart:
 
     def on_intent(self, ctx: TurnContext, intent: str, text: str, parse: dict[str, Any]) -> None:
         if intent == "step_done":
-            self.step_done(ctx, parse)
+            self.step_done(ctx, text, parse)
         else:
             self.show(ctx)
 
@@ -124,11 +149,17 @@ class ProgressPart:
         if stage not in ctx.domain.stages:
             raise LookupError(stage)
         ctx.done.discard(stage)
+        ctx.state.slots.pop(PARTS_SLOT + stage, None)
         ctx.effect(EffectKind.STAGE_UNDONE, stage)
         ctx.say(ctx.t("stage.marked_undone", stage=ctx.stage_label(stage)), [ctx.button("nav.progress", Progress())])
 
-    def step_done(self, ctx: TurnContext, parse: dict[str, Any]) -> None:
-        """"다 했어요": the stage named, else the guide being walked (or just left), else ask which."""
+    def step_done(self, ctx: TurnContext, text: str, parse: dict[str, Any]) -> None:
+        """"다 했어요": the stage named, else the guide being walked (or just left), else ask which.
+        One test of the three named is that test, not the stage."""
+        partial = [p for p in parts_said_done(text, load_lexicon()) if p.stage in ctx.domain.stages]
+        if partial and not stages_said_done(text, load_lexicon()):
+            self.parts_done(ctx, partial[0])
+            return
         stage = next((e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "stage"), None)
         place = ctx.state.place or ctx.state.paused
         if stage not in ctx.domain.stages and place is not None:

@@ -45,6 +45,7 @@ class _LexiconFile(BaseModel):
     occupation_suffixes: list[str] = Field(default_factory=list)
     occupation_ambiguous: list[str] = Field(default_factory=list)
     stage_words: dict[str, list[str]] = Field(default_factory=dict)
+    stage_parts: dict[str, list[list[str]]] = Field(default_factory=dict)
     done_words: list[str] = Field(default_factory=list)
     not_done_words: list[str] = Field(default_factory=list)
     profile_joiners: list[str] = Field(default_factory=list)
@@ -76,6 +77,10 @@ class AnswerLexicon:
     occupation_ambiguous: tuple[str, ...] = ()
     #: squashed stage word -> stage id, longest first
     stage_words: tuple[tuple[str, str], ...] = ()
+    #: squashed part word -> (stage id, part number), longest first; a stage made of parts
+    stage_parts: tuple[tuple[str, tuple[str, int]], ...] = ()
+    #: (stage id, how each of its parts is shown: "취업준비도검사", …)
+    part_labels: tuple[tuple[str, tuple[str, ...]], ...] = ()
     done_words: tuple[str, ...] = ()
     not_done_words: tuple[str, ...] = ()
     stop_terms: frozenset[str] = frozenset()
@@ -131,6 +136,12 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
             ((squash(w), stage) for stage, words in data.stage_words.items() for w in words if squash(w)),
             key=lambda pair: len(pair[0]), reverse=True,
         )),
+        stage_parts=tuple(sorted(
+            ((squash(w), (stage, n)) for stage, parts in data.stage_parts.items()
+             for n, words in enumerate(parts) for w in words if squash(w)),
+            key=lambda pair: len(pair[0]), reverse=True,
+        )),
+        part_labels=tuple((stage, tuple(words[0] for words in parts)) for stage, parts in data.stage_parts.items()),
         done_words=_longest_first(data.done_words),
         not_done_words=_longest_first(data.not_done_words),
         stop_terms=frozenset(squash(w) for w in data.stop_terms),

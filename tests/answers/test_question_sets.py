@@ -134,10 +134,11 @@ def test_questions_are_not_copied_from_training_phrasings(cases):
     copied = [c["id"] for c in cases if _squash(c["question"]) in seen]
     occupations = yaml.safe_load(OCCUPATIONS.read_text(encoding="utf-8"))["cases"]
     # A bare occupation name is a name, not a phrasing: the catalogue is bound to hold it.
-    phrased = [c["question"] for c in occupations if " " in c["question"].strip()]
-    copied += [q for q in phrased if _squash(q) in seen]
+    copied += [f"occupation case {n}" for n, c in enumerate(occupations)
+               if " " in c["question"].strip() and _squash(c["question"]) in seen]
     datetimes = yaml.safe_load(DATETIMES.read_text(encoding="utf-8"))["cases"]
-    copied += [c["text"] for c in datetimes if _squash(c["text"]) in seen]
+    copied += [f"datetime case {n}" for n, c in enumerate(datetimes) if _squash(c["text"]) in seen]
+    # Only ids and positions: printing a held-out question would show it to whoever tunes.
     assert not copied, copied
 
 

@@ -7,7 +7,7 @@ import pytest
 from knowledge.answering.lexicon import load_lexicon
 from knowledge.answering.occupation_names import OccupationNames
 from knowledge.answering.profile_items import split_profile_items
-from knowledge.answering.progress_words import stages_said_done
+from knowledge.answering.progress_words import PartsDone, parts_said_done, stages_said_done
 from knowledge.occupations import default_catalogue
 
 LEX = load_lexicon()
@@ -24,10 +24,30 @@ LEX = load_lexicon()
         ("워크넷 가입 아직 안 했어요", []),
         ("잡케어 했는데 보고서 어디에 내요?", []),
         ("수당 신청했어요", []),
+        ("취업준비도검사 끝냈어요", []),
+        ("준비도검사, 능력평가, 활동평가 다 했어요", ["assessments"]),
     ],
 )
 def test_stages_said_done(text: str, stages: list[str]) -> None:
     assert stages_said_done(text, LEX) == stages
+
+
+@pytest.mark.parametrize(
+    ("text", "done", "left"),
+    [
+        ("취업준비도검사 끝냈어요", ("취업준비도검사",), ("취업능력평가", "취업활동평가")),
+        ("능력평가랑 구직준비도검사는 했어요", ("취업준비도검사", "취업능력평가"), ("취업활동평가",)),
+        ("잡케어랑 활동평가 완료", ("취업활동평가",), ("취업준비도검사", "취업능력평가")),
+    ],
+)
+def test_some_parts_of_a_stage_said_done(text: str, done: tuple[str, ...], left: tuple[str, ...]) -> None:
+    assert parts_said_done(text, LEX) == [PartsDone("assessments", done, left)]
+
+
+@pytest.mark.parametrize("text", ["검사 3개 다 했어요", "취업능력평가 어떻게 해요?", "활동평가 아직 안 했어요",
+                                  "취업준비도검사, 취업능력평가, 취업활동평가 끝"])
+def test_no_parts_when_the_whole_stage_or_nothing_is_said_done(text: str) -> None:
+    assert parts_said_done(text, LEX) == []
 
 
 @pytest.mark.parametrize(
