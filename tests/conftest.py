@@ -149,31 +149,49 @@ def _postgres_schemas() -> Iterator[None]:
     close_postgres_schemas()
 
 
-#: Tests that assert on real time ("503 within 2 s", "answers within 4.5 s", "busy at once", the load and
-#: process tests): under pytest-xdist (``-n 2`` in pyproject's addopts) they all run on one worker, one
-#: after another, so no two of them compete for the machine; the other worker runs the rest meanwhile.
-TIMING_SENSITIVE = (
-    "tests/bot/test_console_http.py::test_a_student_message_reaches_a_live_console_within_two_seconds",
-    "tests/bot/test_outbox_dispatch.py::test_a_row_due_now_is_sent_at_once_by_the_serving_process",
-    "tests/bot/test_outbox_processes.py::",
-    "tests/bot/test_server.py::",
-    "tests/bot/test_watchdog.py::",
-    "tests/chaos/test_database_outage.py::",
-    "tests/chaos/test_hostile_inputs.py::",
-    "tests/chaos/test_kill9.py::",
-    "tests/chaos/test_load.py::",
-    "tests/chaos/test_telegram_outbox.py::",
-    "tests/knowledge/test_occupations_search.py::test_larger_synthetic_catalogue_keeps_working",
-)
+#: Tests run together on one pytest-xdist worker, one after another (``-n 2 --dist loadgroup`` in
+#: pyproject's addopts), by node id prefix. "timing": the tests that assert on real time ("503 within
+#: 2 s", "answers within 4.5 s", "busy at once", the load and process tests), so that no two of them
+#: compete for the machine while the other worker runs the rest. "flows-imports": one module fixture
+#: (one process) checks every flows module, instead of one per worker.
+XDIST_GROUPS = {
+    "timing": (
+        "tests/bot/test_console_http.py::test_a_student_message_reaches_a_live_console_within_two_seconds",
+        "tests/bot/test_outbox_dispatch.py::test_a_row_due_now_is_sent_at_once_by_the_serving_process",
+        "tests/bot/test_outbox_processes.py::",
+        "tests/bot/test_server.py::",
+        "tests/bot/test_watchdog.py::",
+        "tests/chaos/test_database_outage.py::",
+        "tests/chaos/test_hostile_inputs.py::",
+        "tests/chaos/test_kill9.py::",
+        "tests/chaos/test_load.py::",
+        "tests/chaos/test_telegram_outbox.py::",
+        "tests/knowledge/test_occupations_search.py::test_larger_synthetic_catalogue_keeps_working",
+    ),
+    "flows-imports": ("tests/flows/test_structure.py::test_each_flows_module_imports_alone",),
+}
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks (--dist loadgroup)
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadgroup`` grouping by XDIST_GROUPS. (pytest-xdist's own ``xdist_group`` mark renames
+    node ids through ``item._nodeid``, which pytest 9.2 no longer reads: the mark alone groups nothing.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class Groups(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for name, prefixes in XDIST_GROUPS.items():
+                if nodeid.startswith(prefixes):
+                    return name
+            return super()._split_scope(nodeid)
+
+    return Groups(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The long end-to-end runs (marked ``slow``) start first: with ``-n`` (pytest-xdist) the other
     worker meanwhile gets through the many short tests, instead of one long run starting last and
-    holding the whole suite up after everything else is done. Otherwise the order is unchanged. The
-    tests in TIMING_SENSITIVE are put in one xdist group."""
+    holding the whole suite up after everything else is done. Otherwise the order is unchanged."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-    for item in items:
-        if item.nodeid.startswith(TIMING_SENSITIVE):
-            item.add_marker(pytest.mark.xdist_group("timing"))
