@@ -152,8 +152,7 @@ def _postgres_schemas() -> Iterator[None]:
 #: Tests run together on one pytest-xdist worker, one after another (``-n 2 --dist loadgroup`` in
 #: pyproject's addopts), by node id prefix. "timing": the tests that assert on real time ("503 within
 #: 2 s", "answers within 4.5 s", "busy at once", the load and process tests), so that no two of them
-#: compete for the machine while the other worker runs the rest. "flows-imports": one module fixture
-#: (one process) checks every flows module, instead of one per worker.
+#: compete for the machine while the other worker runs the rest. The others share a module fixture.
 XDIST_GROUPS = {
     "timing": (
         "tests/bot/test_console_http.py::test_a_student_message_reaches_a_live_console_within_two_seconds",
@@ -169,6 +168,8 @@ XDIST_GROUPS = {
         "tests/knowledge/test_occupations_search.py::test_larger_synthetic_catalogue_keeps_working",
     ),
     "flows-imports": ("tests/flows/test_structure.py::test_each_flows_module_imports_alone",),
+    # one browser and one server for the module, and its second test reads what the first one made
+    "console-browser": ("tests/bot/test_console_browser.py::",),
 }
 
 
