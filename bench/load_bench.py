@@ -22,7 +22,8 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server_bench import HOST, ROOT, SECRET, _read_response, free_port, skill_request, wait_ready  # noqa: E402
+from http_load import HOST, _read_response, free_port, wait_ready  # noqa: E402
+from server_bench import ROOT, SECRET, skill_request  # noqa: E402
 
 BUSY = "답을 준비하는 데 시간이 걸리고 있어요".encode()
 

@@ -2,16 +2,18 @@
 
 Starts ``giljabi serve`` (uvicorn, one process) on localhost with a fresh data directory, and a bare
 echo server on the same stack (FastAPI + uvicorn, ``POST /echo`` returning the body). Drives each with
-C concurrent keep-alive connections (a small asyncio HTTP/1.1 load generator in this process, a
-separate process from the servers; its own CPU per request is printed) for N requests of real Kakao
-skill JSON — payload presses and typed questions across many users — and prints requests/second,
+C concurrent keep-alive connections (``bench/http_load.py``: a small asyncio HTTP/1.1 load generator
+in this process, a separate process from the servers; its own CPU per request is printed) for N
+requests of real Kakao skill JSON — payload presses and typed questions across many users — and
+prints requests/second,
 p50/p95/p99 latency, errors and "busy" answers side by side, and the server's RSS after the turns.
 
 The in-process baseline runs the SAME turns: the same 200 warm-up turns, then the same N skill
-requests (same users, same order), in a process of its own built exactly as ``giljabi serve`` builds
-its Assistant (same settings, same logging, a fresh SQLite file in the same data directory), parsing
-and rendering the skill JSON as the endpoint does, one turn after another. It runs in two halves
-that bracket the HTTP run in time, so a change in the machine's load (other jobs) hits both alike.
+requests (same users, same order), in a process of its own (``bench/server_inprocess.py``) built
+exactly as ``giljabi serve`` builds its Assistant (same settings, same logging, a fresh SQLite file in
+the same data directory), parsing and rendering the skill JSON as the endpoint does, one turn after
+another. It runs in two halves that bracket the HTTP run in time, so a change in the machine's load
+(other jobs) hits both alike.
 Also printed: CPU time per request of the server process and per turn in-process — where the time goes.
 
 With ``--postgres URL`` (default ``GILJABI_BENCH_POSTGRES_URL``) it also runs ``giljabi serve --workers 1``
@@ -29,21 +31,19 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from http_load import HOST, Result, cpu_delta, drive, free_port, load_average, rss_mb, tree_cpu, wait_ready
+from server_inprocess import InProcess
 
 from flows.payloads import Action, Home, Menu, Next, Progress, Resume, StartFlow, Stop
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
-HOST = "127.0.0.1"
-#: the start of the "busy" answer (knowledge/content/ui.yml channel.busy)
-BUSY = "답을 준비하는 데 시간이 걸리고 있어요".encode()
 SKILL_OK = b'"version":"2.0"'
 
 PAYLOADS = [p.encode() for p in (
@@ -84,120 +84,6 @@ def skill_request(user: str, rng: random.Random) -> bytes:
                    "clientExtra": {"payload": payload} if payload else {}},
     }
     return json.dumps(body, ensure_ascii=False).encode("utf-8")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def load_average() -> float:
-    return os.getloadavg()[0]
-
-
-# ------------------------------------------------------------------------------ CPU accounting
-def _proc_stat(pid: int) -> tuple[int, float] | None:
-    """(parent pid, user + system CPU seconds) of a live process."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def tree_cpu(pid: int) -> dict[int, float]:
-    """CPU seconds of ``pid`` and of each of its live descendants (uvicorn's worker processes)."""
-    stats = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and (stat := _proc_stat(int(entry))) is not None:
-            stats[int(entry)] = stat
-    tree, frontier = {}, [pid]
-    while frontier:
-        current = frontier.pop()
-        if current in stats:
-            tree[current] = stats[current][1]
-            frontier += [child for child, (parent, _) in stats.items() if parent == current]
-    return tree
-
-
-def cpu_delta(before: dict[int, float], after: dict[int, float]) -> dict[int, float]:
-    return {pid: seconds - before.get(pid, 0.0) for pid, seconds in after.items()}
-
-
-# ------------------------------------------------------------------------------- in-process
-def in_process_child(bodies_file: str, warm: int) -> int:
-    """The in-process baseline, in a process of its own: built as ``giljabi serve`` builds its Assistant
-    (``GILJABI_*`` settings, ``configure_logging``), the warm-up turns first, then each part of the
-    timed turns when the parent writes a line; one JSON line of results per part."""
-    from bot.assistant import build_assistant
-    from bot.channels import kakao
-    from bot.config import get_settings
-    from bot.logs import configure_logging
-
-    settings = get_settings()
-    configure_logging(settings.log_level)
-    lines = Path(bodies_file).read_bytes().split(b"\n")
-    warm_bodies, bodies = lines[:warm], [b for b in lines[warm:] if b]
-    assistant = build_assistant(settings)
-    assistant.warm_up()
-
-    def run(part: list[bytes]) -> dict[str, object]:
-        latencies, errors, busy = [], 0, 0
-        cpu, started = time.process_time(), time.perf_counter()
-        for body in part:
-            t0 = time.perf_counter()
-            turn = assistant.handle_turn(kakao.parse_request(json.loads(body)))
-            answer = json.dumps(kakao.render(turn.replies), ensure_ascii=False).encode("utf-8")
-            latencies.append(time.perf_counter() - t0)
-            errors += turn.error
-            busy += BUSY in answer
-        return {"latencies": latencies, "errors": errors, "busy": busy, "seconds": time.perf_counter() - started,
-                "cpu": time.process_time() - cpu, "load": load_average()}
-
-    run(warm_bodies)
-    print("ready", flush=True)
-    for line in sys.stdin:
-        first, last = map(int, line.split())
-        print(json.dumps(run(bodies[first:last])), flush=True)
-    assistant.store.close()
-    return 0
-
-
-class InProcess:
-    """The parent's handle on the in-process child: ``part(first, last)`` runs those turns and waits."""
-
-    def __init__(self, env: dict[str, str], warm: list[bytes], bodies: list[bytes], log: Path) -> None:
-        self.file = Path(env["GILJABI_DATA_DIR"]) / "inproc-bodies.jsonl"
-        self.file.write_bytes(b"\n".join([*warm, *bodies]) + b"\n")
-        db = Path(env["GILJABI_DATA_DIR"]) / "inproc.sqlite3"
-        self.log = open(log, "wb")  # noqa: SIM115 - closed in close()
-        self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--in-process-child", str(self.file), "--warm", str(len(warm))],
-            env={**env, "GILJABI_DATABASE_URL": f"sqlite:///{db}"}, cwd=ROOT, stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=self.log, text=True,
-        )
-        if self.proc.stdout.readline().strip() != "ready":  # type: ignore[union-attr]
-            raise SystemExit(f"in-process baseline did not start (see {log})")
-        self.result = Result()
-        self.loads: list[float] = []
-
-    def part(self, first: int, last: int) -> None:
-        self.proc.stdin.write(f"{first} {last}\n")  # type: ignore[union-attr]
-        self.proc.stdin.flush()  # type: ignore[union-attr]
-        answer = json.loads(self.proc.stdout.readline())  # type: ignore[union-attr]
-        self.result.latencies += answer["latencies"]
-        self.result.errors += answer["errors"]
-        self.result.busy += answer["busy"]
-        self.result.seconds += answer["seconds"]
-        self.result.cpu += answer["cpu"]
-        self.loads.append(answer["load"])
-        self.result.load = max(self.loads)
-
-    def close(self) -> None:
-        self.proc.stdin.close()  # type: ignore[union-attr]
-        self.proc.wait(30)
-        self.log.close()
 
 
 # ------------------------------------------------------------------------------- servers
@@ -273,121 +159,6 @@ def postgres_workers(base_url: str, env: dict[str, str], bodies: list[bytes], wa
     return results
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def wait_ready(port: int, path: str, proc: subprocess.Popen, timeout: float = 120.0,
-               expect: bytes = b"HTTP/1.1 200") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited with {proc.returncode}")
-        try:
-            with socket.create_connection((HOST, port), timeout=1) as s:
-                s.sendall(f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode())
-                if s.recv(64).startswith(expect):
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"server on port {port} not ready after {timeout:.0f} s")
-
-
-# ------------------------------------------------------------------------------ load generator
-@dataclass
-class Result:
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-    busy: int = 0
-    seconds: float = 0.0
-    #: CPU seconds of the server's processes (or of the in-process baseline) and of the load generator
-    cpu: float = 0.0
-    client_cpu: float = 0.0
-    cpu_by_pid: dict[int, float] = field(default_factory=dict)
-    workers_pids: list[int] = field(default_factory=list)
-    #: the 1-minute load average when the run ended
-    load: float = float("nan")
-
-    HEADER = (f"{'run':<16}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>7}"
-              f"{'busy':>6}{'CPU ms/req':>11}{'load':>6}")
-
-    def pct(self, p: float) -> float:
-        lat = sorted(self.latencies)
-        return lat[min(len(lat) - 1, int(p / 100 * len(lat)))] * 1000 if lat else float("nan")
-
-    def line(self, name: str) -> str:
-        cpu = f"{self.cpu_ms:>11.2f}" if self.cpu else f"{'':>11}"
-        return (f"{name:<16}{len(self.latencies):>9}{self.rps:>8.0f}{self.pct(50):>8.1f}{self.pct(95):>8.1f}"
-                f"{self.pct(99):>8.1f}{self.errors:>7}{self.busy:>6}{cpu}{self.load:>6.1f}")
-
-    @property
-    def rps(self) -> float:
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
-
-    @property
-    def cpu_ms(self) -> float:
-        return self.cpu * 1000 / len(self.latencies) if self.latencies else float("nan")
-
-    def p99_ms(self) -> float:
-        return self.pct(99)
-
-
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    length = 0
-    for line in lines[1:]:
-        if line.lower().startswith("content-length:"):
-            length = int(line.split(":", 1)[1])
-    body = await reader.readexactly(length) if length else b""
-    return status, body
-
-
-async def drive(port: int, path: str, bodies: list[bytes], concurrency: int, headers: dict[str, str],
-                check: bytes, time_limit: float) -> Result:
-    """Send every body once over ``concurrency`` keep-alive connections; time each request."""
-    result = Result()
-    queue = iter(range(len(bodies)))
-    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-    deadline = time.monotonic() + time_limit
-
-    async def worker() -> None:
-        reader, writer = await asyncio.open_connection(HOST, port)
-        try:
-            for index in queue:
-                if time.monotonic() > deadline:
-                    result.errors += 1
-                    continue
-                body = bodies[index]
-                request = (f"POST {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Type: application/json\r\n"
-                           f"{extra}Content-Length: {len(body)}\r\n\r\n").encode() + body
-                started = time.perf_counter()
-                try:
-                    writer.write(request)
-                    status, answer = await asyncio.wait_for(_read_response(reader), 30)
-                except (OSError, asyncio.IncompleteReadError, TimeoutError):
-                    result.errors += 1
-                    writer.close()
-                    reader, writer = await asyncio.open_connection(HOST, port)
-                    continue
-                result.latencies.append(time.perf_counter() - started)
-                if status != 200 or check not in answer:
-                    result.errors += 1
-                result.busy += BUSY in answer
-        finally:
-            writer.close()
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    result.seconds = time.perf_counter() - started
-    return result
-
-
 # ------------------------------------------------------------------------------------- main
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -402,12 +173,8 @@ def main() -> int:
                         help="also compare --workers 1 and 2 over this PostgreSQL (default GILJABI_BENCH_POSTGRES_URL)")
     parser.add_argument("--pg-requests", type=int, default=2_000,
                         help="requests per PostgreSQL run (the first of the same requests; default 2000)")
-    parser.add_argument("--in-process-child", metavar="FILE", help=argparse.SUPPRESS)
-    parser.add_argument("--warm", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    if args.in_process_child:
-        return in_process_child(args.in_process_child, args.warm)
 
     rng = random.Random(20240601)
     bodies = [skill_request(f"bench-user-{rng.randrange(args.users)}", rng) for _ in range(args.requests)]

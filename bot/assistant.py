@@ -145,7 +145,8 @@ class Assistant:
         self.store = store
         self.domain = domain
         self.reminders = reminders or Reminders(build_scheduler(domain))
-        self.engine = Engine(domain, jobs=jobs or JobsDialogue(), timezone=self.reminders.scheduler.zone.key)
+        self.jobs = jobs or JobsDialogue()
+        self.engine = Engine(domain, jobs=self.jobs, timezone=self.reminders.scheduler.zone.key)
         self.desk = Desk(domain.knowledge, self.reminders.scheduler.zone.key)
         self._parser = parser
         self.clock = clock
@@ -204,13 +205,18 @@ class Assistant:
         return self.domain.knowledge.text(text_id, **values)
 
     def warm_up(self) -> None:
-        """Load (or train) the NLU model now, so that no user's first message waits for it."""
+        """Load (or train) the NLU model and build the occupation search now, so that no user's first
+        message waits for them."""
         self.parse("안녕하세요")
+        warm = getattr(self.jobs, "warm_up", None)  # a test may pass a stand-in for the jobs part
+        if warm is not None:
+            warm()
 
     def _turn(self, inbound: Inbound, payload: str | None, cleaned: Cleaned) -> TurnResult:
         parsable = payload is None and cleaned.text and not (cleaned.notices & {"empty", "too_long", "no_words"})
         with self.store.unit() as s:
-            conv = self.store.open_conversation(s, inbound.channel, inbound.user_key)  # locks this user's turns
+            # locks this user's turns; says whether anything is due by the turn's clock (take_waiting's)
+            conv = self.store.open_conversation(s, inbound.channel, inbound.user_key, self.clock())
             if inbound.message_id is not None:
                 earlier = self.store.replies_for(s, inbound.channel, conv.user_id, inbound.message_id)
                 if earlier is not None:

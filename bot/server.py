@@ -15,21 +15,21 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import SecretStr
 from starlette.concurrency import run_in_threadpool
 
 from bot.channels.base import Channel, ChannelContext, channel_modules
 from bot.config import Settings
+from bot.direct import App
 from bot.limits import BodyLimit, TurnGate
-from bot.logs import FailureLog, register_secret
-from bot.messages import Inbound, Reply
+from bot.logs import register_secret
+from bot.metrics import Metrics
 from bot.outbox.runtime import build_dispatcher
 from bot.outbox.ticker import Ticker
 from bot.probes import add_probes
@@ -37,11 +37,9 @@ from bot.reminders import Planner
 from bot.reminders.ticker import PlannerTicker
 from bot.retention import start_retention
 from bot.store import Store
+from bot.turns import TurnRunner, default_turn_threads
 
 log = logging.getLogger("giljabi.server")
-failures = FailureLog(log)
-
-LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 #: FastAPI's built-in OpenTelemetry (newer FastAPI versions) off: the app's metrics are its own Prometheus
@@ -58,47 +56,6 @@ class UTF8JSONResponse(JSONResponse):
 
     def render(self, content: Any) -> bytes:
         return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-class Metrics:
-    """Prometheus metrics of one app, in a registry of its own."""
-
-    def __init__(self) -> None:
-        self.registry = CollectorRegistry()
-        self.turns = Counter("giljabi_turns", "Turns handled", ["channel"], registry=self.registry)
-        self.fallbacks = Counter(
-            "giljabi_fallbacks", "Turns whose text the NLU could not place", ["channel"], registry=self.registry
-        )
-        self.errors = Counter(
-            "giljabi_errors", "Failed turns, bad requests, timeouts and failed sends", ["channel", "kind"],
-            registry=self.registry,
-        )
-        self.handoffs = Counter(
-            "giljabi_handoffs", "Turns in which the user asked for a person", ["channel"], registry=self.registry
-        )
-        self.latency = Histogram(
-            "giljabi_turn_seconds", "Time the Assistant took for one turn", ["channel"],
-            buckets=LATENCY_BUCKETS, registry=self.registry,
-        )
-
-    def declare(self, channel: str) -> None:
-        """Show a channel's series from the start (at zero), so rates work before its first turn."""
-        self.turns.labels(channel=channel)
-        self.fallbacks.labels(channel=channel)
-        self.handoffs.labels(channel=channel)
-        self.latency.labels(channel=channel)
-        for kind in ("turn", "timeout", "busy", "bad_request", "unauthorized"):
-            self.errors.labels(channel=channel, kind=kind)
-
-    def error(self, channel: str, kind: str) -> None:
-        self.errors.labels(channel=channel, kind=kind).inc()
-
-
-def default_turn_threads(assistant: Any) -> int:
-    """Threads for turns: 1 over SQLite (one writer at a time; a second thread only waits for its lock,
-    measured slower), 8 over a server database, where turns also wait on the network."""
-    url = str(getattr(getattr(assistant, "store", None), "url", ""))
-    return 1 if url.startswith("sqlite") else 8
 
 
 def create_app(
@@ -122,65 +79,17 @@ def create_app(
     started, everything loaded so far — the NLU model, the knowledge, the libraries — moves out of the
     garbage collector's sight (``freeze_heap_after_start``).
 
-    Turns run on ``turn_threads`` threads of their own (default: ``default_turn_threads``): turns are
-    CPU-bound under the GIL, SQLite takes one writer at a time, and each thread that runs turns holds
-    NLU state of its own (a MeCab tagger; measured about 20 MB of RSS per thread), so a few threads
-    answer as fast as many and use far less memory.
+    Turns run on ``turn_threads`` threads of their own (default: ``default_turn_threads``; see
+    ``bot.turns``); the NLU warms up on one of them. Channels' hot endpoints (``direct_routes``) are
+    served past FastAPI's middleware (``bot.direct``).
     """
     settings = settings or Settings()
-    threads = turn_threads or default_turn_threads(assistant)
-    pool: dict[str, ThreadPoolExecutor] = {}
-
-    def executor() -> ThreadPoolExecutor:
-        if "turns" not in pool:
-            pool["turns"] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="giljabi-turn")
-        return pool["turns"]
-
     metrics = Metrics()
-    apology = assistant.text("error.sorry")
-    gate = TurnGate(settings.max_turns_in_flight)
+    turn = TurnRunner(assistant, metrics, TurnGate(settings.max_turns_in_flight),
+                      turn_threads or default_turn_threads(assistant), assistant.text("error.sorry"))
     for value in vars(settings).values():  # every SecretStr setting (tokens, secrets, API keys)
         if isinstance(value, SecretStr):
             register_secret(value.get_secret_value())
-
-    def handle_counted(inbound: Inbound) -> tuple[list[Reply], bool, bool]:
-        result = assistant.handle_turn(inbound)
-        if result.handoff:
-            metrics.handoffs.labels(channel=inbound.channel).inc()
-        return result.replies, result.error, result.fallback
-
-    async def turn(inbound: Inbound, budget: float | None = None) -> list[Reply] | None:
-        """One Assistant turn in the thread pool; None if it did not finish within ``budget``, or
-        at once when ``max_turns_in_flight`` turns are already running (the caller says "busy")."""
-        if not gate.enter():
-            metrics.error(inbound.channel, "busy")
-            return None
-        started = time.perf_counter()
-        result: tuple[list[Reply], bool, bool] | None = None
-        future = asyncio.get_running_loop().run_in_executor(executor(), handle_counted, inbound)
-        future.add_done_callback(lambda _: gate.leave())
-        try:
-            # shielded: a turn past its budget still finishes and commits; only its answer is late
-            result = await asyncio.wait_for(asyncio.shield(future), budget)
-        except TimeoutError:
-            future.cancel()  # a turn still waiting for a thread never runs; a running one finishes
-            result = None
-        except Exception as exc:
-            failures.report("turn", exc, channel=inbound.channel)
-            metrics.error(inbound.channel, "turn")
-            return [Reply(text=apology)]
-        metrics.latency.labels(channel=inbound.channel).observe(time.perf_counter() - started)
-        if result is None:
-            log.warning("turn over budget channel=%s budget=%.1fs", inbound.channel, budget or 0)
-            metrics.error(inbound.channel, "timeout")
-            return None
-        replies, error, fallback = result
-        metrics.turns.labels(channel=inbound.channel).inc()
-        if error:
-            metrics.error(inbound.channel, "turn")
-        if fallback:
-            metrics.fallbacks.labels(channel=inbound.channel).inc()
-        return replies
 
     runs_dispatcher = bool(settings.outbox_in_server if dispatcher is None else dispatcher) and isinstance(
         getattr(assistant, "store", None), Store
@@ -205,7 +114,7 @@ def create_app(
         if warm_up:
             started = time.perf_counter()
             try:
-                await run_in_threadpool(assistant.warm_up)
+                await turn.run(assistant.warm_up)  # on a turn thread: any per-thread state is the turns' own
                 log.info("parser ready in %.1f s", time.perf_counter() - started)
             except Exception:  # the NLU failing to load shows up as failed turns, counted and logged
                 log.exception("could not load the NLU parser")
@@ -232,10 +141,9 @@ def create_app(
                 await running.stop()
             for channel in reversed(channels):
                 await channel.stop()
-            if "turns" in pool:
-                await asyncio.get_running_loop().run_in_executor(None, pool.pop("turns").shutdown)
+            await turn.shutdown()
 
-    app = FastAPI(title="giljabi", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan,
+    app = App(title="giljabi", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan,
                   **_NO_OTEL)
     app.state.assistant = assistant
     app.state.metrics = metrics
@@ -245,6 +153,8 @@ def create_app(
         router = channel.routes()
         if router is not None:
             app.include_router(router)
+        for path, endpoint in channel.direct_routes().items():
+            app.add_direct_route(path, endpoint)
     if has_console:
         from bot.console import install
 

@@ -31,13 +31,17 @@ REQUIRED_TEXTS = ("answer.not_in_guide", "answer.not_in_guide.where", "answer.ch
 RECENT = 3
 #: areas whose "센터" is not the university's (희망일자리센터, 고용센터 ...): there "센터 어디예요" asks the facts
 OTHER_CENTRES = frozenset({"centre", "midcareer", "operator"})
+#: acting intents about the student programme's own checklist, which do not act in those areas
+STUDENT_ONLY = frozenset({"progress_status"})
 
 
 class Answers:
     """The answering part: registered for ``nlu_fallback``, ``i:INTENT`` and every unclaimed intent."""
 
     payloads: ClassVar[tuple[type[Payload], ...]] = (Clarify,)
-    intents: ClassVar[tuple[str, ...]] = ("nlu_fallback",)
+    #: "not understood", and a question about what is being talked about ("그건 어디서 해요?"): both are
+    #: the facts' to answer in context, else asked back with the likeliest topics
+    intents: ClassVar[tuple[str, ...]] = ("nlu_fallback", "ask_detail")
     catch_all: ClassVar[bool] = True
 
     def __init__(self, domain: Domain) -> None:
@@ -78,8 +82,14 @@ class Answers:
             answer_fact(ctx, following)
             return True
         elsewhere = ctx.state.audience in OTHER_CENTRES or self.area_of_guide(ctx, context.guide) in OTHER_CENTRES
-        decision = self.answerer.decide(text, context, acting_ok=intent == "center_info" and elsewhere)
+        # the checklist is the student programme's: elsewhere "다음 순서는?" asks about that procedure
+        not_checklist = elsewhere and intent in STUDENT_ONLY and self.ranker.asks(text)
+        acting_ok = elsewhere and (intent == "center_info" or not_checklist)
+        decision = self.answerer.decide(text, context, acting_ok=acting_ok)
         if decision.kind == "none":
+            if not_checklist or self.answerer.ask_back(text, context):
+                self.fallback(ctx, text, parse)
+                return True
             return False
         if decision.greeted:
             ctx.state.greeted = True
@@ -90,7 +100,7 @@ class Answers:
         return True
 
     def on_intent(self, ctx: TurnContext, intent: str, text: str, parse: dict[str, Any]) -> None:
-        if intent == "nlu_fallback":
+        if intent in self.intents:
             self.fallback(ctx, text, parse)
         else:
             self.answer(ctx, text, intent)

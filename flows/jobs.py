@@ -94,11 +94,14 @@ class JobsDialogue:
 
     def __init__(self, market: MarketData | None = None) -> None:
         self.catalogue = default_catalogue()
-        self.catalogue.index  # build the search index now, not on somebody's first search  # noqa: B018
         self.labels = load_labels()
         self.market = market or MarketData()
         self.lexicon = load_lexicon()
         self.names = OccupationNames(self.catalogue, self.lexicon)
+
+    def warm_up(self) -> None:
+        """Build the search index now (a server's start-up), not on somebody's first search."""
+        self.catalogue.index  # noqa: B018
 
     def set_market(self, market: MarketData) -> None:
         """New market data (bot reloads the imported file when it changes); used from the next turn."""

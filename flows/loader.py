@@ -9,6 +9,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from flows.payloads import Next, Option, StartFlow
@@ -34,7 +35,12 @@ class Domain:
     about_of: dict[str, str] = field(default_factory=dict)
     #: fact id -> the slot values its step is said for (``if:``): what a fact applies to
     fact_when: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    index: FactIndex | None = None
+
+    @cached_property
+    def index(self) -> FactIndex:
+        """Nearest phrasing over every fact, built on first use: the answers rank with their own
+        indexes, so a process that never searches this way (a worker, ``giljabi say``) skips its cost."""
+        return FactIndex(self.knowledge.facts.values())
 
     def step(self, flow_id: str, key: str) -> Step | None:
         flow = self.flows.get(flow_id)
@@ -110,7 +116,6 @@ def load_domain(
                 registry[item.id] = item
                 origin[f"{kind}:{item.id}"] = path
     _check(domain, origin, required_texts, lenient)
-    domain.index = FactIndex(knowledge.facts.values())
     return domain
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -45,6 +46,37 @@ class Hit:
     score: float
 
 
+def _postings(documents: list[Counter[str]]) -> tuple[dict[str, float], dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """IDF of every gram, and per gram the documents that have it with their normalised weights.
+
+    Computed as whole arrays (this runs for thousands of phrasings at every start-up), with the same
+    float operations in the same order as ``FactIndex._vector``, so a document's weights equal what
+    a question with the same grams gets."""
+    vocab: dict[str, int] = {}
+    grams_of, counts, lengths = [], [], []
+    for grams in documents:
+        grams_of.extend(vocab.setdefault(g, len(vocab)) for g in grams)
+        counts.extend(grams.values())
+        lengths.append(len(grams))
+    n = len(documents)
+    gram = np.array(grams_of, np.intp)
+    doc = np.repeat(np.arange(n, dtype=np.intp), lengths)
+    df = np.bincount(gram, minlength=len(vocab))
+    idf = {g: math.log((1 + n) / (1 + int(df[i]))) + 1.0 for g, i in vocab.items()}
+    idf_of = np.fromiter(idf.values(), np.float64, len(vocab))
+    count = np.array(counts, np.intp)
+    sublinear = np.array([0.0, *(1.0 + math.log(c) for c in range(1, int(count.max(initial=0)) + 1))])
+    raw = sublinear[count] * idf_of[gram]
+    norm = np.sqrt(np.bincount(doc, raw * raw, minlength=n))
+    norm[norm == 0.0] = 1.0
+    value = raw / norm[doc]
+    order = np.argsort(gram, kind="stable")  # documents stay in order within a gram
+    ends = np.cumsum(df)
+    doc, value = doc[order], value[order]
+    postings = {g: (doc[ends[i] - df[i]:ends[i]], value[ends[i] - df[i]:ends[i]]) for g, i in vocab.items()}
+    return idf, postings
+
+
 class FactIndex:
     """Cosine similarity of sublinear TF-IDF vectors (smooth IDF, as scikit-learn computes it)."""
 
@@ -60,19 +92,34 @@ class FactIndex:
                 grams = analyzer(value)
                 if grams:
                     documents.append((slot, _WEIGHTS[kind], grams))
-        df = Counter(g for _, _, grams in documents for g in grams)
-        n = len(documents)
-        self._idf = {g: math.log((1 + n) / (1 + count)) + 1.0 for g, count in df.items()}
         self._owner = np.array([slot for slot, _, _ in documents], np.intp)
         self._weight = np.array([weight for _, weight, _ in documents], np.float64)
-        postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-        for doc, (_, _, grams) in enumerate(documents):
-            for gram, value in self._vector(grams).items():
-                docs, values = postings[gram]
-                docs.append(doc)
-                values.append(value)
-        self._postings = {g: (np.array(d, np.intp), np.array(v, np.float64)) for g, (d, v) in postings.items()}
+        self._idf, self._postings = _postings([grams for _, _, grams in documents])
         self._recent: dict[str, np.ndarray] = {}
+
+    def state(self) -> dict[str, object]:
+        """What the index derived from the facts, for ``from_state`` in a later process: the facts
+        named by id (the live ones are used again), the postings as two long arrays (one array
+        each would take longer to unpickle than to compute)."""
+        postings = list(self._postings.values())
+        return {"ids": [f.id for f in self._facts], "owner": self._owner, "weight": self._weight,
+                "idf": self._idf, "grams": list(self._postings),
+                "sizes": np.array([len(d) for d, _ in postings], np.intp),
+                "docs": np.concatenate([d for d, _ in postings]) if postings else np.zeros(0, np.intp),
+                "values": np.concatenate([v for _, v in postings]) if postings else np.zeros(0)}
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any], facts: Mapping[str, Fact],
+                   analyzer: Callable[[str], Counter[str]] = char_grams) -> FactIndex:
+        """The index ``state`` describes, over ``facts`` (the same facts it was built from)."""
+        index = cls.__new__(cls)
+        index._analyze, index._facts = analyzer, [facts[i] for i in state["ids"]]
+        index._owner, index._weight, index._idf, index._recent = state["owner"], state["weight"], state["idf"], {}
+        ends = np.cumsum(state["sizes"]).tolist()
+        docs, values = state["docs"], state["values"]
+        index._postings = {g: (docs[end - size:end], values[end - size:end])
+                           for g, size, end in zip(state["grams"], state["sizes"].tolist(), ends, strict=True)}
+        return index
 
     @property
     def idf(self) -> dict[str, float]:

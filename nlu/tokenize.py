@@ -24,17 +24,24 @@ class Token:
         return self.tags.split("+", 1)[0]
 
 
-_local = threading.local()
+_lock = threading.Lock()
+_shared: list[Any] = []
 
 
-def _tagger() -> Any:
-    """One MeCab tagger per thread: the C tagger keeps per-call state and is not thread-safe."""
-    tagger = getattr(_local, "tagger", None)
-    if tagger is None:
-        import mecab
+def shared_tagger() -> Any:
+    """The process's one MeCab tagger, shared by every thread and by ``knowledge.occupations.text``.
 
-        tagger = _local.tagger = mecab.MeCab()
-    return tagger
+    ``MeCab.parse`` gives each call a lattice of its own and parses with ``Tagger::parse(Lattice*)``,
+    which MeCab documents as thread safe; what a tagger holds is the dictionary, mapped from its files
+    and about 100 MB of RSS once warm (measured) for each tagger, so one per thread cost that per thread.
+    """
+    if not _shared:
+        with _lock:
+            if not _shared:
+                import mecab
+
+                _shared.append(mecab.MeCab())
+    return _shared[0]
 
 
 def tokenize(norm: str) -> list[Token]:
@@ -42,7 +49,7 @@ def tokenize(norm: str) -> list[Token]:
     if not norm.strip():
         return []
     try:
-        morphs = _tagger().parse(norm)
+        morphs = shared_tagger().parse(norm)
         return [Token(m.surface, m.feature.pos or "UNKNOWN", m.span.start, m.span.end) for m in morphs]
     except Exception:  # the tagger must never take a parse down
         tokens: list[Token] = []

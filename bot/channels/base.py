@@ -26,6 +26,8 @@ from bot.messages import Inbound, Reply
 if TYPE_CHECKING:
     from fastapi import APIRouter
     from pydantic import SecretStr
+    from starlette.requests import Request
+    from starlette.responses import Response
 
     from bot.config import Settings
 
@@ -62,6 +64,8 @@ class Sender(Protocol):
     async def close(self) -> None: ...
 
 
+#: an endpoint taking a Starlette Request (``Channel.direct_routes``)
+Endpoint = Callable[["Request"], Awaitable["Response"]]
 #: one turn of the Assistant, off the event loop: None when it ran past ``budget`` seconds
 TurnRunner = Callable[[Inbound, "float | None"], Awaitable["list[Reply] | None"]]
 
@@ -88,6 +92,11 @@ class Channel:
     def routes(self) -> APIRouter | None:
         """HTTP endpoints this channel receives updates on (None: it has none)."""
         return None
+
+    def direct_routes(self) -> Mapping[str, Endpoint]:
+        """Hot ``POST`` endpoints (path -> endpoint taking a Starlette Request) that the server answers
+        straight from its ASGI entry, past FastAPI's middleware (``bot.direct``), body limit kept."""
+        return {}
 
     def sender(self) -> Sender | None:
         """How the outbox reaches this channel's users now; None means messages wait for their next turn."""

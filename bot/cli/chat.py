@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flows.payloads import Menu
-from flows.replies import Reply, numbered_payloads
+if TYPE_CHECKING:  # the flows load with the command that needs them: `giljabi --help` stays instant
+    from flows.replies import Reply
 
 CHANNEL = "cli"
 
@@ -37,7 +37,7 @@ def _assistant() -> Any:
 
 
 def render_plain(replies: list[Reply], start: int = 1) -> str:
-    """Replies as terminal text, options numbered in the order ``numbered_payloads`` gives."""
+    """Replies as terminal text, options numbered in the order ``flows.replies.numbered_payloads`` gives."""
     lines: list[str] = []
     number = start
     for reply in replies:
@@ -67,6 +67,8 @@ def render_plain(replies: list[Reply], start: int = 1) -> str:
 
 def run_chat(args: argparse.Namespace) -> int:
     from bot.messages import Inbound
+    from flows.payloads import Menu
+    from flows.replies import numbered_payloads
 
     assistant = _assistant()
     print(assistant.text("cli.welcome") + "\n")

@@ -148,10 +148,10 @@ class Planner:
         return out
 
     @staticmethod
-    def _build_moot() -> list:
+    def _build_moot():  # noqa: ANN205 - a statement
         """Waiting reminders due by ``until`` whose reason is gone: the stage is done, or the switch is off.
 
-        Two statements whatever the number of rules: a nudge's key names its stage
+        One statement whatever the number of rules (one round trip a pass): a nudge's key names its stage
         (``r:USER:n:STAGE:K``), and each kind has its switch column."""
         waiting = and_(OutboxMessage.status.in_(("pending", "held")), OutboxMessage.due_at <= bindparam("until"))
         stage_done = exists().where(
@@ -162,14 +162,13 @@ class Planner:
             and_(OutboxMessage.kind == kind, getattr(ReminderPrefs, switch).is_(false()))
             for kind, switch in ((NUDGE, "nudges"), (APPOINTMENT, "appointment"), (CHECKIN, "followup"))
         )))
-        return [
-            update(OutboxMessage).where(waiting, moot)
+        return (
+            update(OutboxMessage).where(waiting, or_(and_(OutboxMessage.kind == NUDGE, stage_done), switched_off))
             .values(status="cancelled").execution_options(synchronize_session=False)
-            for moot in (and_(OutboxMessage.kind == NUDGE, stage_done), switched_off)
-        ]
+        )
 
     def _cancel_moot(self, s: Session, now: datetime) -> int:
-        return sum(s.execute(statement, {"until": now + self.horizon}).rowcount for statement in self._moot)
+        return s.execute(self._moot, {"until": now + self.horizon}).rowcount
 
 
 def _row(user_id: int, channel: str, kind: str, dedupe_key: str, due: datetime, replies: list | None) -> dict:

@@ -11,25 +11,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, bindparam, delete, exists, insert, or_, select, text, update
+from sqlalchemy import JSON, bindparam, delete, exists, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.health import StorageHealth, storage_reason
-from bot.store import ready, watchdog
+from bot.store import migrating, ready
 from bot.store.engine import DbTimeouts, make_engine
 from bot.store.models import Conversation, OutboxMessage, ProcessedMessage, Progress, Turn, User, aware
 
 log = logging.getLogger("giljabi.store")
 
-MIGRATIONS = Path(__file__).parent / "migrations"
 #: ``users.last_seen_at`` is refreshed at most this often: one write fewer on most turns.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 
@@ -94,19 +90,7 @@ class Store:
     # ---------------------------------------------------------------- schema
     def migrate(self) -> None:
         """Bring the schema to the newest revision (a no-op when it already is)."""
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        head = ScriptDirectory.from_config(config).get_current_head()
-        with watchdog.limit(None), self.engine.connect() as conn:
-            if MigrationContext.configure(conn).get_current_revision() == head:
-                return
-        with watchdog.limit(None), self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":  # several workers start at once: one migrates
-                conn.execute(text("SELECT pg_advisory_xact_lock(7010013)"))
-                if MigrationContext.configure(conn).get_current_revision() == head:
-                    return
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        migrating.migrate(self.engine)
 
     def ping(self) -> bool:
         try:
@@ -155,15 +139,16 @@ class Store:
         finally:
             raw.close()
 
-    def open_conversation(self, s: Session, channel: str, user_key: str) -> OpenConversation:
-        """The user's ids and state, the conversation row locked until the transaction ends.
+    def open_conversation(self, s: Session, channel: str, user_key: str,
+                          due_by: datetime | None = None) -> OpenConversation:
+        """The user's ids and state, the conversation row locked until the transaction ends; whether
+        a row waits for them: held, or pending and due by ``due_by`` (the turn's clock; now if None).
 
         Core statements rather than ORM objects: this runs on every message, and a turn's cost is
         mostly round trips and unit-of-work bookkeeping.
         """
-        who = {"channel": channel, "user_key": user_key}
         now = datetime.now(UTC)
-        who = {**who, "now": now}
+        who = {"channel": channel, "user_key": user_key, "now": (due_by or now).astimezone(UTC)}
         conn = s.connection()
         row = conn.execute(_OPEN, who).first()
         if row is None:
@@ -224,12 +209,10 @@ class Store:
     def set_stage(self, s: Session, user_id: int, stage: str, done: bool, now: datetime | None = None) -> None:
         """Tick or untick a stage; ``now`` (the turn's clock) is when, which reminders count from."""
         now = (now or datetime.now(UTC)).astimezone(UTC)
-        changed = s.execute(
-            update(Progress).where(Progress.user_id == user_id, Progress.stage == stage)
-            .values(done=done, updated_at=now)
-        ).rowcount
-        if not changed:
-            s.execute(insert(Progress).values(user_id=user_id, stage=stage, done=done, updated_at=now))
+        upsert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert  # one round trip
+        statement = upsert(Progress).values(user_id=user_id, stage=stage, done=done, updated_at=now)
+        s.execute(statement.on_conflict_do_update(index_elements=[Progress.user_id, Progress.stage],
+                                                  set_={"done": done, "updated_at": now}))
 
     def record_turn(
         self,

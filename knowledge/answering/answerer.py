@@ -43,17 +43,26 @@ ACTING_SURE = 0.7
 YIELDING = frozenset({"help", "out_of_scope", "center_info", "progress_status"})
 YIELD_AT = 0.45
 SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "affirm", "deny"})
-#: intents that ask for information: the topics the facts are tagged with, and "not understood";
-#: every other intent acts (menu, progress, occupations, opt-out …) and comes first unless a fact
-#: matches very well
-INFORMING_EXTRA = frozenset({"nlu_fallback"})
+#: intents that ask for information: the topics the facts are tagged with, "not understood" and a
+#: question about what the conversation is on ("그건 어디서 해요?"); every other intent acts (menu,
+#: progress, occupations, opt-out …) and comes first unless a fact matches very well
+INFORMING_EXTRA = frozenset({"nlu_fallback", "ask_detail"})
 
 #: a fact uses (nearly) every word of the question: it may answer in context however long it is
 FULL_COVER = 0.99
 #: a fact the learned ranker is this sure of (margin 0.3) answers even against an acting intent
 TAUGHT_SURE = 0.65
+#: ... and so does one the learned ranker places in its class (margin above 0) when it leads the
+#: runner-up by LEAD ("직종비교 하면 어떤 정보가 나와요?" is about the compare screen, not a compare)
+TAUGHT_CLASS = 0.5
+LEAD = 0.3
 #: intents about the person's own checklist: what the facts say does not outrank them ("다음에 뭐해요")
 OWN_PROGRESS = frozenset({"progress_status", "step_done"})
+#: asking for a person ("상담사 연결 가능?") is never answered by a fact that mentions 상담사
+ASKS_PERSON = frozenset({"human_handoff"})
+#: intents whose action is a guess too costly on a question heard unsurely (a consultant called, the
+#: menu or the checklist instead of an answer, a goodbye): below ACTING_SURE such a question is asked back
+ASK_BACK = frozenset({"help", "greet", "goodbye", "thanks", "human_handoff", "progress_status"})
 
 Kind = Literal["answers", "not_in_guide", "choose", "none"]
 
@@ -90,18 +99,15 @@ class Answerer:
         greeted = rest is not None
         if greeted:
             text, context = rest or "", replace(context, intent=None, confidence=0.0)
-        elif context.intent in SMALL_TALK:
-            return Decision("none")
+        elif context.intent in SMALL_TALK and (context.confidence >= ACTING_SURE or not self.ranker.asks(text)):
+            return Decision("none")  # a question only half heard as "bye" ("몇 자까지 돼요") is still asked
         acting = (context.intent is not None and context.intent not in self.informing
                   and context.confidence >= ACTING_SURE and not acting_ok)
         need = STRONG_AT + SURE_INTENT * context.confidence if acting else ANSWER_AT
-        if acting and context.intent not in OWN_PROGRESS:
+        if acting and context.intent not in OWN_PROGRESS | ASKS_PERSON and self.asks_a_fact(text, context):
             # "AI 일자리추천은 뭘 보고 추천해요?" heard as "recommend me": the learned ranker is sure it asks
             # a fact (a statement such as "IAP 상담 예약했어요" still acts)
-            top = self.ranker.rank(text, context, limit=1)
-            if top and top[0].taught >= TAUGHT_SURE and top[0].lexical >= MIN_LEXICAL and self.ranker.asks(text) \
-                    and self.ranker.key_term(text) is not None:
-                acting, need = False, ANSWER_AT
+            acting, need = False, ANSWER_AT
         if acting and context.intent in YIELDING and context.guide:
             # "누가 쓸 수 있어요?" heard as "help" inside a guide: a fact of that guide may answer it
             top = self.ranker.rank(text, context, limit=1)
@@ -125,6 +131,21 @@ class Answerer:
         if close and not best.gap:
             return Decision("choose", [Answer(c) for c in [ranked[0], *close]], text, greeted)
         return Decision("answers", [best], text, greeted)
+
+    def ask_back(self, text: str, context: AnswerContext) -> bool:
+        """Whether a question the facts did not answer, heard only unsurely as an acting intent, should be
+        asked back (which of the likeliest was meant) rather than acted on."""
+        return (context.intent in ASK_BACK and context.confidence < ACTING_SURE
+                and strip_greeting(text, self.lex) is None and self.ranker.asks(text))
+
+    def asks_a_fact(self, text: str, context: AnswerContext) -> bool:
+        """Whether a question heard as an acting intent plainly asks one fact: it asks, names a telling
+        word, and the learned ranker is sure of the fact or clearly prefers it to every other."""
+        top = self.ranker.rank(text, context, limit=2)
+        if not top or top[0].lexical < MIN_LEXICAL or not self.ranker.asks(text) or self.ranker.key_term(text) is None:
+            return False
+        lead = top[0].score - top[1].score if len(top) > 1 else top[0].score
+        return top[0].taught >= TAUGHT_SURE or (top[0].taught >= TAUGHT_CLASS and lead >= LEAD)
 
     def prefer_key(self, text: str, ranked: list[Candidate]) -> list[Candidate]:
         """The close runner-up that uses the question's most telling word first, when the best does not."""

@@ -21,10 +21,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.answering import learned
+from knowledge.answering import derived, learned
 from knowledge.answering.lexicon import AnswerLexicon, asks
 from knowledge.answering.words import Words
-from knowledge.retrieval import FactIndex, squash
+from knowledge.retrieval import squash
 from knowledge.schema import Fact
 
 #: the tags of what a question can be about that the facts may lack (nouns, foreign words)
@@ -125,14 +125,11 @@ class FactRanker:
         self.guides = dict(guides)
         self.conditions = dict(conditions or {})
         self.lex = lexicon
-        self.index = FactIndex(self.facts.values(), analyzer=char_grams)
-        self.terms = FactIndex(self.facts.values(), analyzer=self.morph_terms)
-        self.fact_terms = {
-            fid: frozenset(self.morph_terms(" ".join([f.title or "", f.text, *f.ask]))) for fid, f in self.facts.items()
-        }
+        # the indexes and the learned model: read from every phrasing once per content (knowledge.answering.derived)
+        found = derived.derive(self.facts, self.words, char_grams, cache_dir)
+        self.index, self.terms, self.fact_terms, self.model = found.index, found.terms, found.fact_terms, found.model
         self.idf = self.terms.idf
         self.asking = frozenset(squash(w) for w in (*lexicon.question_words, *lexicon.generic_nouns))
-        self.model = learned.train(self.facts.values(), self.expand, self.morph_terms, cache_dir)
         self.area_terms: dict[str, set[str]] = {}
         for fid, terms in self.fact_terms.items():
             self.area_terms.setdefault(self.areas.get(fid, "general"), set()).update(terms)

@@ -30,6 +30,11 @@ class Words:
         self.canonical = {variant: squash(canonical) for variant, canonical in lexicon.variants}
         self._memo: dict[tuple[str, frozenset[str]], Counter[str]] = {}
 
+    def signature(self) -> str:
+        """Everything of the lexicon this reading depends on, in a stable form (what cached readings are
+        keyed by, ``knowledge.answering.derived``): keep it in step with what the methods here use."""
+        return repr((self.lex.variants, sorted(self.lex.stop_terms)))
+
     def terms(self, text: str, tags: frozenset[str] = TERM_TAGS) -> Counter[str]:
         """Content morphemes, everyday words mapped to the facts' own ("돈" -> 수당)."""
         memo = self._memo.get((text, tags))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 __all__ = [
     "analyze",
@@ -113,16 +114,11 @@ def strip_major_suffix(key: str) -> str:
     return key
 
 
-_tagger = None
+def _mecab() -> Any:
+    """The NLU's tagger (python-mecab-ko): one per process, as each maps the whole dictionary."""
+    from nlu.tokenize import shared_tagger
 
-
-def _mecab():
-    global _tagger
-    if _tagger is None:
-        import mecab  # python-mecab-ko
-
-        _tagger = mecab.MeCab()
-    return _tagger
+    return shared_tagger()
 
 
 def _pos(text: str) -> list[tuple[str, str]]:

@@ -19,6 +19,20 @@ from bot.store.startup import DatabaseUnreachable, open_store
 from tests.bot.test_store import db_url, fake_parse, store  # noqa: F401 - fixtures
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _trained_models_in_memory(domain) -> None:
+    """The session's trained models (tests/conftest.py's cache: the NLU, the answer ranker) in memory
+    before any command here points the caches at a fresh data directory: loaded once, not trained
+    again by whichever test happens to come first."""
+    import nlu
+    from flows.answers import build_answerer
+    from tests.conftest import NLU_CACHE
+
+    nlu.set_cache_dir(NLU_CACHE)
+    nlu.parse("안녕하세요")
+    build_answerer(domain)
+
+
 def show_my_data(text: str) -> dict:
     name = "show_my_data" if "내 정보" in text else "nlu_fallback"
     return {"text": text, "intent": {"name": name, "confidence": 0.9}, "entities": [], "intent_ranking": []}

@@ -166,3 +166,19 @@ def test_serve_command_is_registered(data_dir, monkeypatch) -> None:
 def test_get_on_post_endpoints_is_405(assistant, telegram_settings, serve_app, http, path: str) -> None:
     base = serve_app(create_app(assistant, telegram_settings))
     assert http.get(base + path).status_code == 405
+
+
+def test_an_unexpected_error_in_a_direct_endpoint_is_a_500_and_one_redacted_line(
+        assistant, make_settings, serve_app, http, monkeypatch, caplog) -> None:
+    import bot.channels.kakao
+
+    def broken(replies: Any) -> dict[str, Any]:
+        raise RuntimeError("010-1234-5678 in a message")
+
+    monkeypatch.setattr(bot.channels.kakao, "render", broken)
+    base = serve_app(create_app(assistant, make_settings()))
+    with caplog.at_level(logging.ERROR, logger="giljabi"):
+        response = kakao(http, base, "x1", "안녕하세요")
+    assert (response.status_code, response.json()) == (500, {"detail": "internal error"})
+    assert "request failed: RuntimeError" in caplog.text and "1234-5678" not in caplog.text
+    assert kakao(http, base, "x1", "", "m").status_code == 500  # the server still answers

@@ -1,4 +1,4 @@
-"""A real server process with the NLU stubbed (it starts in a second): ``python fake_server.py URL PORT``."""
+"""A real server process with the NLU stubbed (it starts in a second): ``python fake_server.py URL PORT DATA_DIR``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def main() -> None:
     url, port = sys.argv[1], int(sys.argv[2])
     configure_logging("WARNING")
     settings = Settings(data_dir=Path(sys.argv[3]), kakao_skill_secret=KAKAO_SECRET)
-    app = create_app(Assistant(Store(url), build_domain(settings), fake_parse), settings)
+    # no warm-up: the NLU is stubbed, and the occupation search is built by the first turn that needs it
+    app = create_app(Assistant(Store(url), build_domain(settings), fake_parse), settings, warm_up=False)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, log_config=None)
 
 

@@ -19,6 +19,7 @@ from bot.store.models import ProcessedMessage, User
 from tests.bot.conftest import KAKAO_SECRET
 from tests.bot.test_kakao import skill_request
 from tests.bot.test_store import db_url  # noqa: F401 - fixture: SQLite and PostgreSQL
+from tests.conftest import NLU_CACHE
 
 SERVER = Path(__file__).with_name("fake_server.py")
 FAILED = ("문제가 생겼어요", "잠시 후")
@@ -33,8 +34,9 @@ def free_port() -> int:
 def test_every_acknowledged_turn_survives_kill_9(db_url: str, tmp_path) -> None:  # noqa: F811
     Store(db_url).close()  # migrated before the server starts, as `giljabi serve` would
     port = free_port()
+    env = {**os.environ, "GILJABI_DATA_DIR": str(NLU_CACHE)}  # the answer ranker's model: the session's
     process = subprocess.Popen([sys.executable, str(SERVER), db_url, str(port), str(tmp_path)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60  # start-up only (imports, content), slow on a busy machine

@@ -13,7 +13,7 @@ from nlu.training import load_training_data
 
 #: Everything that routes to a guide or a feature; out_of_scope must never land on one of these.
 GUIDE_INTENTS = set(nlu.intents()) - {
-    "greet", "goodbye", "thanks", "affirm", "deny", "help", "out_of_scope",
+    "greet", "goodbye", "thanks", "affirm", "deny", "help", "out_of_scope", "ask_detail",
     "human_handoff", "reminder_settings", "notifications_off", "notifications_on", "delete_my_data",
     "show_my_data",
 }

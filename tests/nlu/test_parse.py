@@ -21,6 +21,7 @@ CATALOGUE = {
     "deny",
     "help",
     "out_of_scope",
+    "ask_detail",
     "program_overview",
     "program_apply",
     "worknet_signup",
