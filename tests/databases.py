@@ -17,6 +17,7 @@ checks them explicitly on an empty database of each kind.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -141,10 +142,8 @@ class _SchemaPool:
         base = postgres_url()
         if base is not None and self._admin is not None:
             for schema in sorted(self.owned):
-                try:
+                with contextlib.suppress(Exception):  # leaving a test schema behind is harmless
                     self.drop(base, schema)
-                except Exception:  # noqa: BLE001 - leaving a test schema behind is harmless
-                    pass
             self._admin.dispose()
         self.free.clear()
 
