@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from hypothesis import settings
-from sqlalchemy import create_engine, text
+
+from tests.databases import (  # noqa: F401 - postgres_url and schema_url are imported from here by tests
+    close_postgres_schemas,
+    postgres_schema,
+    postgres_url,
+    schema_url,
+    sqlite_db_url,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 #: NLU models are cached here between runs, keyed by a hash of data and code.
@@ -45,12 +49,62 @@ def _nlu_cache() -> None:
     import nlu
 
     NLU_CACHE.mkdir(parents=True, exist_ok=True)
-    if hasattr(nlu, "set_cache_dir"):
-        nlu.set_cache_dir(NLU_CACHE)
+    nlu.set_cache_dir(NLU_CACHE)
+    # The model in memory now (trained into the cache only when data or code changed): a command under
+    # test points the cache at its own empty data directory, and the first parse after that would train.
+    nlu.intents()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_domain_per_institution_file() -> Iterator[None]:
+    """``bot.assistant.build_domain`` built once per institution file for the whole session.
+
+    A Domain depends only on the content files (fixed during a run) and ``settings.institution_file``,
+    and nothing changes it after it is built (the ``domain`` fixture below has always been one object
+    shared by every test). Building one costs seconds (validation, the search indexes), and the answer
+    ranker built over it (flows.answers.build_answerer, once per Domain object) as much again, which
+    every in-process command (``giljabi ...`` through ``bot.cli.main``, ``build_assistant``) paid anew.
+    Every caller imports ``build_domain`` from ``bot.assistant`` when it runs, so they all get this one.
+    A build that fails is not remembered: it raises again next time."""
+    import bot.assistant
+    from bot.config import get_settings
+
+    original = bot.assistant.build_domain
+    built: dict[bytes | None, object] = {}
+
+    def build_domain(settings=None):
+        settings = settings or get_settings()
+        path = settings.institution_file
+        try:
+            key = None if path is None else Path(path).read_bytes()
+        except OSError:
+            return original(settings)
+        if key not in built:
+            built[key] = _with_answerer(original(settings))
+        return built[key]
+
+    bot.assistant.build_domain = build_domain
+    yield
+    bot.assistant.build_domain = original
+
+
+def _with_answerer(domain):
+    """Build ``domain``'s answer ranker now, its learned part cached in the suite's cache directory (a
+    command under test may have pointed the cache at its own empty data directory: it would train it)."""
+    import nlu
+    from flows.answers import build_answerer
+
+    previous = nlu.cache_dir()
+    nlu.set_cache_dir(NLU_CACHE)
+    try:
+        build_answerer(domain)
+    finally:
+        nlu.set_cache_dir(previous)
+    return domain
 
 
 @pytest.fixture(scope="session")
-def domain():
+def domain(_one_domain_per_institution_file):
     from bot.assistant import build_domain
     from bot.config import Settings
 
@@ -71,12 +125,13 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def make_assistant(tmp_path: Path, domain) -> Iterator[Callable[..., object]]:
-    """Build Assistants over one SQLite file; building a second one is a process restart."""
+    """Build Assistants over one SQLite file (migrated, see tests/databases.py); building a second one is
+    a process restart."""
     from bot.assistant import Assistant
     from bot.store import Store
 
     stores: list[Store] = []
-    url = f"sqlite:///{tmp_path / 'giljabi.sqlite3'}"
+    url = sqlite_db_url(tmp_path / "giljabi.sqlite3")
 
     def make(url: str = url, parser=None) -> Assistant:
         store = Store(url)
@@ -88,40 +143,52 @@ def make_assistant(tmp_path: Path, domain) -> Iterator[Callable[..., object]]:
         store.close()
 
 
-def postgres_url() -> str | None:
-    return os.environ.get("GILJABI_TEST_POSTGRES_URL") or None
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_schemas() -> Iterator[None]:
+    yield
+    close_postgres_schemas()
 
 
-#: Test sessions do not wait for the WAL to reach the disk at each commit (~2 ms each on this kind of
-#: machine, thousands of times per run). A committed row is still visible to every other session and
-#: survives the death of any client process (what the kill -9 tests check); only a crash of the
-#: PostgreSQL server itself could lose the last few commits, which no test simulates.
-FAST_COMMIT = "-csynchronous_commit=off"
+#: Tests run together on one pytest-xdist worker, one after another (``-n 2 --dist loadgroup`` in
+#: pyproject's addopts), by node id prefix. "timing": the tests that assert on real time ("503 within
+#: 2 s", "answers within 4.5 s", "busy at once", the load and process tests), so that no two of them
+#: compete for the machine while the other worker runs the rest. The others share a module fixture.
+XDIST_GROUPS = {
+    "timing": (
+        "tests/bot/test_console_http.py::test_a_student_message_reaches_a_live_console_within_two_seconds",
+        "tests/bot/test_outbox_dispatch.py::test_a_row_due_now_is_sent_at_once_by_the_serving_process",
+        "tests/bot/test_outbox_processes.py::",
+        "tests/bot/test_server.py::",
+        "tests/bot/test_watchdog.py::",
+        "tests/chaos/test_database_outage.py::",
+        "tests/chaos/test_hostile_inputs.py::",
+        "tests/chaos/test_kill9.py::",
+        "tests/chaos/test_load.py::",
+        "tests/chaos/test_telegram_outbox.py::",
+        "tests/knowledge/test_occupations_search.py::test_larger_synthetic_catalogue_keeps_working",
+    ),
+    "flows-imports": ("tests/flows/test_structure.py::test_each_flows_module_imports_alone",),
+    # one browser and one server for the module, and its second test reads what the first one made
+    "console-browser": ("tests/bot/test_console_browser.py::",),
+}
 
 
-def schema_url(base: str, schema: str) -> str:
-    """``base`` with its sessions' search_path set to ``schema`` (and fast commits, see above)."""
-    sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options={quote(f'-csearch_path={schema} {FAST_COMMIT}')}"
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadgroup`` grouping by XDIST_GROUPS. (pytest-xdist's own ``xdist_group`` mark renames
+    node ids through ``item._nodeid``, which pytest 9.2 no longer reads: the mark alone groups nothing.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
 
+    class Groups(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for name, prefixes in XDIST_GROUPS.items():
+                if nodeid.startswith(prefixes):
+                    return name
+            return super()._split_scope(nodeid)
 
-@contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A URL whose search_path is a fresh PostgreSQL schema of our own, dropped afterwards, so the tests
-    pass on any database (CI's shared ``test`` one included); skips the test without PostgreSQL."""
-    base = postgres_url()
-    if base is None:
-        pytest.skip("GILJABI_TEST_POSTGRES_URL is not set")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield schema_url(base, schema)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    return Groups(config, log)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from tests.conftest import postgres_schema
+from tests.conftest import postgres_schema, sqlite_db_url
 
 KAKAO_SECRET = "kakao-test-secret"
 WEBHOOK_SECRET = "telegram-test-secret"
@@ -237,9 +237,9 @@ def bot_api() -> Iterator[FakeBotAPI]:
 # ------------------------------------------------------------------------------------ databases
 @pytest.fixture(params=["sqlite", "postgres"])
 def any_db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    """An empty database on SQLite, then on PostgreSQL (when configured)."""
+    """An empty, migrated database on SQLite, then on PostgreSQL (when configured)."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'outbox.sqlite3'}"
+        yield sqlite_db_url(tmp_path / "outbox.sqlite3")
         return
     with postgres_schema() as url:
         yield url

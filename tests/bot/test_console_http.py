@@ -143,17 +143,20 @@ def test_a_student_message_reaches_a_live_console_within_two_seconds(site) -> No
     assistant.handle(Inbound(channel="telegram", user_key="5", payload="c"))
     client, _ = login(url, "kim@example.org")
     got: list[tuple[float, dict]] = []
+    connected = threading.Event()
 
     def listen() -> None:
         with client.stream("GET", "/console/events", timeout=10) as stream:
             for line in stream.iter_lines():
+                if line.startswith("id:"):
+                    connected.set()  # the stream's first lines: its position is read, what follows is new
                 if line.startswith("data:"):
                     got.append((time.monotonic(), json.loads(line[5:])))
                     return
 
     thread = threading.Thread(target=listen, daemon=True)
     thread.start()
-    time.sleep(0.8)  # connected
+    assert connected.wait(10), "the event stream did not open"
     sent = time.monotonic()
     assistant.handle(Inbound(channel="telegram", user_key="5", text="상담사님 계세요?"))
     thread.join(5)
@@ -188,17 +191,20 @@ def test_a_console_on_another_process_sees_the_message(make_assistant, make_sett
     writer.handle(Inbound(channel="telegram", user_key="7", payload="c"))
     client, _ = login(url, "kim@example.org")
     got: list[dict] = []
+    connected = threading.Event()
 
     def listen() -> None:
         with client.stream("GET", "/console/events", timeout=10) as stream:
             for line in stream.iter_lines():
+                if line.startswith("id:"):
+                    connected.set()
                 if line.startswith("data:"):
                     got.append(json.loads(line[5:]))
                     return
 
     thread = threading.Thread(target=listen, daemon=True)
     thread.start()
-    time.sleep(0.8)
+    assert connected.wait(10), "the event stream did not open"
     writer.handle(Inbound(channel="telegram", user_key="7", text="다른 프로세스에서 왔어요"))
     thread.join(3)
     assert got == [{"user": 1, "action": "message"}]

@@ -14,6 +14,7 @@ from bot.config import get_settings
 from bot.outbox import enqueue
 from bot.store import Store
 from bot.store.models import Conversation, User
+from tests.conftest import sqlite_db_url
 
 
 @pytest.fixture
@@ -22,7 +23,9 @@ def store(data_dir, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GILJABI_QUIET_HOURS", "")
     get_settings.cache_clear()
-    s = Store(get_settings().resolved_database_url())
+    get_settings().resolved_database_url()  # the data directory exists
+    s = Store(sqlite_db_url(data_dir / "giljabi.sqlite3"))  # the file the commands open (migrated once)
+    assert s.url == get_settings().resolved_database_url()
     yield s
     s.close()
 

@@ -13,7 +13,7 @@ from bot.assistant import Assistant
 from bot.messages import Inbound
 from bot.store import Store
 from bot.store.models import Conversation, ProcessedMessage, Progress, Turn, User
-from tests.conftest import postgres_schema, postgres_url
+from tests.conftest import postgres_schema, postgres_url, sqlite_db_url
 
 
 def fake_parse(text: str) -> dict:
@@ -23,10 +23,21 @@ def fake_parse(text: str) -> dict:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """An empty database at the newest revision (tests/databases.py)."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        yield sqlite_db_url(tmp_path / "store.sqlite3")
         return
     with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def new_db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """An empty database with no schema at all: the first ``Store`` runs every migration."""
+    if request.param == "sqlite":
+        yield sqlite_db_url(tmp_path / "new.sqlite3", migrated=False)
+        return
+    with postgres_schema(migrated=False) as url:
         yield url
 
 
@@ -45,10 +56,14 @@ def test_postgres_tests_run_when_configured() -> None:
         assert postgres_url(), "CI must export GILJABI_TEST_POSTGRES_URL"
 
 
-def test_migration_creates_every_table_and_is_idempotent(store: Store, db_url: str) -> None:
-    names = set(inspect(store.engine).get_table_names())
+def test_migration_creates_every_table_and_is_idempotent(new_db_url: str) -> None:
+    store = Store(new_db_url)
+    try:
+        names = set(inspect(store.engine).get_table_names())
+    finally:
+        store.close()
     assert {"users", "conversations", "turns", "progress", "processed_messages", "alembic_version"} <= names
-    Store(db_url).close()  # a second start on a migrated database is a no-op
+    Store(new_db_url).close()  # a second start on a migrated database is a no-op
 
 
 def test_turn_is_stored_masked_with_state_and_parse(store: Store, domain) -> None:

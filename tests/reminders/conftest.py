@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import postgres_schema
+from tests.conftest import postgres_schema, sqlite_db_url
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -37,7 +37,7 @@ def fake_parse(text: str) -> dict[str, Any]:
 
 def make_db_url(kind: str, tmp_path: Any) -> Iterator[str]:
     if kind == "sqlite":
-        yield f"sqlite:///{tmp_path / 'reminders.sqlite3'}"
+        yield sqlite_db_url(tmp_path / "reminders.sqlite3")
         return
     with postgres_schema() as url:
         yield url
