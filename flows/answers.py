@@ -11,13 +11,14 @@ parts, every intent no other part registered, and ``nlu_fallback``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import nlu
 from flows.context import TurnContext
 from flows.guides import render_step, start_button
 from flows.loader import Domain
-from flows.next_step import next_fact
+from flows.next_step import asked_of_before, next_fact, steps_near
 from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
 from knowledge.answering import AnswerContext, FactRanker, GapFinder, load_lexicon
@@ -73,7 +74,7 @@ class Answers:
         named = self.ranker.audience_of(text)
         if named:
             ctx.state.audience = named
-        context = self.context(ctx, intent, confidence)
+        context = answer_context(ctx, self.ranker, intent, confidence)
         if self.only_tells_a_number(ctx, text):
             return False
         following = next_fact(ctx, self.ranker, text, context)  # "그다음은요?"
@@ -87,6 +88,11 @@ class Answers:
         acting_ok = elsewhere and (intent == "center_info" or not_checklist)
         decision = self.answerer.decide(text, context, acting_ok=acting_ok)
         if decision.kind == "none":
+            inherited = asked_of_before(ctx, self.answerer, text, context)  # "어디어디서 해요?" after a topic
+            if inherited is not None:
+                ctx.state.fallbacks = 0
+                answer_fact(ctx, inherited)
+                return True
             if not_checklist or self.answerer.ask_back(text, context):
                 self.fallback(ctx, text, parse)
                 return True
@@ -114,15 +120,6 @@ class Answers:
         answer_fact(ctx, fact)
 
     # ------------------------------------------------------------------------------ context
-    def context(self, ctx: TurnContext, intent: str | None, confidence: float) -> AnswerContext:
-        state = ctx.state
-        place = state.place or state.paused
-        guide = place.flow if place else (state.offer or ctx.offer)
-        if guide is None and state.recent:  # no guide open or offered: the one last answered from
-            guide = ctx.domain.flow_of_fact(state.recent[-1])
-        return AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
-                             intent=intent, confidence=confidence, slots=dict(state.slots))
-
     def only_tells_a_number(self, ctx: TurnContext, text: str) -> bool:
         """A personal number sent with no question: it gets the warning, not a fact its words resemble."""
         return ctx.masked and not self.ranker.asks(text)
@@ -133,7 +130,7 @@ class Answers:
 
     def find_fact(self, ctx: TurnContext, text: str, intent: str | None) -> Fact | None:
         """The best fact for ``text`` in this conversation's context; else the intent's guide summary."""
-        best = self.answerer.best(text, self.context(ctx, intent, 1.0 if intent else 0.0))
+        best = self.answerer.best(text, answer_context(ctx, self.ranker, intent, 1.0 if intent else 0.0))
         if best is not None:
             return best.fact
         flow = ctx.domain.flow_for_intent(intent) if intent else None
@@ -203,6 +200,22 @@ def build_answerer(domain: Domain) -> Answerer:
         _BUILT.clear()
     _BUILT[id(domain)] = (domain, answerer)
     return answerer
+
+
+def answer_context(ctx: TurnContext, ranker: FactRanker, intent: str | None, confidence: float) -> AnswerContext:
+    """The conversation around a question: the guide, the audience, the facts answered last, the
+    person's case, and where their previous message said they are in a guide (``near``)."""
+    state = ctx.state
+    place = state.place or state.paused
+    guide = place.flow if place else (state.offer or ctx.offer)
+    if guide is None and state.recent:  # no guide open or offered: the one last answered from
+        guide = ctx.domain.flow_of_fact(state.recent[-1])
+    context = AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
+                            intent=intent, confidence=confidence,
+                            slots=dict(state.slots))
+    if ctx.said_before:  # the previous message said where the person is in a guide
+        context = replace(context, near=steps_near(ctx, ranker, ctx.said_before, context))
+    return context
 
 
 def remember(ctx: TurnContext, fact: Fact) -> None:

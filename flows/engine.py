@@ -109,7 +109,6 @@ class Engine:
         self._observers: list[Any] = []
         self._catch_all: Any = None
         self.guides = Guides(domain.knowledge.words)
-        self._case_cues = [(squash(label), slot, value) for label, slot, value in domain.slot_cues() if squash(label)]
         self._lexicon = load_lexicon()
         # typed-text hooks run in this order: guides, opt-out words, occupations by name, appointments and
         # reminders (a booking said with its time), progress in words, and last the answers (which claim any
@@ -157,12 +156,7 @@ class Engine:
         project); a question ("자기주도형이랑 서비스참여형 차이가 뭐예요?") or two options of one slot fill none."""
         if asks(text, self._lexicon):
             return {}
-        key = squash(text)
-        named: dict[str, set[str]] = {}
-        for label, slot, value in self._case_cues:
-            if label in key:
-                named.setdefault(slot, set()).add(value)
-        return {slot: values.pop() for slot, values in named.items() if len(values) == 1}
+        return self.domain.cases_named(text)
 
     def command_for(self, text: str) -> str | None:
         """The navigation command a typed word means (다음, 이전, 처음으로, 그만, 계속, 메뉴)."""

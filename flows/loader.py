@@ -7,7 +7,7 @@ a dangling id at chat time.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,7 +15,7 @@ from pathlib import Path
 from flows.payloads import Next, Option, StartFlow
 from flows.schema import Flow, FlowFile, Menu, Stage, Step
 from knowledge.loader import ContentError, Knowledge, load_knowledge, validate_file
-from knowledge.retrieval import FactIndex
+from knowledge.retrieval import FactIndex, squash
 
 FLOWS_DIR = Path(__file__).parent / "content"
 
@@ -35,6 +35,8 @@ class Domain:
     about_of: dict[str, str] = field(default_factory=dict)
     #: fact id -> the slot values its step is said for (``if:``): what a fact applies to
     fact_when: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: (squashed option label, slot, value) for ``cases_named``, made on first use
+    _cues: list[tuple[str, str, str]] | None = field(default=None, repr=False)
 
     @cached_property
     def index(self) -> FactIndex:
@@ -57,23 +59,36 @@ class Domain:
         place = self.fact_places.get(fact_id)
         return place[0] if place else None
 
-    def following_fact(self, fact_id: str) -> str | None:
+    def following_fact(self, fact_id: str, slots: Mapping[str, str] | None = None) -> str | None:
         """The fact of the step after the one that says ``fact_id`` (the first step after a guide's
-        summary; the next guide's first after a guide's last), unless the step asks and branches."""
+        summary; the next guide's first after a guide's last), unless the step asks and branches and
+        ``slots`` does not answer it. The other branches of a choice are not "after" one of them
+        (운전면허증 after 주민등록증), nor a step for another case than ``slots`` says."""
+        slots = slots or {}
         if fact_id in self.about_of:
-            return self.flows[self.about_of[fact_id]].steps[0].fact_id
+            return self._first_from(self.flows[self.about_of[fact_id]], 0, {}, slots)
         place = self.fact_places.get(fact_id)
         if place is None:
             return None
         flow = self.flows[place[0]]
-        keys = [s.key for s in flow.steps]
-        at = keys.index(place[1])
-        if flow.steps[at].ask is not None:
+        at = [s.key for s in flow.steps].index(place[1])
+        step = flow.steps[at]
+        if step.ask is not None and slots.get(step.slot_name or "") is None:
             return None
-        if at + 1 < len(flow.steps):
-            return flow.steps[at + 1].fact_id
+        return self._first_from(flow, at + 1, step.when, slots)
+
+    def _first_from(self, flow: Flow, start: int, branch: Mapping[str, list[str]],
+                    slots: Mapping[str, str]) -> str | None:
+        """The first step from ``start`` that is neither a sibling of ``branch`` nor for another case;
+        past the end, the next guide's first."""
+        for step in flow.steps[start:]:
+            if set(step.when) & set(branch) or any(slots.get(k, v[0]) not in v for k, v in step.when.items()):
+                continue
+            if step.collect and step.collect in slots:
+                continue
+            return step.fact_id
         following = self.flows.get(flow.then or "")
-        return following.steps[0].fact_id if following else None
+        return self._first_from(following, 0, {}, slots) if following else None
 
     def slot_cues(self) -> list[tuple[str, str, str]]:
         """(option label, slot, value) for every option that fills a slot steps are chosen by
@@ -86,6 +101,18 @@ class Domain:
                     for value, label in (self.knowledge.facts[step.ask].options or {}).items():
                         cues.append((label, step.slot_name, value))
         return cues
+
+    def cases_named(self, text: str) -> dict[str, str]:
+        """The slots ``text`` names one option of ("서비스참여형은요?" -> support_type: service); a slot
+        two of whose options are named ("자기주도형이랑 서비스참여형") is left out."""
+        if self._cues is None:
+            self._cues = [(squash(label), slot, value) for label, slot, value in self.slot_cues() if squash(label)]
+        key = squash(text)
+        named: dict[str, set[str]] = {}
+        for label, slot, value in self._cues:
+            if label in key:
+                named.setdefault(slot, set()).add(value)
+        return {slot: values.pop() for slot, values in named.items() if len(values) == 1}
 
     def stage_of_flow(self, flow_id: str) -> str | None:
         flow = self.flows.get(flow_id)

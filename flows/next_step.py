@@ -1,20 +1,40 @@
-""""그다음은요?": the step after the one someone says they are at.
+""""그다음은요?": the step after where someone says they are.
 
 People walking a procedure on another screen report where they are ("사이렌24 실명등록은 끝냈어요",
-"이력서 등록하기 누르고 동의까지 했어요") and ask what comes next. The step they are at is the guide step
-that this message ("인증 끝났는데 그담엔?") or the one before says is done, else the step last answered;
-the answer is the step after it in its guide (``Domain.following_fact``).
+"이력서 등록하기 누르고 동의까지 했어요", "간편인증 하고 있어요") and ask what comes next. Where they
+are is the guide step that this message ("인증 끝났는데 그담엔?") or the one before describes, else
+the step last answered. What comes next depends on what the statement says of that step:
+
+* it is being done ("…하고 있어요"): the step after it;
+* what was done last is a lead-in of the step ("워크넷 로그인 했어요" before "로그인한 뒤 [고용복지정책]
+  탭에서 …를 눌러요"): that step itself, its action still to do (``knowledge.answering.position``);
+* it is finished: the step after everything the statement's topic covers — "실명등록은 끝냈어요"
+  finishes the 실명등록 step, the ID question and its branches, so the phone login is next.
+
+"Next" skips the other branches of a choice and steps for another case (``Domain.following_fact``).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flows.context import TurnContext
 from knowledge.answering import AnswerContext, FactRanker
+from knowledge.answering.answerer import Answerer
+from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
+from knowledge.answering.ranker import NOUN_TAGS
+from knowledge.retrieval import squash
 from knowledge.schema import Fact
 
 #: a "what next" question with more words of its own than this asks about something else
 #: ("다음 일 잡는 데이 날짜 언제예요")
 NEXT_TERMS = 2
+#: how many steps after where someone said they are count as near it
+NEAR = 3
+#: a statement's words this rare (IDF over phrasings) name the activity it finished ("실명", "준비도")
+TOPIC_IDF = 4.5
+#: a step belongs to that activity when its text uses one of them, or at least this share of its phrasings
+TOPIC_ASKS = 0.5
 
 
 def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerContext) -> Fact | None:
@@ -26,18 +46,122 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
     statement = ranker.without(rest, lex.done_words)
     if len(ranker.morph_terms(statement if statement is not None else rest)) > NEXT_TERMS:
         return None
-    anchor = None
-    for said in (rest if statement is not None else None, ctx.said_before):
-        if said and (anchor := step_done(ctx, ranker, said, context)):
+    own = before_cue(text, lex.next_words) if statement is not None else None
+    following = None
+    for said in (own, ctx.said_before):
+        anchor = step_done(ctx, ranker, said, context) if said else None
+        if said and anchor:
+            following = step_after(ctx, ranker, said, anchor)
             break
-    if anchor is None and context.recent and context.recent[-1] in ctx.domain.fact_places:
-        anchor = context.recent[-1]
-    following = ctx.domain.following_fact(anchor) if anchor else None
+    else:
+        if context.recent and context.recent[-1] in ctx.domain.fact_places:
+            following = ctx.domain.following_fact(context.recent[-1], ctx.state.slots)
     return ctx.k.fact(following) if following else None
 
+
+def steps_near(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> tuple[str, ...]:
+    """The steps a statement of where someone is ("IAP 계획관리 등록 화면이에요") makes likely for their
+    next question: the step they are at (or, finished, the one after) and the ``NEAR`` after it."""
+    lex = ranker.lex
+    if ranker.asks(said) or not (says_done(said, lex) or says_appeared(said, lex)
+                                 or ranker.without(said, lex.doing_words) is not None):
+        return ()
+    anchor = step_done(ctx, ranker, said, context)
+    reached = says_done(said, ranker.lex) or says_appeared(said, ranker.lex)
+    at = step_after(ctx, ranker, said, anchor) if anchor and reached else anchor
+    near: list[str] = []
+    while at and len(near) <= NEAR and at not in near:
+        near.append(at)
+        at = ctx.domain.following_fact(at, ctx.state.slots)
+    return tuple(near)
+
+
+def asked_of_before(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext) -> Fact | None:
+    """A question with no words of its own ("어디어디서 해요?", "그럼 어떻게 해요?") asks about what the
+    message before it was about: the two are ranked together, whatever intent the NLU heard in
+    so few words (a progress question names progress: "어디까지 했어요?")."""
+    ranker = answerer.ranker
+    if not ctx.said_before or not ctx.state.recent or not ranker.asks(text):
+        return None
+    if any(not any(w.startswith(t) for w in ranker.asking) for t in ranker.morph_terms(text)):
+        return None
+    best = answerer.best(f"{ctx.said_before} {text}", replace(context, intent=None, confidence=0.0))
+    return best.fact if best is not None else None
 
 
 def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:
     """The step a statement says someone is at: the guide step it matches best."""
     found = ranker.steps_at(said, context, ctx.domain.fact_places)
     return found[0] if found else None
+
+
+def step_after(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> str | None:
+    """What comes after ``anchor`` for someone whose statement ``said`` placed them there."""
+    slots = ctx.state.slots
+    appeared = says_appeared(said, ranker.lex)
+    if not (appeared or says_done(said, ranker.lex)):
+        return ctx.domain.following_fact(anchor, slots)
+    if before_action(said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf, on_screen=appeared):
+        return anchor
+    return ctx.domain.following_fact(end_of_topic(ctx, ranker, said, anchor), slots)
+
+
+def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> str:
+    """The last step, from ``anchor`` on, of the activity a finished statement names: the steps that
+    use its rare words (or whose phrasings mostly do), a choice's branches going with the choice."""
+    flow_id, key = ctx.domain.fact_places[anchor]
+    steps = ctx.domain.flows[flow_id].steps
+    text_terms = set(ranker.morph_terms(ctx.k.fact(anchor).text))
+    topic: set[str] = set()
+    for word in reversed(last_clause(said).split()):  # the thing finished is named last ("…에서 준비도검사 끝냈어요")
+        topic = {t for t in ranker.morph_terms(word, NOUN_TAGS) if ranker.idf.get(t, 0.0) >= TOPIC_IDF} & text_terms
+        if topic:
+            break
+    at = [s.key for s in steps].index(key)
+    if not topic:
+        return anchor
+    chosen: set[str] = set()  # slots asked by a step of the activity: their branches belong to it too
+    for step in steps[at + 1:]:
+        if step.when and set(step.when) <= chosen:
+            pass
+        elif not uses_topic(ranker, ctx.k.fact(step.fact_id), topic):
+            break
+        if step.slot_name:
+            chosen.add(step.slot_name)
+        anchor = step.fact_id
+    return anchor
+
+
+def uses_topic(ranker: FactRanker, fact: Fact, topic: set[str]) -> bool:
+    if topic & set(ranker.morph_terms(fact.text)):
+        return True
+    asks = _ask_terms(ranker, fact)
+    return bool(asks) and sum(bool(topic & terms) for terms in asks) >= TOPIC_ASKS * len(asks)
+
+
+#: each fact's phrasings read once (the content's words do not change in a process): reading them
+#: again per question costs milliseconds
+_ASKS: dict[tuple[str, tuple[str, ...]], list[frozenset[str]]] = {}
+
+
+def _ask_terms(ranker: FactRanker, fact: Fact) -> list[frozenset[str]]:
+    key = (fact.id, tuple(fact.ask))
+    if key not in _ASKS:
+        _ASKS[key] = [frozenset(ranker.morph_terms(ask)) for ask in fact.ask]
+    return _ASKS[key]
+
+
+def before_cue(text: str, cues: tuple[str, ...]) -> str:
+    """``text`` up to the first of ``cues`` (compared squashed), its own spacing kept:
+    "폰으로 인증 끝났는데 그담엔?" -> "폰으로 인증 끝났는데"."""
+    key = squash(text)
+    at = min((key.find(c) for c in cues if c in key), default=-1)
+    if at <= 0:
+        return "" if at == 0 else text
+    seen = 0
+    for i, ch in enumerate(text):
+        if squash(ch):
+            if seen == at:
+                return text[:i].strip()
+            seen += 1
+    return text

@@ -7,6 +7,7 @@ the decision. The thresholds were chosen on the development questions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -111,12 +112,13 @@ class Answerer:
         if acting and context.intent in YIELDING and context.guide:
             # "누가 쓸 수 있어요?" heard as "help" inside a guide: a fact of that guide may answer it
             top = self.ranker.rank(text, context, limit=1)
-            if top and "guide" in top[0].reasons and (top[0].lexical >= YIELD_AT or _follows_up(top[0])):
+            if top and "guide" in top[0].reasons and (top[0].lexical >= YIELD_AT or _follows_up(top[0])
+                                                      or "near" in top[0].reasons):
                 acting, need = False, ANSWER_AT
         several = self.several(text, context, need, acting)
         if several:
             return Decision("answers", several, text, greeted)
-        ranked = self.ranker.rank(text, context, limit=CHOICES + 1)
+        ranked = own_case_first(self.ranker.rank(text, context, limit=CHOICES + 1), self.ranker.conditions)
         if not ranked or _measure(ranked[0], acting) < need:
             uncovered = bool(self.gaps.uncovered(text))
             topical = bool(ranked) and ranked[0].lexical >= ANSWER_AT / 2
@@ -153,6 +155,8 @@ class Answerer:
         if key is None or self.ranker.uses(ranked[0], key):
             return ranked
         for i, c in enumerate(ranked[1:CHOICES], start=1):
+            if "case" in ranked[0].reasons and "other case" in c.reasons:
+                continue  # the words of another case's fact do not make it this person's answer
             if ranked[0].score - c.score < KEY_MARGIN and self.ranker.uses(c, key) and _measure(c, False) >= ANSWER_AT:
                 return [c, *ranked[:i], *ranked[i + 1:]]
         return ranked
@@ -190,10 +194,22 @@ class Answerer:
 
     def best(self, text: str, context: AnswerContext) -> Candidate | None:
         """The best fact for a question whose topic is known (``context.intent``), if one is good enough."""
-        ranked = self.ranker.rank(text, context, limit=1)
+        ranked = own_case_first(self.ranker.rank(text, context, limit=CHOICES), self.ranker.conditions)
         if not ranked or _measure(ranked[0], acting=False) < ANSWER_AT:
             return None
         return ranked[0] if context.intent is None or ranked[0].fact.intent == context.intent else None
+
+
+def own_case_first(ranked: list[Candidate], conditions: Mapping[str, Mapping[str, list[str]]]) -> list[Candidate]:
+    """A best fact said for another case gives way to its alternative for the person's case (the
+    1·2학년 참여 유형 for a 2학년), however much nearer its words: they differ in the case only."""
+    if not ranked or "other case" not in ranked[0].reasons:
+        return ranked
+    slots = set(conditions.get(ranked[0].fact.id, {}))
+    for i, c in enumerate(ranked[1:], start=1):
+        if "case" in c.reasons and slots & set(conditions.get(c.fact.id, {})):
+            return [c, *ranked[:i], *ranked[i + 1:]]
+    return ranked
 
 
 def _follows_up(candidate: Candidate) -> bool:

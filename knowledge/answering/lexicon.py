@@ -53,6 +53,8 @@ class _LexiconFile(BaseModel):
     profile_preparing: list[str] = Field(default_factory=list)
     profile_tails: list[str] = Field(default_factory=list)
     next_words: list[str] = Field(default_factory=list)
+    doing_words: list[str] = Field(default_factory=list)
+    appeared_words: list[str] = Field(default_factory=list)
     aspects: dict[str, _Aspect] = Field(default_factory=dict)
 
 
@@ -90,6 +92,10 @@ class AnswerLexicon:
     profile_tails: tuple[str, ...] = ()
     #: "그다음은요", "이제 뭐 해요": asking for the step after the one someone is at
     next_words: tuple[str, ...] = ()
+    #: "하고 있어요", "화면이에요": someone says which step of a guide they are at
+    doing_words: tuple[str, ...] = ()
+    #: "홈페이지 떴어요", "…라고 나와요": a screen or message someone sees now
+    appeared_words: tuple[str, ...] = ()
     #: aspect -> (squashed ways of asking for it, what in a fact's text shows it)
     aspects: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = ()
 
@@ -149,6 +155,8 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         profile_preparing=_longest_first(data.profile_preparing),
         profile_tails=tuple(sorted(data.profile_tails, key=len, reverse=True)),
         next_words=_longest_first(data.next_words),
+        doing_words=_longest_first(data.doing_words),
+        appeared_words=_longest_first(data.appeared_words),
         aspects=tuple((name, _longest_first(a.ask), re.compile("|".join(f"(?:{e})" for e in a.evidence)))
                       for name, a in data.aspects.items()),
     )

@@ -44,6 +44,8 @@ W_RECENT = 0.06
 W_CASE = 0.3
 #: bonus for the fact answered last ("찾아가는 일자리상담실이 뭐예요" -> "어디어디서 해요?")
 W_LAST = 0.10
+#: bonus for a step where the person just said they are, or one of the few after it
+W_NEAR = 0.15
 #: bonus per unit of NLU confidence for a fact tagged with the intent the NLU heard
 W_INTENT = 0.20
 #: bonus for covering the question's words anywhere in the fact (IDF-weighted share of its morphemes)
@@ -88,6 +90,8 @@ class AnswerContext:
     confidence: float = 0.0
     #: what the conversation knows of the person's case (grade, support_type, program_type ...)
     slots: Mapping[str, str] = field(default_factory=dict)
+    #: the guide steps where the person just said they are, and the few after (fact ids)
+    near: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -265,6 +269,9 @@ class FactRanker:
             if fact.id == last:
                 bonus += W_LAST
                 reasons.append("last")
+            if fact.id in context.near:
+                bonus += W_NEAR
+                reasons.append("near")
             guide = self.guides.get(fact.id)
             if context.guide and guide == context.guide:
                 bonus += W_GUIDE

@@ -108,6 +108,19 @@ def test_a_close_runner_up_with_the_telling_word_answers(answerer: Answerer) -> 
     assert decision.kind == "answers" and decision.answers[0].gap
 
 
+def test_the_persons_case_picks_between_branch_facts_whatever_their_words(answerer: Answerer) -> None:
+    question = "참여 유형 정보는 뭐 골라요?"
+    for grade, want in (("1", "program_apply.type_buildup"), ("4", "program_apply.type_jumpup")):
+        context = AnswerContext(guide="program_apply", audience="student", slots={"grade": grade})
+        assert _ids(answerer.decide(question, context)) == [want]
+
+
+def test_an_unsure_small_talk_intent_in_a_question_leaves_it_to_the_facts(answerer: Answerer) -> None:
+    question = "그럼 이제 잡케어 상세 보고서는 어떻게 만들어요?"
+    assert answerer.decide(question, AnswerContext(intent="goodbye", confidence=0.4)).kind == "answers"
+    assert answerer.decide("고마워요 잘 가요", AnswerContext(intent="goodbye", confidence=0.4)).kind == "none"
+
+
 def test_asking_how_the_two_support_types_differ_gets_the_difference(answerer: Answerer) -> None:
     decision = answerer.decide("자기주도형과 서비스참여형의 차이점 좀 알려주세요", AnswerContext())
     text = decision.answers[0].candidate.fact.text

@@ -1,0 +1,97 @@
+"""Where a statement puts someone inside a guide step: before its action, or past it.
+
+People walking a procedure on another screen say where they are. "워크넷 로그인 했어요" names the
+condition step ① starts from ("워크넷에 로그인한 뒤 [고용복지정책] 탭에서 …를 눌러요"): they are
+*at* that step, and what they do next is its action. "더보기 눌렀어요" names the action of step ②
+itself: they are *past* it, and what comes next is step ③. A step's text is read as clauses; a
+clause that ends in a completion connective ("…한 뒤", "…후", "마치면", "…하고") is a lead-in, any
+other clause an action. The statement's last clause (the thing done last) is matched against the
+step's clauses by shared content words, rarer words counting more.
+
+Pure text functions: the dialogue (``flows.next_step``) decides what to do with the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+
+from knowledge.answering.lexicon import AnswerLexicon
+from knowledge.retrieval import squash
+
+#: where a step's text is cut into clauses: sentence ends and line breaks (the clause before is an
+#: action) and completion connectives (the clause before is a lead-in to the rest of the step)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_LEAD_IN = re.compile(r"(?:(?<=[한친난된운른은])\s*(?:뒤|후)(?:에)?|(?:마치|끝나|끝내|다 하)면|(?<=[했었았였썼])으면"
+                      r"|(?<=[가-힣])고)(?=[,\s])")
+#: a condition on what appears ("창이 뜨면", "홈페이지가 열리면"): a lead-in for someone who says it appeared
+_ON_SCREEN = re.compile(r"(?<=[가-힣])면(?=[,\s])")
+#: where a statement is cut into clauses: the connectives that chain what someone did
+_STATEMENT_JOIN = re.compile(r"(?:(?<=[가-힣])(?:고|는데|려고|니까|면서)|(?<=[아어와해워여])서)[,\s]+")
+#: syllables whose final ㅆ does not mark a past tense ("하고 있어요" is doing, "없어요", "하겠어요")
+_NOT_PAST = frozenset("있없겠")
+#: what may follow a past-tense syllable ("했어요", "풀었음", "썼는데", "끝났고", "했다")
+_PAST_TAIL = frozenset("어음다는고지으")
+_HANGUL_BASE, _JONG_SS = 0xAC00, 20
+#: how much a statement's word counts against the word after it
+DECAY = 0.5
+
+
+def says_done(text: str, lex: AnswerLexicon) -> bool:
+    """Whether a statement says something is finished: a done word ("끝냈", "다 했") or a verb in the
+    past tense ("풀었어요", "눌렀는데") — not an ongoing "하고 있어요"."""
+    key = squash(text)
+    if any(w in key for w in lex.done_words):
+        return True
+    for i, ch in enumerate(key[:-1]):
+        code = ord(ch) - _HANGUL_BASE
+        if 0 <= code < 11172 and code % 28 == _JONG_SS and ch not in _NOT_PAST and key[i + 1] in _PAST_TAIL:
+            return True
+    return False
+
+
+def last_clause(statement: str) -> str:
+    """What a statement says was done last: "이력서 등록하기 누르고 동의까지 했어요" -> "동의까지 했어요"."""
+    parts = [p for p in _STATEMENT_JOIN.split(statement) if p.strip()]
+    return parts[-1] if parts else statement
+
+
+def says_appeared(text: str, lex: AnswerLexicon) -> bool:
+    """Whether a statement says a screen or message appeared ("홈페이지 떴어요", "…라고 나와요")."""
+    key = squash(text)
+    return any(w in key for w in lex.appeared_words)
+
+
+def clauses(step_text: str, on_screen: bool = False) -> list[tuple[str, bool]]:
+    """A step's text as (clause, is_lead_in) in order; with ``on_screen``, a condition on what
+    appears ("…이 뜨면") is a lead-in too."""
+    out: list[tuple[str, bool]] = []
+    for sentence in _SENTENCE.split(step_text):
+        start = 0
+        cuts = sorted([*_LEAD_IN.finditer(sentence), *(_ON_SCREEN.finditer(sentence) if on_screen else ())],
+                      key=lambda m: m.start())
+        for match in cuts:
+            if match.start() < start:
+                continue
+            if sentence[start:match.start()].strip():
+                out.append((sentence[start:match.start()], True))
+            start = match.end()
+        if sentence[start:].strip():
+            out.append((sentence[start:], False))
+    return out
+
+
+def before_action(statement: str, step_text: str, terms: Callable[[str], Counter[str]],
+                  idf: Mapping[str, float], on_screen: bool = False) -> bool:
+    """Whether what the statement says was done last is a lead-in of the step (they are at the step,
+    its action still to do) rather than one of its actions (they are past it). Korean puts the deed
+    last ("능력평가 제출했어요"), so each word counts half as much as the one after it."""
+    said = list(dict.fromkeys(terms(last_clause(statement))))
+    weight = {t: idf.get(t, 0.0) * DECAY ** (len(said) - 1 - i) for i, t in enumerate(said)}
+    best, lead = 0.0, False
+    for clause, is_lead in clauses(step_text, on_screen):
+        shared = sum(w for t, w in weight.items() if t in terms(clause))
+        if shared > best or (shared == best and shared > 0 and not is_lead):  # a tie goes to the action
+            best, lead = shared, is_lead
+    return lead

@@ -1,0 +1,68 @@
+"""Where someone says they are in a guide, and what comes after it: the domain's step order
+(``Domain.following_fact``), stated cases (``Domain.cases_named``) and the engine's answers to
+"what next" and in-context questions. Parses are given; the ranker and content are real."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.engine import Engine
+from tests.flows.test_engine import Chat, parse
+
+
+@pytest.fixture
+def chat(domain) -> Chat:
+    return Chat(Engine(domain))
+
+
+def test_after_one_branch_of_a_choice_comes_the_step_after_the_choice(domain) -> None:
+    assert domain.following_fact("jobseeker.id_resident") == "jobseeker.mobile_login"
+    assert domain.following_fact("jobseeker.id_license") == "jobseeker.mobile_login"
+
+
+def test_a_choice_with_no_known_answer_has_no_next_step_but_a_known_one_leads_to_its_branch(domain) -> None:
+    assert domain.following_fact("program_apply.grade") is None
+    assert domain.following_fact("program_apply.grade", {"grade": "1"}) == "program_apply.type_buildup"
+    assert domain.following_fact("program_apply.grade", {"grade": "4"}) == "program_apply.type_jumpup"
+
+
+def test_a_question_asked_once_per_person_is_skipped_when_its_answer_is_known(domain) -> None:
+    assert domain.following_fact("program_apply.category") == "program_apply.grade"
+    assert domain.following_fact("program_apply.category", {"grade": "3"}) == "program_apply.type_jumpup"
+
+
+def test_a_case_is_named_only_when_one_option_of_its_slot_is(domain) -> None:
+    assert domain.cases_named("저는 서비스참여형이래요") == {"support_type": "service"}
+    assert domain.cases_named("자기주도형이랑 서비스참여형 중에 뭐가 나아요") == {}
+
+
+def _ask(chat: Chat, *texts: str) -> str:
+    for text in texts:
+        chat.send(text, p=parse("nlu_fallback", text))
+    return chat.shown
+
+
+def test_a_finished_lead_in_makes_that_steps_action_next(chat: Chat) -> None:
+    shown = _ask(chat, "재맞고 하려고 워크넷에 로그인까지 마쳤어요", "그 다음엔 뭐 눌러요?")
+    assert "고용복지정책" in shown
+
+
+def test_a_finished_action_makes_the_following_step_next(chat: Chat) -> None:
+    shown = _ask(chat, "재맞고 홈페이지에서 더보기 버튼 눌렀어요", "그다음은?")
+    assert "학교 검색" in shown
+
+
+def test_a_finished_activity_skips_its_own_choice_and_branches(chat: Chat) -> None:
+    shown = _ask(chat, "사이렌24 가서 실명등록 다 했어요", "그다음엔 뭐 해요?")
+    assert "흰 줄 3개" in shown and "신분증" not in shown
+
+
+def test_the_persons_grade_picks_the_branch_answer(chat: Chat) -> None:
+    chat.send("전 1학년이에요", p=parse("nlu_fallback", "전 1학년이에요", grade="1"))
+    shown = _ask(chat, "참여 유형 정보는 뭐 골라요?")
+    assert "빌드업" in shown and "3·4학년은" not in shown
+
+
+def test_a_question_after_saying_where_one_is_leans_to_that_step(chat: Chat) -> None:
+    shown = _ask(chat, "IAP 계획관리에서 등록 눌렀어요", "유형은 어디에 체크해요?")
+    assert "내 유형에 체크" in shown
