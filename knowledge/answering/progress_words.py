@@ -3,8 +3,9 @@
 A message counts as a report of progress when it names stages of the checklist and says they are
 done, without a word that makes it a question or a plan ("어떻게", "아직", "해야"). Stages are
 returned in the order they are named; a longer name wins over a shorter one inside it ("3가지 검사"
-over "검사"). A stage made of parts (the three tests) counts only when all its parts are named:
-"취업준비도검사 끝냈어요" is one test done, not the stage.
+over "검사"). A stage made of parts (the three tests; 가입, 실명등록 and 전환 for 워크넷) counts only
+when all its parts are named, "…까지" naming the ones before it too: "취업준비도검사 끝냈어요" is one
+test done, not the stage.
 """
 
 from __future__ import annotations
@@ -38,7 +39,17 @@ def _mentions(key: str, lex: AnswerLexicon) -> list[tuple[int, str, int]]:
                 taken[start:end] = [True] * (end - start)
                 found.append((start, stage, part))
             start = key.find(word, end)
-    return sorted(found)
+    return sorted(_up_to(key, found, lex))
+
+
+def _up_to(key: str, found: list[tuple[int, str, int]], lex: AnswerLexicon) -> list[tuple[int, str, int]]:
+    """A part named with "까지" ("취업활동평가까지") brings every part before it."""
+    out = list(found)
+    for start, stage, part in found:
+        word = next((w for w, (s, p) in lex.stage_parts if s == stage and p == part and key.startswith(w, start)), "")
+        if part > 0 and key.startswith("까지", start + len(word)):
+            out += [(start, stage, earlier) for earlier in range(part)]
+    return out
 
 
 def stages_named(text: str, lex: AnswerLexicon) -> list[str]:

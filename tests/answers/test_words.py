@@ -38,10 +38,29 @@ def test_stages_said_done(text: str, stages: list[str]) -> None:
         ("취업준비도검사 끝냈어요", ("취업준비도검사",), ("취업능력평가", "취업활동평가")),
         ("능력평가랑 구직준비도검사는 했어요", ("취업준비도검사", "취업능력평가"), ("취업활동평가",)),
         ("잡케어랑 활동평가 완료", ("취업활동평가",), ("취업준비도검사", "취업능력평가")),
+        ("능력평가까지 했어요", ("취업준비도검사", "취업능력평가"), ("취업활동평가",)),
     ],
 )
 def test_some_parts_of_a_stage_said_done(text: str, done: tuple[str, ...], left: tuple[str, ...]) -> None:
     assert parts_said_done(text, LEX) == [PartsDone("assessments", done, left)]
+
+
+@pytest.mark.parametrize(
+    ("text", "done", "left"),
+    [
+        ("워크넷 회원가입은 했어요", ("워크넷 회원가입",), ("사이렌24 실명등록", "구직회원 전환")),
+        ("사이렌24에서 실명등록 끝냈어요", ("사이렌24 실명등록",), ("워크넷 회원가입", "구직회원 전환")),
+        ("실명등록까지 완료", ("워크넷 회원가입", "사이렌24 실명등록"), ("구직회원 전환",)),
+    ],
+)
+def test_one_worknet_step_is_not_the_stage(text: str, done: tuple[str, ...], left: tuple[str, ...]) -> None:
+    assert stages_said_done(text, LEX) == []
+    assert parts_said_done(text, LEX) == [PartsDone("worknet", done, left)]
+
+
+@pytest.mark.parametrize("text", ["취업활동평가까지 끝냈어요", "구직회원 전환까지 마쳤어요"])
+def test_the_last_part_with_kkaji_is_the_whole_stage(text: str) -> None:
+    assert len(stages_said_done(text, LEX)) == 1 and parts_said_done(text, LEX) == []
 
 
 @pytest.mark.parametrize("text", ["검사 3개 다 했어요", "취업능력평가 어떻게 해요?", "활동평가 아직 안 했어요",
