@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import pickle
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -24,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.answering import learned
+from knowledge.answering import cache_files, learned
 from knowledge.answering.words import Words
 from knowledge.retrieval import FactIndex
 from knowledge.schema import Fact
@@ -98,9 +95,10 @@ def _version(package: str) -> str:
 
 def _load(path: Path, facts: Mapping[str, Fact], words: Words, char_grams: Callable[[str], Counter[str]],
           cache_dir: Path | None) -> Derived | None:
+    state = cache_files.read(path)
+    if not isinstance(state, dict):
+        return None
     try:
-        with path.open("rb") as fh:
-            state = pickle.load(fh)
         model = learned.cached(state["model"], cache_dir)
         if model is None:
             return None
@@ -110,20 +108,11 @@ def _load(path: Path, facts: Mapping[str, Fact], words: Words, char_grams: Calla
             fact_terms=state["fact_terms"],
             model=model,
         )
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         return None
 
 
 def _save(path: Path, derived: Derived, model_key: str) -> None:
-    """Written to a temporary file and renamed (a process reading it never sees half of it); the
-    files of earlier content are removed."""
     state = {"index": derived.index.state(), "terms": derived.terms.state(), "fact_terms": derived.fact_terms,
              "model": model_key}
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("ranker-*.pkl"):
-            old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+    cache_files.write(path, state, stale="ranker-*.pkl")

@@ -17,14 +17,12 @@ process, so scikit-learn and SciPy never enter its memory (about 100 MB of RSS t
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import math
 import os
 import pickle
 import subprocess
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.answering import cache_files
 from knowledge.retrieval import squash
 from knowledge.schema import Fact
 
@@ -221,22 +220,9 @@ def _fingerprint(docs: list[tuple[str, Counter[str]]]) -> str:
 
 
 def _load(path: Path) -> PhrasingModel | None:
-    try:
-        with path.open("rb") as fh:
-            model = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        return None
+    model = cache_files.read(path)
     return model if isinstance(model, PhrasingModel) else None
 
 
 def _save(path: Path, model: PhrasingModel) -> None:
-    """Written to a temporary file and renamed: a process reading it never sees half a model. Models
-    of earlier content are removed."""
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("phrasings-*.pkl"):
-            old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+    cache_files.write(path, model, stale="phrasings-*.pkl")

@@ -32,6 +32,20 @@ def fake_parse(text: str) -> dict[str, Any]:
     return {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.0}, "entities": [], "intent_ranking": []}
 
 
+@pytest.fixture(scope="module")
+def trained_models_in_memory(domain) -> None:
+    """The session's trained models (tests/conftest.py's cache: the NLU, the answer ranker) in memory
+    before a module's commands point the caches at a fresh data directory: loaded once, not trained
+    again by whichever test happens to come first. Modules that run ``giljabi`` in-process use it."""
+    import nlu
+    from flows.answers import build_answerer
+    from tests.conftest import NLU_CACHE
+
+    nlu.set_cache_dir(NLU_CACHE)
+    nlu.parse("안녕하세요")
+    build_answerer(domain)
+
+
 @pytest.fixture
 def assistant(make_assistant):
     return make_assistant(parser=fake_parse)

@@ -14,19 +14,8 @@ from bot.cli import main
 from bot.cli.chat import render_plain
 from flows.replies import Button, ListItem, Reply
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _trained_models_in_memory(domain) -> None:
-    """The session's trained models (tests/conftest.py's cache: the NLU, the answer ranker) in memory
-    before any command here points the caches at a fresh data directory: loaded once, not trained
-    again by whichever test happens to come first."""
-    import nlu
-    from flows.answers import build_answerer
-    from tests.conftest import NLU_CACHE
-
-    nlu.set_cache_dir(NLU_CACHE)
-    nlu.parse("안녕하세요")
-    build_answerer(domain)
+#: commands here point the caches at fresh data directories: the trained models are loaded first
+pytestmark = pytest.mark.usefixtures("trained_models_in_memory")
 
 GILJABI = Path(sys.executable).with_name("giljabi")
 

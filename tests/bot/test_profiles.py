@@ -7,19 +7,8 @@ import pytest
 from bot.cli import main
 from bot.profiles import load_profile
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _trained_models_in_memory(domain) -> None:
-    """The session's trained models (tests/conftest.py's cache: the NLU, the answer ranker) in memory
-    before any command here points the caches at a fresh data directory: loaded once, not trained
-    again by whichever test happens to come first."""
-    import nlu
-    from flows.answers import build_answerer
-    from tests.conftest import NLU_CACHE
-
-    nlu.set_cache_dir(NLU_CACHE)
-    nlu.parse("안녕하세요")
-    build_answerer(domain)
+#: commands here point the caches at fresh data directories: the trained models are loaded first
+pytestmark = pytest.mark.usefixtures("trained_models_in_memory")
 
 
 def test_profile_saved_in_chat_feeds_the_cli_report(data_dir, capsys) -> None:

@@ -18,19 +18,8 @@ from bot.store.models import Conversation, Turn, User
 from bot.store.startup import DatabaseUnreachable, open_store
 from tests.bot.test_store import db_url, fake_parse, store  # noqa: F401 - fixtures
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _trained_models_in_memory(domain) -> None:
-    """The session's trained models (tests/conftest.py's cache: the NLU, the answer ranker) in memory
-    before any command here points the caches at a fresh data directory: loaded once, not trained
-    again by whichever test happens to come first."""
-    import nlu
-    from flows.answers import build_answerer
-    from tests.conftest import NLU_CACHE
-
-    nlu.set_cache_dir(NLU_CACHE)
-    nlu.parse("안녕하세요")
-    build_answerer(domain)
+#: commands here point the caches at fresh data directories: the trained models are loaded first
+pytestmark = pytest.mark.usefixtures("trained_models_in_memory")
 
 
 def show_my_data(text: str) -> dict:
