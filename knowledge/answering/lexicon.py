@@ -46,6 +46,7 @@ class _LexiconFile(BaseModel):
     occupation_ambiguous: list[str] = Field(default_factory=list)
     stage_words: dict[str, list[str]] = Field(default_factory=dict)
     stage_parts: dict[str, list[list[str]]] = Field(default_factory=dict)
+    stage_up_to: list[str] = Field(default_factory=list)
     done_words: list[str] = Field(default_factory=list)
     not_done_words: list[str] = Field(default_factory=list)
     profile_joiners: list[str] = Field(default_factory=list)
@@ -83,6 +84,8 @@ class AnswerLexicon:
     stage_parts: tuple[tuple[str, tuple[str, int]], ...] = ()
     #: (stage id, how each of its parts is shown: "취업준비도검사", …)
     part_labels: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: "까지" after a part: the parts before it are done too
+    stage_up_to: tuple[str, ...] = ()
     done_words: tuple[str, ...] = ()
     not_done_words: tuple[str, ...] = ()
     stop_terms: frozenset[str] = frozenset()
@@ -147,6 +150,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
              for n, words in enumerate(parts) for w in words if squash(w)),
             key=lambda pair: len(pair[0]), reverse=True,
         )),
+        stage_up_to=_longest_first(data.stage_up_to),
         part_labels=tuple((stage, tuple(words[0] for words in parts)) for stage, parts in data.stage_parts.items()),
         done_words=_longest_first(data.done_words),
         not_done_words=_longest_first(data.not_done_words),

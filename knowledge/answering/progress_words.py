@@ -47,7 +47,7 @@ def _up_to(key: str, found: list[tuple[int, str, int]], lex: AnswerLexicon) -> l
     out = list(found)
     for start, stage, part in found:
         word = next((w for w, (s, p) in lex.stage_parts if s == stage and p == part and key.startswith(w, start)), "")
-        if part > 0 and key.startswith("까지", start + len(word)):
+        if part > 0 and key.startswith(lex.stage_up_to, start + len(word)):
             out += [(start, stage, earlier) for earlier in range(part)]
     return out
 
