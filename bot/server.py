@@ -201,6 +201,7 @@ def serve(
     import uvicorn
 
     from bot.assistant import build_assistant
+    from bot.http_protocol import OneWriteHttpTools
 
     level = settings.log_level.lower()
     assistant = (build or build_assistant)(settings)
@@ -210,4 +211,4 @@ def serve(
     )
     # log_config=None: uvicorn's lines go through our redacting handler too
     uvicorn.run(app, host=host, port=port, log_level=level, access_log=level == "debug", lifespan="on",
-                log_config=None)
+                log_config=None, http=OneWriteHttpTools)
