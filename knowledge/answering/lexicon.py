@@ -34,6 +34,7 @@ class _LexiconFile(BaseModel):
 
     greetings: list[str] = Field(default_factory=list)
     joiners: list[str] = Field(default_factory=list)
+    clause_ends: list[str] = Field(default_factory=list)
     question_words: list[str] = Field(default_factory=list)
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
     audiences: dict[str, list[str]] = Field(default_factory=dict)
@@ -73,6 +74,8 @@ class AnswerLexicon:
     gap_markers: tuple[str, ...]
     pointers: tuple[str, ...]
     generic_nouns: frozenset[str]
+    #: casual spellings of a clause-joining -고 ("하구", "있구"): a question may end there
+    clause_ends: tuple[str, ...] = ()
     #: squashed view word -> view (report, requirements, details), longest first
     occupation_views: tuple[tuple[str, str], ...] = ()
     occupation_fillers: tuple[str, ...] = ()
@@ -129,6 +132,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         greetings=_longest_first(data.greetings),
         joiners=tuple(w for w in data.joiners if w.strip()),
         question_words=_longest_first(data.question_words),
+        clause_ends=_longest_first(data.clause_ends),
         variants=tuple(variants),
         audience_cues=tuple(cues),
         gap_markers=_longest_first(data.gap_markers),

@@ -3,7 +3,7 @@
 People write "안녕하세요~ 수당 얼마 받을수 있나요" or "수당은 얼마고 언제 신청해요?". The greeting must not
 swallow the question, and the second question must not be lost. Cuts are made at sentence ends, at
 joining words between spaces ("그리고", "또") and after a ``-고`` clause that already holds a question
-word ("얼마고", "어떻게 하고"). The cuts are only proposals: the answering keeps them when each part
+word ("얼마고", "어떻게 하고", typed "어디서 하구"). The cuts are only proposals: the answering keeps them when each part
 finds its own answer (see ``knowledge.answering.answerer``).
 """
 
@@ -84,7 +84,8 @@ def _split_go_clauses(clause: str, lex: AnswerLexicon) -> list[str]:
     for i, word in enumerate(words[:-1]):
         bare = word.rstrip(",~")
         ends = bare.endswith(_QUESTION_ENDS) and len(words) - i > 1  # "몇학년이에요 수당은 얼마예요" (no "?")
-        if not ends and (not bare.endswith("고") or bare.endswith(("하고싶", "싶고"))):
+        go = (bare.endswith("고") and not bare.endswith(("하고싶", "싶고"))) or bare.endswith(lex.clause_ends)
+        if not ends and not go:
             continue
         so_far = squash(" ".join(words[start : i + 1]))
         if any(q in so_far for q in lex.question_words):

@@ -39,6 +39,9 @@ def test_strip_greeting(text: str, rest: str | None) -> None:
         ("빌드업은 몇학년이에요 수당은 얼마까지 나와요", ["빌드업은 몇학년이에요", "수당은 얼마까지 나와요"]),
         ("저 3학년인데요 수당 얼마예요", ["저 3학년인데요 수당 얼마예요"]),  # says, then asks: one question
         ("수당 얼마나 나와요", ["수당 얼마나 나와요"]),
+        # a casual "-구" for "-고" closes a question the same way
+        ("잡케어는 어디서 하구 보고서는 몇 개까지 돼요", ["잡케어는 어디서 하구", "보고서는 몇 개까지 돼요"]),
+        ("성동구 센터는 어디예요", ["성동구 센터는 어디예요"]),
     ],
 )
 def test_split_questions(text: str, parts: list[str]) -> None:
