@@ -46,6 +46,7 @@ class GapFinder:
         self._rarity: dict[str, float] = {}
         words = [w for variant, canonical in lexicon.variants for w in (variant, canonical)]
         self.corpus = squash(" ".join(parts + words))
+        self._variants = frozenset(variant for variant, _ in lexicon.variants)
 
     def is_gap_sentence(self, sentence: str) -> bool:
         key = squash(sentence)
@@ -60,6 +61,8 @@ class GapFinder:
         nouns = [squash(m) for m, tag in analyze(question.lower()) if tag in CONTENT_TAGS]
         if not asked:
             return False
+        if self.key_unsaid(nouns, fact):
+            return True
         scored = []
         for i, sentence in enumerate(parts):
             key = squash(sentence)
@@ -68,6 +71,17 @@ class GapFinder:
         for i, sentence in enumerate(parts):  # "… 나와 있지 않아요. 컨설턴트에게 확인해 주세요." belong together
             flags[i] = flags[i] or any(p in squash(sentence) for p in self.lex.pointers)
         return flags[max(scored)[1]] or flags[0]
+
+    def key_unsaid(self, nouns: list[str], fact: Fact) -> bool:
+        """Whether the question's most telling noun is nowhere in the fact's title or text, when the
+        fact admits a gap: "대학원생도 돼요?" of a fact on who may apply that says other cases are not
+        in the guide. The noun may be in the fact's ``ask`` phrasings, which brought the fact first;
+        an everyday word whose fact word the question also carries (돈 -> 수당) does not count."""
+        told = [n for n in nouns if len(n) >= MIN_NOUN and n not in self.lex.generic_nouns and n not in self._variants]
+        if not told:
+            return False
+        key = max(told, key=self.rarity)
+        return key not in squash(f"{fact.title or ''} {fact.text}")
 
     def rarity(self, word: str) -> float:
         """How telling a word is: log inverse frequency over the facts' sentences."""

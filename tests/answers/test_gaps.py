@@ -1,0 +1,40 @@
+"""Telling "not in the guide" from the facts' own words (``knowledge.answering.gaps``), on small facts."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.answering.gaps import GapFinder
+from knowledge.answering.lexicon import load_lexicon
+from knowledge.schema import Fact
+
+LEX = load_lexicon()
+WHO = Fact(id="t.who", text="신청 대상은 운영 대학의 재학생과 휴학생이에요.\n그 밖의 경우는 안내서에 나와 있지 않아요.",
+           ask=["졸업생도 신청돼요", "대학원생도 되나요"])
+PAY = Fact(id="t.pay", text="수당은 월 최대 20만원이에요.\n지급일은 안내서에 나와 있지 않아요.")
+PLAN = Fact(id="t.plan", text="문서는 '18년에 가이드맵을 만들 계획이라고 적고 있어요.\n서비스 내용과 기간을 담아요.")
+COURSE = Fact(id="t.course", text="온라인 교육은 20시간 과정이에요.")
+
+
+@pytest.fixture(scope="module")
+def gaps() -> GapFinder:
+    return GapFinder([WHO, PAY, PLAN, COURSE], LEX)
+
+
+def test_a_telling_word_the_fact_never_states_reaches_its_gap_sentence(gaps: GapFinder) -> None:
+    # 대학원생 is only in the fact's ask phrasings: its text says the other cases are not in the guide
+    assert gaps.gap_answer("대학원생도 신청할 수 있나요", WHO)
+
+
+def test_a_question_the_fact_states_is_not_a_gap(gaps: GapFinder) -> None:
+    assert not gaps.gap_answer("휴학생도 신청할 수 있나요", WHO)
+
+
+def test_an_everyday_word_with_its_fact_word_is_not_a_gap(gaps: GapFinder) -> None:
+    # "돈" is an everyday word for 수당 (the question as the ranker expands it carries both)
+    assert not gaps.gap_answer("돈 얼마 나와요 수당 얼마", PAY)
+
+
+def test_a_year_is_not_how_long_something_takes(gaps: GapFinder) -> None:
+    assert gaps.unstated("상담은 몇 분 걸려요?", PLAN) == "duration"
+    assert gaps.unstated("교육은 몇 시간짜리예요?", COURSE) is None
