@@ -21,7 +21,7 @@ ANSWER_AT = 0.30
 #: the words must match at least this well whatever the context adds
 MIN_LEXICAL = 0.15
 #: ... and this well when nothing in the conversation points to the fact
-MIN_LEXICAL_ALONE = 0.33
+MIN_LEXICAL_ALONE = 0.28
 #: lowest score for each part of a message cut into several questions
 PART_AT = 0.36
 #: a fact's words alone must match this well (plus SURE_INTENT x confidence) to outweigh an intent that acts
