@@ -35,6 +35,10 @@ class _LexiconFile(BaseModel):
     greetings: list[str] = Field(default_factory=list)
     joiners: list[str] = Field(default_factory=list)
     clause_ends: list[str] = Field(default_factory=list)
+    pair_joiners: list[str] = Field(default_factory=list)
+    each_words: list[str] = Field(default_factory=list)
+    pair_keep: list[str] = Field(default_factory=list)
+    request_words: list[str] = Field(default_factory=list)
     question_words: list[str] = Field(default_factory=list)
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
     audiences: dict[str, list[str]] = Field(default_factory=dict)
@@ -76,6 +80,13 @@ class AnswerLexicon:
     generic_nouns: frozenset[str]
     #: casual spellings of a clause-joining -고 ("하구", "있구"): a question may end there
     clause_ends: tuple[str, ...] = ()
+    #: "…랑": joins two things asked with one predicate; "각각", "둘 다": each is wanted; "차이", "같이":
+    #: the two are asked about together (all squashed)
+    pair_joiners: tuple[str, ...] = ()
+    each_words: tuple[str, ...] = ()
+    pair_keep: tuple[str, ...] = ()
+    #: "알려 주세요": a request that asks as a question word does
+    request_words: tuple[str, ...] = ()
     #: squashed view word -> view (report, requirements, details), longest first
     occupation_views: tuple[tuple[str, str], ...] = ()
     occupation_fillers: tuple[str, ...] = ()
@@ -133,6 +144,10 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         joiners=tuple(w for w in data.joiners if w.strip()),
         question_words=_longest_first(data.question_words),
         clause_ends=_longest_first(data.clause_ends),
+        pair_joiners=_longest_first(data.pair_joiners),
+        each_words=_longest_first(data.each_words),
+        pair_keep=_longest_first(data.pair_keep),
+        request_words=_longest_first(data.request_words),
         variants=tuple(variants),
         audience_cues=tuple(cues),
         gap_markers=_longest_first(data.gap_markers),

@@ -42,6 +42,13 @@ def test_strip_greeting(text: str, rest: str | None) -> None:
         # a casual "-구" for "-고" closes a question the same way
         ("잡케어는 어디서 하구 보고서는 몇 개까지 돼요", ["잡케어는 어디서 하구", "보고서는 몇 개까지 돼요"]),
         ("성동구 센터는 어디예요", ["성동구 센터는 어디예요"]),
+        # two things with one predicate: each gets it; one word before "랑" gets the shared words too
+        ("수당 금액이랑 지급 조건 알려주세요", ["수당 금액", "지급 조건 알려주세요"]),
+        ("빌드업이랑 점프업 대상 각각 알려줘", ["빌드업 대상 알려줘", "점프업 대상 알려줘"]),
+        # ... but not when the two are compared, nor "with someone", nor a single word without "각각"
+        ("간편입력이랑 상세입력 뭐가 달라요", ["간편입력이랑 상세입력 뭐가 달라요"]),
+        ("결과 나오면 컨설턴트랑 상담해야 돼요?", ["결과 나오면 컨설턴트랑 상담해야 돼요"]),
+        ("워크넷이랑 잡케어 연동돼요?", ["워크넷이랑 잡케어 연동돼요"]),
     ],
 )
 def test_split_questions(text: str, parts: list[str]) -> None:
