@@ -99,7 +99,9 @@ class Answerer:
             return Decision("none")
         greeted = rest is not None
         if greeted:
-            text, context = rest or "", replace(context, intent=None, confidence=0.0)
+            text = rest or ""
+            if context.intent not in self.informing:  # "greet", or an act: the question is the facts' to answer
+                context = replace(context, intent=None, confidence=0.0)
         elif context.intent in SMALL_TALK and (context.confidence >= ACTING_SURE or not self.ranker.asks(text)):
             return Decision("none")  # a question only half heard as "bye" ("몇 자까지 돼요") is still asked
         acting = (context.intent is not None and context.intent not in self.informing

@@ -33,6 +33,7 @@ class _LexiconFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     greetings: list[str] = Field(default_factory=list)
+    openers: list[str] = Field(default_factory=list)
     joiners: list[str] = Field(default_factory=list)
     clause_ends: list[str] = Field(default_factory=list)
     pair_joiners: list[str] = Field(default_factory=list)
@@ -140,7 +141,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         key=lambda pair: len(pair[0]), reverse=True,
     )
     return AnswerLexicon(
-        greetings=_longest_first(data.greetings),
+        greetings=_longest_first([*data.greetings, *data.openers]),
         joiners=tuple(w for w in data.joiners if w.strip()),
         question_words=_longest_first(data.question_words),
         clause_ends=_longest_first(data.clause_ends),

@@ -157,7 +157,8 @@ class FactRanker:
     def missing_key(self, question: str, candidates: list[Candidate]) -> str | None:
         """The question's most telling known word when none of ``candidates`` uses it ("주차", "예약"):
         the facts found are about the topic, not about what was asked."""
-        terms = [t for t in self.morph_terms(self.topic_of(question), NOUN_TAGS) if self.idf.get(t, 0.0) >= KEY_IDF]
+        terms = [t for t in self.morph_terms(self.topic_of(question), NOUN_TAGS)
+                 if self.idf.get(t, 0.0) >= KEY_IDF and t not in self.lex.generic_nouns]  # "선생님": whom, not what
         if not terms or not candidates:
             return None
         key = max(terms, key=lambda t: self.idf[t])

@@ -18,7 +18,7 @@ from knowledge.retrieval import squash
 
 MAX_QUESTIONS = 3
 #: characters that may follow a greeting before the question starts
-_AFTER_GREETING = " \t~!.,?^;:…ㅎㅋ-"
+_AFTER_GREETING = " \t~!.,?^;:…ㅎㅋㅇ-"
 _SENTENCE_END = re.compile(r"[?？!！。\n]+|(?<=[가-힣a-zA-Z])\.(?=\s|$)")
 _SHORT_GREETING = 3
 #: endings that close a question typed without a question mark
@@ -30,7 +30,18 @@ _NOUN_PARTS = (*_NOUN_START, "XSN", "J")
 
 
 def strip_greeting(text: str, lex: AnswerLexicon) -> str | None:
-    """The text after a leading greeting ("" if there is nothing else); ``None`` without a greeting."""
+    """The text after a leading greeting and what else only opens the question ("안녕하세요 ^^
+    문의드립니다. …"); "" if there is nothing else; ``None`` when the text opens with neither."""
+    rest = _strip_opener(text, lex)
+    while rest:
+        more = _strip_opener(rest, lex)
+        if more is None:
+            break
+        rest = more
+    return rest
+
+
+def _strip_opener(text: str, lex: AnswerLexicon) -> str | None:
     lowered = text.lower()
     for greeting in lex.greetings:
         index = _prefix_end(lowered, greeting)

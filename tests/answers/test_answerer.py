@@ -52,7 +52,8 @@ def test_what_the_sources_do_not_say_is_flagged(answerer: Answerer, question: st
     assert decision.kind == "not_in_guide" or all(a.gap for a in decision.answers)
 
 
-@pytest.mark.parametrize("question", ["워크넷 가입 어떻게 해요", "구인배수가 뭔가요", "희망일자리센터 위치"])
+@pytest.mark.parametrize("question", ["워크넷 가입 어떻게 해요", "구인배수가 뭔가요", "희망일자리센터 위치",
+                                      "선생님 수당 얼마예요", "수고 많으십니다 보고서는 몇 개까지 만들어요?"])
 def test_what_the_sources_say_is_not_flagged(answerer: Answerer, question: str) -> None:
     decision = answerer.decide(question, AnswerContext())
     assert decision.kind == "answers" and not any(a.gap for a in decision.answers)
@@ -130,3 +131,10 @@ def test_asking_how_the_two_support_types_differ_gets_the_difference(answerer: A
 def test_asking_who_provides_the_midcareer_service_names_the_provider(answerer: Answerer) -> None:
     decision = answerer.decide("생애경력설계를 맡아 하는 기관은 어디예요?", AnswerContext())
     assert decision.kind == "answers" and "노사발전재단" in decision.answers[0].candidate.fact.text
+
+
+def test_a_greeting_keeps_the_topic_the_nlu_heard(answerer: Answerer) -> None:
+    # the NLU heard the question's topic through the greeting: the topic still counts
+    context = AnswerContext(intent="jobcare_guide", confidence=1.0)
+    greeted, plain = answerer.decide("ㅎㅇ 잡케어가 뭐임?", context), answerer.decide("잡케어가 뭐임?", context)
+    assert greeted.greeted and _ids(greeted) == _ids(plain)

@@ -20,6 +20,11 @@ LEX = load_lexicon()
         ("안녕하세요", ""),
         ("하이브리드 자동차", None),
         ("수당 얼마예요", None),
+        # a greeting in other words, and what only opens a question after it
+        ("좋은 아침입니다. 보고서 몇 개까지 돼요?", "보고서 몇 개까지 돼요?"),
+        ("안녕하세요 ^^ 문의드립니다. 보고서 몇 개까지 돼요?", "보고서 몇 개까지 돼요?"),
+        ("ㅎㅇㅎㅇ 워크넷 가입", "워크넷 가입"),
+        ("궁금한 게 있는데요 수당 얼마예요", "수당 얼마예요"),
     ],
 )
 def test_strip_greeting(text: str, rest: str | None) -> None:
