@@ -147,9 +147,16 @@ class FactRanker:
         return sum(self.idf.get(t, 0.0) for t in terms if t in have) / total
 
     def key_term(self, question: str) -> str | None:
-        """The question's most telling word (rarest over the phrasings, at least ``KEY_IDF``), if any."""
-        terms = [t for t in self.morph_terms(self.topic_of(question)) if self.idf.get(t, 0.0) >= KEY_IDF]
-        return max(terms, key=lambda t: self.idf[t]) if terms else None
+        """The question's most telling word (rarest over the phrasings, at least ``KEY_IDF``), if any: a
+        noun when one is telling enough ("학력은 어떤 것 중에 고를 수 있어요" is about 학력, not 고르다,
+        whose inflected forms are all rare)."""
+        topic = self.topic_of(question)
+        for tags in (NOUN_TAGS, None):
+            terms = [t for t in (self.morph_terms(topic, tags) if tags else self.morph_terms(topic))
+                     if self.idf.get(t, 0.0) >= KEY_IDF and t not in self.lex.generic_nouns]
+            if terms:
+                return max(terms, key=lambda t: self.idf[t])
+        return None
 
     def uses(self, candidate: Candidate, term: str) -> bool:
         return term in self.fact_terms.get(candidate.fact.id, frozenset())

@@ -138,3 +138,8 @@ def test_a_greeting_keeps_the_topic_the_nlu_heard(answerer: Answerer) -> None:
     context = AnswerContext(intent="jobcare_guide", confidence=1.0)
     greeted, plain = answerer.decide("ㅎㅇ 잡케어가 뭐임?", context), answerer.decide("잡케어가 뭐임?", context)
     assert greeted.greeted and _ids(greeted) == _ids(plain)
+
+
+def test_the_telling_word_is_a_noun_when_one_is_telling(answerer: Answerer) -> None:
+    # every inflected verb form is rare among the phrasings; what the question is about is the noun
+    assert answerer.ranker.key_term("학력은 어떤 것 중에 고를 수 있어요") == "학력"
