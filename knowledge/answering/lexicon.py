@@ -41,6 +41,7 @@ class _LexiconFile(BaseModel):
     pair_keep: list[str] = Field(default_factory=list)
     request_words: list[str] = Field(default_factory=list)
     question_words: list[str] = Field(default_factory=list)
+    question_ends: list[str] = Field(default_factory=list)
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
     audiences: dict[str, list[str]] = Field(default_factory=dict)
     gap_markers: list[str] = Field(default_factory=list)
@@ -81,6 +82,8 @@ class AnswerLexicon:
     generic_nouns: frozenset[str]
     #: casual spellings of a clause-joining -고 ("하구", "있구"): a question may end there
     clause_ends: tuple[str, ...] = ()
+    #: endings that ask without a question mark ("있나요", "고를까")
+    question_ends: tuple[str, ...] = ()
     #: "…랑": joins two things asked with one predicate; "각각", "둘 다": each is wanted; "차이", "같이":
     #: the two are asked about together (all squashed)
     pair_joiners: tuple[str, ...] = ()
@@ -122,7 +125,7 @@ def asks(text: str, lex: AnswerLexicon) -> bool:
     """Whether a message asks something (a question mark or a question word), rather than says
     something ("저 올해 52세 직장인이에요", "취업했어요")."""
     key = squash(text)
-    return "?" in text or any(w in key for w in lex.question_words)
+    return "?" in text or any(w in key for w in lex.question_words) or key.endswith(lex.question_ends)
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:
@@ -145,6 +148,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         joiners=tuple(w for w in data.joiners if w.strip()),
         question_words=_longest_first(data.question_words),
         clause_ends=_longest_first(data.clause_ends),
+        question_ends=_longest_first(data.question_ends),
         pair_joiners=_longest_first(data.pair_joiners),
         each_words=_longest_first(data.each_words),
         pair_keep=_longest_first(data.pair_keep),

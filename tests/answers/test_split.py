@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.answering.lexicon import load_lexicon
+from knowledge.answering.lexicon import asks, load_lexicon
 from knowledge.answering.split import split_questions, strip_greeting
 
 LEX = load_lexicon()
@@ -58,3 +58,14 @@ def test_strip_greeting(text: str, rest: str | None) -> None:
 )
 def test_split_questions(text: str, parts: list[str]) -> None:
     assert split_questions(text, LEX) == parts
+
+
+@pytest.mark.parametrize(("text", "asking"), [
+    ("어떤 직종을 고르는 게 좋아요", True),   # 어떤: a question word
+    ("이제 어케해요", True),                   # chat spelling of 어떻게
+    ("프로그램 등록할 때 정기모집으로 해도 되나요", True),  # an ending that asks, no question mark
+    ("저 올해 52세 직장인이에요", False),
+    ("워크넷 가입 다 했어요", False),
+])
+def test_a_question_is_told_from_a_statement(text: str, asking: bool) -> None:
+    assert asks(text, LEX) is asking
