@@ -106,7 +106,7 @@ def _split_go_clauses(clause: str, lex: AnswerLexicon) -> list[str]:
         if not ends and not go:
             continue
         so_far = squash(" ".join(words[start : i + 1]))
-        if any(q in so_far for q in lex.question_words):
+        if any(q in so_far for q in (*lex.question_words, *lex.request_words)):  # "주소 알려주고 …"
             out.append(" ".join(words[start : i + 1]).rstrip(",~"))
             start = i + 1
     out.append(" ".join(words[start:]))

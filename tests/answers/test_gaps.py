@@ -38,3 +38,8 @@ def test_an_everyday_word_with_its_fact_word_is_not_a_gap(gaps: GapFinder) -> No
 def test_a_year_is_not_how_long_something_takes(gaps: GapFinder) -> None:
     assert gaps.unstated("상담은 몇 분 걸려요?", PLAN) == "duration"
     assert gaps.unstated("교육은 몇 시간짜리예요?", COURSE) is None
+
+
+def test_how_many_times_is_stated_only_by_a_count(gaps: GapFinder) -> None:
+    assert gaps.unstated("상담은 몇 번까지 받을 수 있어요", PAY) == "times"
+    assert gaps.unstated("교육은 몇 번까지 들을 수 있어요", Fact(id="t.n", text="교육은 최대 2회까지 들어요.")) is None
