@@ -37,6 +37,9 @@ CHOICES = 3
 #: a runner-up this close to the best that uses the question's most telling word, which the best
 #: lacks, answers instead ("검사 다시 볼 수 있나요" -> the fact about doing a test again)
 KEY_MARGIN = 0.06
+#: a runner-up this close to the best that states the aspect asked (where, how long …), which the best
+#: does not, answers instead
+ASPECT_MARGIN = 0.1
 
 #: an acting intent heard with less confidence than this leaves the message to the facts
 ACTING_SURE = 0.7
@@ -127,7 +130,7 @@ class Answerer:
             if uncovered and topical and (greeted or not acting):
                 return Decision("not_in_guide", [], text, greeted)
             return Decision("none", [], text, greeted)
-        ranked = self.prefer_key(text, ranked)
+        ranked = self.prefer_stated(text, self.prefer_key(text, ranked))
         best = self.answer(text, ranked[0])
         if not best.gap and MISSING_KEY and self.ranker.missing_key(text, ranked[:CHOICES]):
             best = Answer(best.candidate, gap=True)
@@ -160,6 +163,20 @@ class Answerer:
             if "case" in ranked[0].reasons and "other case" in c.reasons:
                 continue  # the words of another case's fact do not make it this person's answer
             if ranked[0].score - c.score < KEY_MARGIN and self.ranker.uses(c, key) and _measure(c, False) >= ANSWER_AT:
+                return [c, *ranked[:i], *ranked[i + 1:]]
+        return ranked
+
+    def prefer_stated(self, text: str, ranked: list[Candidate]) -> list[Candidate]:
+        """A close runner-up that states the aspect asked (where, how long, a cost …) first, when the
+        best does not: "희망일자리센터 어디에 있어요" is answered by the fact with its floor, not the
+        one introducing the centre."""
+        if self.gaps.unstated(text, ranked[0].fact) is None:
+            return ranked
+        for i, c in enumerate(ranked[1:CHOICES], start=1):
+            if "case" in ranked[0].reasons and "other case" in c.reasons:
+                continue
+            if (ranked[0].score - c.score < ASPECT_MARGIN and self.gaps.unstated(text, c.fact) is None
+                    and _measure(c, False) >= ANSWER_AT):
                 return [c, *ranked[:i], *ranked[i + 1:]]
         return ranked
 
