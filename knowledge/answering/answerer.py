@@ -39,7 +39,7 @@ CHOICES = 3
 KEY_MARGIN = 0.06
 #: a runner-up this close to the best that states the aspect asked (where, how long …), which the best
 #: does not, answers instead
-ASPECT_MARGIN = 0.1
+ASPECT_MARGIN = 0.25
 
 #: an acting intent heard with less confidence than this leaves the message to the facts
 ACTING_SURE = 0.7

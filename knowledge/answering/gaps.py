@@ -46,7 +46,7 @@ class GapFinder:
         self._rarity: dict[str, float] = {}
         words = [w for variant, canonical in lexicon.variants for w in (variant, canonical)]
         self.corpus = squash(" ".join(parts + words))
-        self._variants = frozenset(variant for variant, _ in lexicon.variants)
+        self._synonyms = frozenset(w for variant, canonical in lexicon.variants for w in (variant, squash(canonical)))
 
     def is_gap_sentence(self, sentence: str) -> bool:
         key = squash(sentence)
@@ -73,15 +73,18 @@ class GapFinder:
         return flags[max(scored)[1]] or flags[0]
 
     def key_unsaid(self, nouns: list[str], fact: Fact) -> bool:
-        """Whether the question's most telling noun is nowhere in the fact's title or text, when the
-        fact admits a gap: "대학원생도 돼요?" of a fact on who may apply that says other cases are not
-        in the guide. The noun may be in the fact's ``ask`` phrasings, which brought the fact first;
-        an everyday word whose fact word the question also carries (돈 -> 수당) does not count."""
-        told = [n for n in nouns if len(n) >= MIN_NOUN and n not in self.lex.generic_nouns and n not in self._variants]
+        """Whether the fact, which admits a gap, was written to be asked with the question's most telling
+        noun, which no fact's text ever says: "대학원생도 돼요?" of a fact on who may apply, asked
+        "대학원생도 되나요" among its phrasings, whose text names 재학·휴학·수료 and says other cases are
+        not in the guide. A word the fact says with an ending (휴학생: 휴학) is said; an everyday word
+        (폰 -> 휴대폰) never counts."""
+        told = [n for n in nouns if len(n) >= MIN_NOUN and n not in self.lex.generic_nouns and n not in self._synonyms]
         if not told:
             return False
         key = max(told, key=self.rarity)
-        return key not in squash(f"{fact.title or ''} {fact.text}")
+        said = squash(f"{fact.title or ''} {fact.text}")
+        return (key in squash(" ".join(fact.ask)) and key not in said and not any(key in s for s in self._sentences)
+                and not (len(key) > MIN_NOUN and key[:-1] in said))
 
     def rarity(self, word: str) -> float:
         """How telling a word is: log inverse frequency over the facts' sentences."""

@@ -143,3 +143,10 @@ def test_a_greeting_keeps_the_topic_the_nlu_heard(answerer: Answerer) -> None:
 def test_the_telling_word_is_a_noun_when_one_is_telling(answerer: Answerer) -> None:
     # every inflected verb form is rare among the phrasings; what the question is about is the noun
     assert answerer.ranker.key_term("학력은 어떤 것 중에 고를 수 있어요") == "학력"
+
+
+def test_a_close_runner_up_that_states_the_aspect_asked_answers(answerer: Answerer) -> None:
+    # the centre's introduction is nearer in words; the fact with its floor says where it is
+    decision = answerer.decide("성동구 희망일자리센터 어디있어요", AnswerContext(intent="job_center", confidence=1.0))
+    assert decision.kind == "answers" and "3층" in decision.answers[0].candidate.fact.text
+    assert not decision.answers[0].gap
