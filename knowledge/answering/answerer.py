@@ -13,8 +13,9 @@ from typing import Literal
 
 from knowledge.answering.gaps import GapFinder
 from knowledge.answering.lexicon import AnswerLexicon
-from knowledge.answering.ranker import AnswerContext, Candidate, FactRanker
+from knowledge.answering.ranker import NOUN_TAGS, AnswerContext, Candidate, FactRanker
 from knowledge.answering.split import split_questions, strip_greeting
+from knowledge.occupations.text import analyze
 
 #: lowest score that answers a question on its own
 ANSWER_AT = 0.30
@@ -132,7 +133,8 @@ class Answerer:
             return Decision("none", [], text, greeted)
         ranked = self.prefer_stated(text, self.prefer_key(text, ranked))
         best = self.answer(text, ranked[0])
-        if not best.gap and MISSING_KEY and self.ranker.missing_key(text, ranked[:CHOICES]):
+        if (not best.gap and MISSING_KEY and self.ranker.missing_key(text, ranked[:CHOICES])
+                and not self.gaps.states_asked(text, best.candidate.fact)):
             best = Answer(best.candidate, gap=True)
         close = self.close(ranked, context)
         if close and not best.gap:
@@ -200,7 +202,9 @@ class Answerer:
         if len(parts) < 2:
             return None
         answers: list[Answer] = []
-        for part in parts:
+        previous = ""
+        for said in parts:
+            part, previous = self.elliptic(said, previous), said
             ranked = self.ranker.rank(part, context, limit=1)
             if not ranked or _measure(ranked[0], acting) < max(need, PART_AT):
                 continue  # a part without its own answer ("그리고요") is left to the others
@@ -210,6 +214,19 @@ class Answerer:
             context = replace(context, recent=(*context.recent, ranked[0].fact.id),
                               guide=context.guide or self.ranker.guides.get(ranked[0].fact.id))
         return answers if len(answers) >= 2 else None
+
+    def elliptic(self, part: str, previous: str) -> str:
+        """A part that only names one thing ("장소는요?"), with the previous part's nouns it lacks before
+        it: "직업심리검사 대상은 누구예요? 장소는요?" asks the 장소 of 직업심리검사, and "생애경력설계 신청은
+        어디서 해요? 비용은요?" its cost. A noun of the same kind as the part's own (인턴형 beside
+        프로젝트형: the same last syllable) is what the part replaces, so it is left out. A part with a
+        predicate of its own ("직원은 몇 명이에요?") is a question of its own."""
+        own = [t for t in self.ranker.morph_terms(part, NOUN_TAGS) if t not in self.lex.generic_nouns]
+        if not previous or len(own) != 1 or not names_only(part):
+            return part
+        carried = [t for t in self.ranker.morph_terms(previous, NOUN_TAGS)
+                   if t not in own and t not in self.lex.generic_nouns and not any(t[-1] == o[-1] for o in own)]
+        return " ".join([*carried, part]) if carried else part
 
     def best(self, text: str, context: AnswerContext) -> Candidate | None:
         """The best fact for a question whose topic is known (``context.intent``), if one is good enough."""
@@ -229,6 +246,13 @@ def own_case_first(ranked: list[Candidate], conditions: Mapping[str, Mapping[str
         if "case" in c.reasons and slots & set(conditions.get(c.fact.id, {})):
             return [c, *ranked[:i], *ranked[i + 1:]]
     return ranked
+
+
+def names_only(text: str) -> bool:
+    """Whether a text only names something, with particles ("장소는요", "프로젝트형은요?"): no
+    predicate, no question word of its own."""
+    tags = [tag for _, tag in analyze(text.lower()) if not tag.startswith("S")]
+    return bool(tags) and all(tag.startswith(("N", "J", "XSN", "XPN", "IC")) for tag in tags)
 
 
 def _follows_up(candidate: Candidate) -> bool:

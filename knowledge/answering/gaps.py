@@ -106,6 +106,13 @@ class GapFinder:
                 return name
         return None
 
+    def states_asked(self, question: str, fact: Fact) -> bool:
+        """Whether ``question`` asks an aspect (where, how long …) that ``fact`` states: then its words
+        for that aspect ("장소", "기간") need not be the fact's own."""
+        key = squash(question)
+        text = f"{fact.title or ''}\n{fact.text}"
+        return any(any(a in key for a in asks) and evidence.search(text) for _, asks, evidence in self.lex.aspects)
+
     def uncovered(self, question: str) -> list[str]:
         """Nouns of the question that appear in no fact (nor as an everyday synonym)."""
         out = []

@@ -7,7 +7,7 @@ import pytest
 
 from flows.answers import build_answerer
 from knowledge.answering import AnswerContext
-from knowledge.answering.answerer import Answerer
+from knowledge.answering.answerer import Answerer, names_only
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +150,16 @@ def test_a_close_runner_up_that_states_the_aspect_asked_answers(answerer: Answer
     decision = answerer.decide("성동구 희망일자리센터 어디있어요", AnswerContext(intent="job_center", confidence=1.0))
     assert decision.kind == "answers" and "3층" in decision.answers[0].candidate.fact.text
     assert not decision.answers[0].gap
+
+
+@pytest.mark.parametrize(("text", "only"), [("장소는요?", True), ("프로젝트형은요", True),
+                                            ("직원은 몇 명이에요?", False), ("로그인할 땐 뭐로 해요", False)])
+def test_a_part_that_only_names_something_is_told(text: str, only: bool) -> None:
+    assert names_only(text) is only
+
+
+def test_a_second_question_that_only_names_something_asks_it_of_the_first(answerer: Answerer) -> None:
+    # "프로젝트형은요?" after the 인턴형's attachments asks the 프로젝트형's attachments
+    decision = answerer.decide("인턴형 첨부파일은 뭐 올려요? 프로젝트형은요?", AnswerContext())
+    texts = [a.candidate.fact.text for a in decision.answers]
+    assert len(texts) == 2 and "인턴형" in texts[0] and "프로젝트 제안서" in texts[1]

@@ -51,3 +51,8 @@ def test_a_year_is_not_how_long_something_takes(gaps: GapFinder) -> None:
 def test_how_many_times_is_stated_only_by_a_count(gaps: GapFinder) -> None:
     assert gaps.unstated("상담은 몇 번까지 받을 수 있어요", PAY) == "times"
     assert gaps.unstated("교육은 몇 번까지 들을 수 있어요", Fact(id="t.n", text="교육은 최대 2회까지 들어요.")) is None
+
+
+def test_a_question_asking_an_aspect_the_fact_states_is_told(gaps: GapFinder) -> None:
+    assert gaps.states_asked("센터 장소가 어디예요", WHERE)  # "3층" says where, without the word 장소
+    assert not gaps.states_asked("센터 이용료 있어요?", WHERE)
