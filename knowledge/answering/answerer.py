@@ -204,6 +204,10 @@ class Answerer:
         answers: list[Answer] = []
         previous = ""
         for said in parts:
+            described = self.ranker.describes_self(said)
+            if described:  # "중장년 구직자입니다." says who asks, not what
+                context = replace(context, audience=described)
+                continue
             part, previous = self.elliptic(said, previous), said
             ranked = self.ranker.rank(part, context, limit=1)
             if not ranked or _measure(ranked[0], acting) < max(need, PART_AT):

@@ -55,6 +55,8 @@ _AGE = re.compile(r"(?<![0-9])([1-9][0-9])(?:세|살)")
 MID_CAREER_AGES = (40, 64)
 #: a leading clause like "운영기관 담당자인데" / "저 50대 재직자예요," (who is asking)
 _SELF_DESCRIPTION = re.compile(r"^[^?!.]{0,30}?(?:인데요|인데|이에요|예요|입니다|이고요)[,.!~\s]+")
+#: ... and a whole sentence saying only that ("중장년 구직자입니다.")
+_SELF_SENTENCE = re.compile(r"^[^?!.]{0,30}?(?:인데요|인데|이에요|예요|입니다|이고요)[,.!~\s]*$")
 #: shortest question left after a self-description is taken off
 MIN_TOPIC = 4
 #: questions with fewer own words than this lean on the context, by W_SHORT per missing word
@@ -237,6 +239,12 @@ class FactRanker:
         if found is None and age and MID_CAREER_AGES[0] <= int(age.group(1)) <= MID_CAREER_AGES[1]:
             found = "midcareer"
         return found
+
+    def describes_self(self, text: str) -> str | None:
+        """The audience of a sentence that only says who is asking ("중장년 구직자입니다"), if it is one."""
+        if not _SELF_SENTENCE.match(text.strip()) or self.asks(text):
+            return None
+        return self.audience_of(text)
 
     def topic_of(self, question: str) -> str:
         """The question without a leading self-description that names an audience ("운영기관 담당자인데",

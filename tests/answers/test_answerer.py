@@ -163,3 +163,10 @@ def test_a_second_question_that_only_names_something_asks_it_of_the_first(answer
     decision = answerer.decide("인턴형 첨부파일은 뭐 올려요? 프로젝트형은요?", AnswerContext())
     texts = [a.candidate.fact.text for a in decision.answers]
     assert len(texts) == 2 and "인턴형" in texts[0] and "프로젝트 제안서" in texts[1]
+
+
+def test_a_sentence_saying_who_asks_is_no_question_of_its_own(answerer: Answerer) -> None:
+    decision = answerer.decide("중장년 구직자입니다. 생애경력설계 어디서 신청해요?", AnswerContext())
+    assert decision.kind == "answers" and len(decision.answers) == 1
+    assert answerer.ranker.describes_self("중장년 구직자입니다") == "midcareer"
+    assert answerer.ranker.describes_self("휴학생도 재맞고 돼요") is None
