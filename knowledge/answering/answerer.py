@@ -209,7 +209,8 @@ class Answerer:
                 context = replace(context, audience=described)
                 continue
             part, previous = self.elliptic(said, previous), said
-            ranked = self.ranker.rank(part, context, limit=1)
+            ranked = self.ranker.rank(part, context, limit=CHOICES)
+            ranked = self.prefer_stated(part, self.prefer_key(part, ranked)) if ranked else ranked
             if not ranked or _measure(ranked[0], acting) < max(need, PART_AT):
                 continue  # a part without its own answer ("그리고요") is left to the others
             if all(a.candidate.fact.id != ranked[0].fact.id for a in answers):
