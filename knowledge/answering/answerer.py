@@ -44,6 +44,9 @@ ASPECT_MARGIN = 0.25
 
 #: an acting intent heard with less confidence than this leaves the message to the facts
 ACTING_SURE = 0.7
+#: ... and so does one whose words match this well a question with a question word of its own ("직종비교
+#: 최대 몇 개" asks about the compare screen; "간호사랑 물리치료사 비교해줘" asks for a comparison)
+ASKED_LEXICAL = 0.6
 #: acting intents that give way to a fact of the guide being talked about, matched at least YIELD_AT
 YIELDING = frozenset({"help", "out_of_scope", "center_info", "progress_status"})
 YIELD_AT = 0.45
@@ -154,7 +157,8 @@ class Answerer:
         if not top or top[0].lexical < MIN_LEXICAL or not self.ranker.asks(text) or self.ranker.key_term(text) is None:
             return False
         lead = top[0].score - top[1].score if len(top) > 1 else top[0].score
-        return top[0].taught >= TAUGHT_SURE or (top[0].taught >= TAUGHT_CLASS and lead >= LEAD)
+        return (top[0].taught >= TAUGHT_SURE or (top[0].taught >= TAUGHT_CLASS and lead >= LEAD)
+                or (top[0].lexical >= ASKED_LEXICAL and self.ranker.question_word(text)))
 
     def prefer_key(self, text: str, ranked: list[Candidate]) -> list[Candidate]:
         """The close runner-up that uses the question's most telling word first, when the best does not."""

@@ -254,6 +254,11 @@ class FactRanker:
             return question[match.end():]
         return question
 
+    def question_word(self, text: str) -> bool:
+        """Whether a message has a question word of its own ("몇", "어디"), not just a question mark."""
+        key = squash(text)
+        return any(w in key for w in self.lex.question_words)
+
     def asks(self, text: str) -> bool:
         """Whether a message asks something (a question mark or a question word), rather than says
         something ("저 올해 52세 직장인이에요")."""

@@ -170,3 +170,11 @@ def test_a_sentence_saying_who_asks_is_no_question_of_its_own(answerer: Answerer
     assert decision.kind == "answers" and len(decision.answers) == 1
     assert answerer.ranker.describes_self("중장년 구직자입니다") == "midcareer"
     assert answerer.ranker.describes_self("휴학생도 재맞고 돼요") is None
+
+
+def test_a_question_word_and_near_verbatim_words_take_a_question_from_an_acting_intent(answerer: Answerer) -> None:
+    compare = AnswerContext(intent="occupation_compare", confidence=0.95)
+    assert answerer.decide("직종비교 최대 몇개", compare).kind in ("answers", "choose")
+    # a request with no question word stays the intent's
+    request = answerer.decide("간호사랑 물리치료사 비교해줘", compare)
+    assert request.kind == "none"
