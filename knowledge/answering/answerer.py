@@ -16,6 +16,7 @@ from knowledge.answering.lexicon import AnswerLexicon
 from knowledge.answering.ranker import NOUN_TAGS, AnswerContext, Candidate, FactRanker
 from knowledge.answering.split import split_questions, strip_greeting
 from knowledge.occupations.text import analyze
+from knowledge.retrieval import squash
 
 #: lowest score that answers a question on its own
 ANSWER_AT = 0.30
@@ -114,7 +115,8 @@ class Answerer:
         acting = (context.intent is not None and context.intent not in self.informing
                   and context.confidence >= ACTING_SURE and not acting_ok)
         need = STRONG_AT + SURE_INTENT * context.confidence if acting else ANSWER_AT
-        if acting and context.intent not in OWN_PROGRESS | ASKS_PERSON and self.asks_a_fact(text, context):
+        if acting and (context.intent not in OWN_PROGRESS | ASKS_PERSON or self.asks_no_person(text, context)) \
+                and self.asks_a_fact(text, context):
             # "AI 일자리추천은 뭘 보고 추천해요?" heard as "recommend me": the learned ranker is sure it asks
             # a fact (a statement such as "IAP 상담 예약했어요" still acts)
             acting, need = False, ANSWER_AT
@@ -159,6 +161,15 @@ class Answerer:
         lead = top[0].score - top[1].score if len(top) > 1 else top[0].score
         return (top[0].taught >= TAUGHT_SURE or (top[0].taught >= TAUGHT_CLASS and lead >= LEAD)
                 or (top[0].lexical >= ASKED_LEXICAL and self.ranker.question_word(text)))
+
+    def asks_no_person(self, text: str, context: AnswerContext) -> bool:
+        """Whether a message heard as asking for a person asks, with a question word, what something is
+        connected to, naming no person ("귀농하려는 사람한테는 뭐 연결해줘요?"): a fact the learned ranker
+        is sure of answers it, rather than a consultant being called."""
+        if context.intent not in ASKS_PERSON or not self.ranker.question_word(text):
+            return False
+        key = squash(text)
+        return not any(p in key for p in self.lex.person_words)
 
     def prefer_key(self, text: str, ranked: list[Candidate]) -> list[Candidate]:
         """The close runner-up that uses the question's most telling word first, when the best does not."""

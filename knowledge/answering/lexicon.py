@@ -40,6 +40,7 @@ class _LexiconFile(BaseModel):
     each_words: list[str] = Field(default_factory=list)
     pair_keep: list[str] = Field(default_factory=list)
     request_words: list[str] = Field(default_factory=list)
+    person_words: list[str] = Field(default_factory=list)
     question_words: list[str] = Field(default_factory=list)
     question_ends: list[str] = Field(default_factory=list)
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
@@ -91,6 +92,8 @@ class AnswerLexicon:
     pair_keep: tuple[str, ...] = ()
     #: "알려 주세요": a request that asks as a question word does
     request_words: tuple[str, ...] = ()
+    #: "상담사", "담당자": a person someone may ask to be connected to
+    person_words: tuple[str, ...] = ()
     #: squashed view word -> view (report, requirements, details), longest first
     occupation_views: tuple[tuple[str, str], ...] = ()
     occupation_fillers: tuple[str, ...] = ()
@@ -153,6 +156,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         each_words=_longest_first(data.each_words),
         pair_keep=_longest_first(data.pair_keep),
         request_words=_longest_first(data.request_words),
+        person_words=_longest_first(data.person_words),
         variants=tuple(variants),
         audience_cues=tuple(cues),
         gap_markers=_longest_first(data.gap_markers),

@@ -178,3 +178,9 @@ def test_a_question_word_and_near_verbatim_words_take_a_question_from_an_acting_
     # a request with no question word stays the intent's
     request = answerer.decide("간호사랑 물리치료사 비교해줘", compare)
     assert request.kind == "none"
+
+
+def test_asking_what_something_is_connected_to_is_no_request_for_a_person(answerer: Answerer) -> None:
+    handoff = AnswerContext(intent="human_handoff", confidence=0.96)
+    assert answerer.decide("귀농 귀촌 하려는 사람한테는 뭐 연결해줘요", handoff).kind == "answers"
+    assert answerer.decide("상담사 연결은 어떻게 해요?", handoff).kind == "none"
