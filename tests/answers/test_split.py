@@ -25,6 +25,7 @@ LEX = load_lexicon()
         ("안녕하세요 ^^ 문의드립니다. 보고서 몇 개까지 돼요?", "보고서 몇 개까지 돼요?"),
         ("ㅎㅇㅎㅇ 워크넷 가입", "워크넷 가입"),
         ("궁금한 게 있는데요 수당 얼마예요", "수당 얼마예요"),
+        ("선생님 되려면 뭐 해야 돼요", None),  # 선생님 is an occupation, not an opener
     ],
 )
 def test_strip_greeting(text: str, rest: str | None) -> None:
