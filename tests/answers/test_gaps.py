@@ -56,3 +56,10 @@ def test_how_many_times_is_stated_only_by_a_count(gaps: GapFinder) -> None:
 def test_a_question_asking_an_aspect_the_fact_states_is_told(gaps: GapFinder) -> None:
     assert gaps.states_asked("센터 장소가 어디예요", WHERE)  # "3층" says where, without the word 장소
     assert not gaps.states_asked("센터 이용료 있어요?", WHERE)
+
+
+def test_a_web_address_says_no_place(gaps: GapFinder) -> None:
+    linked = Fact(id="t.link", text="직업전문교육(www.ncc.or.kr): 구직상담을 해요.")
+    assert gaps.unstated("직업전문교육 위치가 어디예요", linked) == "place"
+    assert gaps.unstated("직업전문교육 홈페이지 주소 알려주세요", linked) is None
+    assert gaps.unstated("센터 몇 층이에요", WHERE) is None
