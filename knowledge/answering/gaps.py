@@ -61,7 +61,7 @@ class GapFinder:
         nouns = [squash(m) for m, tag in analyze(question.lower()) if tag in CONTENT_TAGS]
         if not asked:
             return False
-        if self.key_unsaid(nouns, fact):
+        if self.key_unsaid(nouns, fact) or self.asks_as_gap(question, parts):
             return True
         scored = []
         for i, sentence in enumerate(parts):
@@ -71,6 +71,15 @@ class GapFinder:
         for i, sentence in enumerate(parts):  # "… 나와 있지 않아요. 컨설턴트에게 확인해 주세요." belong together
             flags[i] = flags[i] or any(p in squash(sentence) for p in self.lex.pointers)
         return flags[max(scored)[1]] or flags[0]
+
+    def asks_as_gap(self, question: str, parts: list[str]) -> bool:
+        """Whether a gap sentence of the fact asks what the question asks, in its words: a question word
+        and the two syllables after it ("어떤 파일을 올려요?" and "어떤 파일을 첨부하는지는 … 나와 있지
+        않아요")."""
+        key = squash(question)
+        asked = {key[i : i + len(q) + 2] for q in self.lex.question_words for i in _finds(key, q)}
+        asked = {a for a in asked if len(a) > 2}
+        return any(any(a in squash(s) for a in asked) for s in parts if self.is_gap_sentence(s))
 
     def key_unsaid(self, nouns: list[str], fact: Fact) -> bool:
         """Whether the fact, which admits a gap, was written to be asked with the question's most telling
@@ -124,3 +133,12 @@ class GapFinder:
                 continue
             out.append(surface)
         return out
+
+
+def _finds(text: str, word: str) -> list[int]:
+    """Where ``word`` starts in ``text``, every time."""
+    out, at = [], text.find(word)
+    while at >= 0:
+        out.append(at)
+        at = text.find(word, at + 1)
+    return out

@@ -63,3 +63,10 @@ def test_a_web_address_says_no_place(gaps: GapFinder) -> None:
     assert gaps.unstated("직업전문교육 위치가 어디예요", linked) == "place"
     assert gaps.unstated("직업전문교육 홈페이지 주소 알려주세요", linked) is None
     assert gaps.unstated("센터 몇 층이에요", WHERE) is None
+
+
+def test_a_gap_sentence_asking_what_the_question_asks_answers(gaps: GapFinder) -> None:
+    consent = Fact(id="t.consent", text="보안서약서는 항목을 선택하고 첨부파일을 첨부해요.\n"
+                                         "어떤 파일을 첨부하는지는 매뉴얼에 나와 있지 않아요.")
+    assert gaps.gap_answer("보안서약서 첨부파일은 어떤 파일 올려야 돼요?", consent)
+    assert not gaps.gap_answer("보안서약서는 어떻게 첨부해요?", consent)
