@@ -41,6 +41,7 @@ class _LexiconFile(BaseModel):
     pair_keep: list[str] = Field(default_factory=list)
     request_words: list[str] = Field(default_factory=list)
     person_words: list[str] = Field(default_factory=list)
+    wondering: list[str] = Field(default_factory=list)
     question_words: list[str] = Field(default_factory=list)
     question_ends: list[str] = Field(default_factory=list)
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
@@ -94,6 +95,8 @@ class AnswerLexicon:
     request_words: tuple[str, ...] = ()
     #: "상담사", "담당자": a person someone may ask to be connected to
     person_words: tuple[str, ...] = ()
+    #: "모르겠어요", "궁금해요": saying one wonders leads to the question, it is not one of its own
+    wondering: tuple[str, ...] = ()
     #: squashed view word -> view (report, requirements, details), longest first
     occupation_views: tuple[tuple[str, str], ...] = ()
     occupation_fillers: tuple[str, ...] = ()
@@ -157,6 +160,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         pair_keep=_longest_first(data.pair_keep),
         request_words=_longest_first(data.request_words),
         person_words=_longest_first(data.person_words),
+        wondering=_longest_first(data.wondering),
         variants=tuple(variants),
         audience_cues=tuple(cues),
         gap_markers=_longest_first(data.gap_markers),

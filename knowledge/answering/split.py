@@ -101,7 +101,8 @@ def _split_go_clauses(clause: str, lex: AnswerLexicon) -> list[str]:
     start = 0
     for i, word in enumerate(words[:-1]):
         bare = word.rstrip(",~")
-        ends = bare.endswith(_QUESTION_ENDS) and len(words) - i > 1  # "몇학년이에요 수당은 얼마예요" (no "?")
+        # "몇학년이에요 수당은 얼마예요" (no "?"); "뭘 해야 될지 모르겠어요 …" only leads to the question
+        ends = bare.endswith(_QUESTION_ENDS) and not bare.endswith(lex.wondering) and len(words) - i > 1
         go = (bare.endswith("고") and not bare.endswith(("하고싶", "싶고"))) or bare.endswith(lex.clause_ends)
         if not ends and not go:
             continue

@@ -48,6 +48,8 @@ def test_strip_greeting(text: str, rest: str | None) -> None:
         # a casual "-구" for "-고" closes a question the same way
         ("잡케어는 어디서 하구 보고서는 몇 개까지 돼요", ["잡케어는 어디서 하구", "보고서는 몇 개까지 돼요"]),
         ("성동구 센터는 어디예요", ["성동구 센터는 어디예요"]),
+        # saying one wonders leads to the question
+        ("뭘 써야 할지 모르겠어요 키워드 추천 되나요", ["뭘 써야 할지 모르겠어요 키워드 추천 되나요"]),
         ("보고서 저장 방법 알려주고 인쇄는 어떻게 해요", ["보고서 저장 방법 알려주고", "인쇄는 어떻게 해요"]),
         # two things with one predicate: each gets it; one word before "랑" gets the shared words too
         ("수당 금액이랑 지급 조건 알려주세요", ["수당 금액", "지급 조건 알려주세요"]),
