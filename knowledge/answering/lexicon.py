@@ -57,6 +57,8 @@ class _LexiconFile(BaseModel):
     doing_words: list[str] = Field(default_factory=list)
     appeared_words: list[str] = Field(default_factory=list)
     aspects: dict[str, _Aspect] = Field(default_factory=dict)
+    contrast_particles: list[str] = Field(default_factory=list)
+    word_particles: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,10 @@ class AnswerLexicon:
     appeared_words: tuple[str, ...] = ()
     #: aspect -> (squashed ways of asking for it, what in a fact's text shows it)
     aspects: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = ()
+    #: "…은요?", "…엔요?", "…에선": the endings that make a word the topic a follow-up contrasts (raw, longest first)
+    contrast_particles: tuple[str, ...] = ()
+    #: the particles a word of a message may end with ("남자가", "재취업쪽"), raw, longest first
+    word_particles: tuple[str, ...] = ()
 
 
 def asks(text: str, lex: AnswerLexicon) -> bool:
@@ -163,4 +169,6 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         appeared_words=_longest_first(data.appeared_words),
         aspects=tuple((name, _longest_first(a.ask), re.compile("|".join(f"(?:{e})" for e in a.evidence)))
                       for name, a in data.aspects.items()),
+        contrast_particles=tuple(sorted(set(data.contrast_particles), key=len, reverse=True)),
+        word_particles=tuple(sorted(set(data.word_particles), key=len, reverse=True)),
     )
