@@ -81,12 +81,17 @@ def asked_of_before(ctx: TurnContext, answerer: Answerer, text: str, context: An
     message before it was about: the two are ranked together, whatever intent the NLU heard in
     so few words (a progress question names progress: "어디까지 했어요?")."""
     ranker = answerer.ranker
-    if not ctx.said_before or not ctx.state.recent or not ranker.asks(text):
-        return None
-    if any(not any(w.startswith(t) for w in ranker.asking) for t in ranker.morph_terms(text)):
+    if not ctx.said_before or not ctx.state.recent or not ranker.asks(text) or not topicless(ranker, text):
         return None
     best = answerer.best(f"{ctx.said_before} {text}", replace(context, intent=None, confidence=0.0))
     return best.fact if best is not None else None
+
+
+def topicless(ranker: FactRanker, text: str) -> bool:
+    """Whether a question names no topic of its own: only question words, generic nouns and what may
+    be asked of any topic ("장소가 어디예요?", "왜 그래요?")."""
+    words = ranker.asking | ranker.lex.aspect_nouns
+    return all(any(w.startswith(t) for w in words) for t in ranker.morph_terms(text))
 
 
 def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:
