@@ -66,3 +66,17 @@ def test_the_persons_grade_picks_the_branch_answer(chat: Chat) -> None:
 def test_a_question_after_saying_where_one_is_leans_to_that_step(chat: Chat) -> None:
     shown = _ask(chat, "IAP 계획관리에서 등록 눌렀어요", "유형은 어디에 체크해요?")
     assert "내 유형에 체크" in shown
+
+
+def test_a_case_is_named_by_each_part_of_its_label(domain) -> None:
+    assert domain.cases_named("창업 쪽으로 생각하고 있어요") == {"midcareer_goal": "startup"}
+
+
+def test_an_elliptical_follow_up_asks_the_message_before_of_the_word_it_contrasts(chat: Chat) -> None:
+    shown = _ask(chat, "IAP 쓸 때 서비스참여형은 다섯 개 영역으로 계획 세운다면서요", "자기주도형은요?")
+    assert "4가지 영역" in shown
+
+
+def test_a_question_with_no_topic_of_its_own_asks_about_the_message_before(chat: Chat) -> None:
+    shown = _ask(chat, "구청 직업심리검사 받아 보고 싶어요", "장소는 어디예요?")
+    assert "9층" in shown
