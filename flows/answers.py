@@ -18,7 +18,7 @@ import nlu
 from flows.context import TurnContext
 from flows.guides import render_step, start_button
 from flows.loader import Domain
-from flows.next_step import asked_of_before, next_fact, steps_near, topicless
+from flows.next_step import asked_of_before, asks_an_aspect, next_fact, steps_near
 from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
 from knowledge.answering import AnswerContext, FactRanker, GapFinder, load_lexicon
@@ -88,7 +88,7 @@ class Answers:
             ctx.state.fallbacks = 0
             answer_fact(ctx, following)
             return True
-        if topicless(self.ranker, text):  # "장소가 어디예요?" asks about what the message before was about
+        if asks_an_aspect(self.ranker, text):  # "장소가 어디예요?" asks about what the message before was about
             inherited = asked_of_before(ctx, self.answerer, text, context)
             if inherited is not None:
                 ctx.state.fallbacks = 0

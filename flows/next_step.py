@@ -83,7 +83,10 @@ def asked_of_before(ctx: TurnContext, answerer: Answerer, text: str, context: An
     ranker = answerer.ranker
     if not ctx.said_before or not ctx.state.recent or not ranker.asks(text) or not topicless(ranker, text):
         return None
-    best = answerer.best(f"{ctx.said_before} {text}", replace(context, intent=None, confidence=0.0))
+    # the message before gives the topic (its nouns), the question what is asked of it: "알려줘" in
+    # "희망일자리센터 알려줘" would pull "어디 있어요?" back to the overview it already got
+    topic = " ".join(ranker.morph_terms(ctx.said_before, NOUN_TAGS)) or ctx.said_before
+    best = answerer.best(f"{topic} {text}", replace(context, intent=None, confidence=0.0))
     return best.fact if best is not None else None
 
 
@@ -92,6 +95,13 @@ def topicless(ranker: FactRanker, text: str) -> bool:
     be asked of any topic ("장소가 어디예요?", "왜 그래요?")."""
     words = ranker.asking | ranker.lex.aspect_nouns
     return all(any(w.startswith(t) for w in words) for t in ranker.morph_terms(text))
+
+
+def asks_an_aspect(ranker: FactRanker, text: str) -> bool:
+    """Whether a question with no topic of its own names what it asks of one ("장소가 어디예요?"):
+    that word alone would find any fact that uses it, whatever the conversation is about."""
+    terms = ranker.morph_terms(text)
+    return any(any(w.startswith(t) for w in ranker.lex.aspect_nouns) for t in terms) and topicless(ranker, text)
 
 
 def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:
