@@ -83,10 +83,7 @@ def asked_of_before(ctx: TurnContext, answerer: Answerer, text: str, context: An
     ranker = answerer.ranker
     if not ctx.said_before or not ctx.state.recent or not ranker.asks(text) or not topicless(ranker, text):
         return None
-    # the message before gives the topic (its nouns), the question what is asked of it: "알려줘" in
-    # "희망일자리센터 알려줘" would pull "어디 있어요?" back to the overview it already got
-    topic = " ".join(ranker.morph_terms(ctx.said_before, NOUN_TAGS)) or ctx.said_before
-    best = answerer.best(f"{topic} {text}", replace(context, intent=None, confidence=0.0))
+    best = answerer.best(f"{ctx.said_before} {text}", replace(context, intent=None, confidence=0.0))
     return best.fact if best is not None else None
 
 
