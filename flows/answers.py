@@ -239,7 +239,8 @@ def build_answerer(domain: Domain) -> Answerer:
     areas = {fid: area_of(path) for fid, path in k.origin.items()}
     guides = {fid: flow for fid in k.facts if (flow := domain.flow_of_fact(fid)) is not None}
     ranker = FactRanker(k.facts.values(), areas, guides, lexicon, cache_dir=nlu.cache_dir(),
-                        conditions=domain.fact_when)
+                        conditions=domain.fact_when,
+                        details={fid: flow.details for fid, flow in domain.flows.items() if flow.details})
     answerer = Answerer(ranker, GapFinder(k.facts.values(), lexicon), lexicon)
     if len(_BUILT) >= 8:
         _BUILT.clear()

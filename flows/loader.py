@@ -182,6 +182,8 @@ def _check(domain: Domain, origin: dict[str, Path], required_texts: Iterable[str
                 fail(path, f"flows({flow.id}).intent", f"'{flow.intent}' already starts '{primary[flow.intent]}'")
             primary[flow.intent] = flow.id
         has(path, f"flows({flow.id}).then", "flow", flow.then)
+        for detail in flow.details:
+            has(path, f"flows({flow.id}).details", "flow", detail)
         has(path, f"flows({flow.id}).stage", "stage", flow.stage)
         keys = [s.key for s in flow.steps]
         for i, step in enumerate(flow.steps):
