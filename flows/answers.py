@@ -18,13 +18,11 @@ import nlu
 from flows.context import TurnContext
 from flows.guides import render_step, start_button
 from flows.loader import Domain
-from flows.next_step import asked_of_before, asks_an_aspect, next_fact, steps_near
+from flows.next_step import asked_of_before, follow_up, next_fact, steps_near
 from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
 from knowledge.answering import AnswerContext, FactRanker, GapFinder, load_lexicon
-from knowledge.answering.answerer import CHOICES, Answer, Answerer, Decision
-from knowledge.answering.ellipsis import contrasted, follow_up
-from knowledge.answering.ranker import NOUN_TAGS
+from knowledge.answering.answerer import Answer, Answerer, Decision
 from knowledge.loader import CONTENT_DIR
 from knowledge.schema import Fact
 
@@ -36,10 +34,6 @@ RECENT = 3
 OTHER_CENTRES = frozenset({"centre", "midcareer", "operator"})
 #: acting intents about the student programme's own checklist, which do not act in those areas
 STUDENT_ONLY = frozenset({"progress_status"})
-#: an elliptical follow-up's answer uses at least this (IDF-weighted) share of the word it contrasts
-NAMED = 0.5
-#: ... preferring to the best a candidate this close that does
-NAMED_MARGIN = 0.3
 
 
 class Answers:
@@ -88,13 +82,7 @@ class Answers:
             ctx.state.fallbacks = 0
             answer_fact(ctx, following)
             return True
-        if asks_an_aspect(self.ranker, text):  # "장소가 어디예요?" asks about what the message before was about
-            inherited = asked_of_before(ctx, self.answerer, text, context)
-            if inherited is not None:
-                ctx.state.fallbacks = 0
-                answer_fact(ctx, inherited)
-                return True
-        followed = self.follow_up(ctx, text, context)  # "자기주도형은요?" after "서비스참여형은 …라던데"
+        followed = follow_up(ctx, self.answerer, text, context)  # "장소가 어디예요?", "자기주도형은요?"
         if followed is not None:
             ctx.state.fallbacks = 0
             self.say(ctx, followed)
@@ -127,34 +115,6 @@ class Answers:
             self.fallback(ctx, text, parse)
         else:
             self.answer(ctx, text, intent)
-
-    def follow_up(self, ctx: TurnContext, text: str, context: AnswerContext) -> Decision | None:
-        """An elliptical follow-up asked in full from the message before (``knowledge.answering.ellipsis``),
-        for the case it names ("프로젝트형은요?" -> program_type: project), whatever the NLU heard in so
-        few words, and answered by a fact about the word it contrasts; None unless one is found."""
-        found = contrasted(text, self.ranker.lex)
-        if not ctx.said_before or found is None:
-            return None
-        terms = self.ranker.morph_terms
-        # a thing (a noun, or a number such as "2015년"), not "찾아가는"
-        asked = follow_up(text, ctx.said_before, self.ranker.lex, has_topic=lambda tail: bool(terms(tail)),
-                          noun=lambda word: bool(terms(word, NOUN_TAGS)) or not terms(word))
-        if asked is None:
-            return None
-        slots = {**context.slots, **ctx.domain.cases_named(text)}
-        context = replace(context, intent=None, confidence=0.0, slots=slots)
-        decision = self.answerer.decide(asked, context)
-        if decision.kind != "answers":
-            return None
-        named = terms(found[0])
-        if not named or all(self.ranker.coverage(named, a.candidate.fact.id) >= NAMED for a in decision.answers):
-            return decision
-        # "여자는?" after "… 남자가 85.3%라던데": the close candidate that speaks of 여자, if any
-        ranked = self.ranker.rank(asked, context, limit=CHOICES)
-        for c in ranked:
-            if c.score >= ranked[0].score - NAMED_MARGIN and self.ranker.coverage(named, c.fact.id) >= NAMED:
-                return Decision("answers", [self.answerer.answer(asked, c)], asked)
-        return None  # "주민증이면요?" is not answered by the 면허번호 fact: the question as it stands
 
     def answer(self, ctx: TurnContext, text: str, intent: str | None) -> None:
         """Answer ``text`` (which the NLU took for ``intent``) with a fact, or fall back."""

@@ -130,3 +130,11 @@ def test_asking_how_the_two_support_types_differ_gets_the_difference(answerer: A
 def test_asking_who_provides_the_midcareer_service_names_the_provider(answerer: Answerer) -> None:
     decision = answerer.decide("생애경력설계를 맡아 하는 기관은 어디예요?", AnswerContext())
     assert decision.kind == "answers" and "노사발전재단" in decision.answers[0].candidate.fact.text
+
+
+
+def test_a_question_in_a_short_guide_reaches_the_guide_that_says_it_in_detail(answerer: Answerer) -> None:
+    context = AnswerContext(guide="jobcare_student", audience="student", recent=("jobcare_student.profile",),
+                            near=("jobcare_student.profile", "jobcare_student.basic"))
+    decision = answerer.decide("학교명은 직접 적어요?", context)
+    assert _ids(decision) == ["jobcare_detail.education"] and "detail" in decision.answers[0].candidate.reasons
