@@ -125,7 +125,7 @@ def follow_up(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerCo
     ranker = answerer.ranker
     terms = ranker.morph_terms
     # a thing (a noun, or a number such as "2015년"), not "찾아가는"
-    asked = ellipsis.follow_up(text, ctx.said_before, ranker.lex, has_topic=lambda tail: bool(terms(tail)),
+    asked = ellipsis.follow_up(text, ctx.said_before, ranker.lex, has_topic=lambda tail: not topicless(ranker, tail),
                                noun=lambda word: bool(terms(word, NOUN_TAGS)) or not terms(word))
     if asked is None:
         return None

@@ -56,3 +56,7 @@ def test_repeating_the_word_or_having_none_to_replace_is_no_follow_up(lex: Answe
     assert follow_up("인턴형은요?", "인턴형 서류는 두 개예요", lex) is None
     assert follow_up("인턴형은요?", "", lex) is None
     assert follow_up("인턴형은요?", "좋아요", lex) is None
+
+
+def test_also_asks_the_same_of_another_thing(lex: AnswerLexicon) -> None:
+    assert follow_up("휴학생도요?", "재학생은 참여할 수 있다던데", lex) == "휴학생은 참여할 수 있다던데"
