@@ -118,7 +118,8 @@ class Answerer:
         several = self.several(text, context, need, acting)
         if several:
             return Decision("answers", several, text, greeted)
-        ranked = own_case_first(self.ranker.rank(text, context, limit=CHOICES + 1), self.ranker.conditions)
+        ranked = words_first(own_case_first(self.ranker.rank(text, context, limit=CHOICES + 1), self.ranker.conditions),
+                             acting, need)
         if not ranked or _measure(ranked[0], acting) < need:
             uncovered = bool(self.gaps.uncovered(text))
             topical = bool(ranked) and ranked[0].lexical >= ANSWER_AT / 2
@@ -172,7 +173,7 @@ class Answerer:
         if best.reasons:
             return []
         guide = self.ranker.guides.get(best.fact.id)
-        return [c for c in ranked[1:CHOICES] if best.score - c.score < CLOSE
+        return [c for c in ranked[1:CHOICES] if 0 <= best.score - c.score < CLOSE
                 and self.ranker.guides.get(c.fact.id) != guide][: CHOICES - 1]
 
     def several(self, text: str, context: AnswerContext, need: float, acting: bool) -> list[Answer] | None:
@@ -208,6 +209,18 @@ def own_case_first(ranked: list[Candidate], conditions: Mapping[str, Mapping[str
     slots = set(conditions.get(ranked[0].fact.id, {}))
     for i, c in enumerate(ranked[1:], start=1):
         if "case" in c.reasons and slots & set(conditions.get(c.fact.id, {})):
+            return [c, *ranked[:i], *ranked[i + 1:]]
+    return ranked
+
+
+def words_first(ranked: list[Candidate], acting: bool, need: float) -> list[Candidate]:
+    """A best that only the context put first, whose words match nothing of the question (the fact
+    just answered, for "잡케어 같은 것도 저한테 도움이 될까요?"), gives way to the first runner-up the
+    words clearly support (at least ``MIN_LEXICAL_ALONE``) and that answers on its own."""
+    if not ranked or _measure(ranked[0], acting) >= need or ranked[0].lexical >= MIN_LEXICAL:
+        return ranked
+    for i, c in enumerate(ranked[1:], start=1):
+        if c.lexical >= MIN_LEXICAL_ALONE and _measure(c, acting) >= need:
             return [c, *ranked[:i], *ranked[i + 1:]]
     return ranked
 

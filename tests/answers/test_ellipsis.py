@@ -33,7 +33,7 @@ def test_a_question_of_its_own_or_a_bare_syllable_contrasts_nothing(lex: AnswerL
 
 def test_the_word_of_the_same_kind_is_replaced(lex: AnswerLexicon) -> None:
     assert follow_up("여자는?", "취업한 남자가 40%라던데", lex) == "취업한 여자가 40%라던데"
-    assert follow_up("프로젝트형은요?", "인턴형 서류는 두 개 합쳐서 올리죠", lex) == "프로젝트형 서류는 두 개 합쳐서 올리죠"
+    assert follow_up("프로젝트형은요?", "인턴형 서류는 합쳐서 올리죠", lex) == "프로젝트형 서류는 합쳐서 올리죠"
     assert follow_up("2017년엔요?", "박람회 2016년엔 매달 했다던데", lex) == "박람회 2017년엔 매달 했다던데"
 
 
@@ -42,13 +42,14 @@ def test_else_the_word_the_message_was_about_is_replaced(lex: AnswerLexicon) -> 
 
 
 def test_the_follow_ups_tail_is_kept_unless_it_names_a_topic(lex: AnswerLexicon) -> None:
-    assert follow_up("자기주도형은 몇개", "서비스참여형은 영역이 다섯이라던데", lex) == "자기주도형은 영역이 다섯이라던데 몇개"
+    asked = follow_up("자기주도형은 몇개", "서비스참여형은 영역이 다섯이라던데", lex)
+    assert asked == "자기주도형은 영역이 다섯이라던데 몇개"
     assert follow_up("자기주도형은 수당 얼마", "서비스참여형은 영역이 다섯이라던데", lex,
                      has_topic=lambda tail: "수당" in tail) is None
 
 
 def test_a_word_that_is_no_thing_is_not_contrasted(lex: AnswerLexicon) -> None:
-    tokens = "찾아가는 상담실 지하철역에서는 열린대요".split()
+    tokens = ["찾아가는", "상담실", "지하철역에서는", "열린대요"]
     assert parallel("도서관", tokens, lex, noun=lambda word: word != "찾아가") == (2, "지하철역")
 
 
