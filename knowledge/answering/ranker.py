@@ -72,8 +72,6 @@ POOL = 40
 #: a statement names a guide step when one of its best STEP_POOL candidates matches at least STEP_AT
 STEP_POOL = 3
 STEP_AT = 0.2
-#: a detailed guide's step that matches a statement this nearly as well as the short guide's is preferred
-FINER = 0.05
 #: share of the learned ranker's score in the lexical score (the rest is nearest phrasing)
 W_LEARNED = 1.0
 #: how many of the learned ranker's best facts join the candidates
@@ -215,17 +213,8 @@ class FactRanker:
         those of ``steps`` (fact ids) among the best candidates that match well."""
         if not self.morph_terms(said):
             return []
-        ranked = self.rank(said, context, limit=POOL)
-        found = [c for c in ranked[:STEP_POOL] if c.fact.id in steps and c.lexical >= STEP_AT]
-        if found:
-            # a step its guide's detailed guide says as well ("학력사항 입력했어요": 상세입력's 학력사항
-            # step, not the short path's "기본 프로필 입력") is where the person is, more precisely
-            finer = self.details.get(self.guides.get(found[0].fact.id, ""), frozenset())
-            closer = next((c for c in ranked if c.fact.id in steps and self.guides.get(c.fact.id) in finer
-                           and c.lexical >= max(STEP_AT, found[0].lexical - FINER)), None)
-            if closer is not None:
-                found = [closer, *[c for c in found if c is not closer]]
-        return [c.fact.id for c in found]
+        return [c.fact.id for c in self.rank(said, context, limit=STEP_POOL)
+                if c.fact.id in steps and c.lexical >= STEP_AT]
 
     def fits_case(self, fact_id: str, slots: Mapping[str, str]) -> int:
         """+1 when the fact is said for the person's known case (서비스참여형's 5 areas for someone

@@ -80,3 +80,8 @@ def test_an_elliptical_follow_up_asks_the_message_before_of_the_word_it_contrast
 def test_a_question_with_no_topic_of_its_own_asks_about_the_message_before(chat: Chat) -> None:
     shown = _ask(chat, "구청 직업심리검사 받아 보고 싶어요", "장소는 어디예요?")
     assert "9층" in shown
+
+
+def test_what_comes_after_a_named_activity_is_its_next_step(chat: Chat) -> None:
+    shown = _ask(chat, "IAP 상담 예약 신청했어요", "상담 받은 후에는 뭐 해요?")
+    assert "DOOR" in shown
