@@ -177,7 +177,10 @@ def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -
     if not topic:
         return anchor
     chosen: set[str] = set()  # slots asked by a step of the activity: their branches belong to it too
+    slots = ctx.state.slots
     for step in steps[at + 1:]:
+        if any(k in slots and slots[k] not in v for k, v in step.when.items()):
+            continue  # a step for another case (인턴형's, for a 프로젝트형 programme) is no part of it
         if step.when and set(step.when) <= chosen:
             pass
         elif not uses_topic(ranker, ctx.k.fact(step.fact_id), topic):

@@ -85,3 +85,9 @@ def test_a_question_with_no_topic_of_its_own_asks_about_the_message_before(chat:
 def test_what_comes_after_a_named_activity_is_its_next_step(chat: Chat) -> None:
     shown = _ask(chat, "IAP 상담 예약 신청했어요", "상담 받은 후에는 뭐 해요?")
     assert "DOOR" in shown
+
+
+def test_steps_for_another_case_are_no_part_of_a_finished_activity(chat: Chat) -> None:
+    shown = _ask(chat, "프로젝트형으로 프로그램 등록하고 있어요", "참여기업 담당자 정보 입력 다 했어요",
+                 "그다음엔 뭐 해요?")
+    assert "직무를 선택한 뒤" in shown
