@@ -75,6 +75,8 @@ class Answers:
         if named:
             ctx.state.audience = named
         context = answer_context(ctx, self.ranker, intent, confidence)
+        # a question that names a case is asked for it ("프로젝트형은 어떻게 등록해요?" after "인턴형은 등록했어요")
+        context = replace(context, slots={**context.slots, **ctx.domain.cases_named(text)})
         if self.only_tells_a_number(ctx, text):
             return False
         following = next_fact(ctx, self.ranker, text, context)  # "그다음은요?"

@@ -91,3 +91,8 @@ def test_steps_for_another_case_are_no_part_of_a_finished_activity(chat: Chat) -
     shown = _ask(chat, "프로젝트형으로 프로그램 등록하고 있어요", "참여기업 담당자 정보 입력 다 했어요",
                  "그다음엔 뭐 해요?")
     assert "직무를 선택한 뒤" in shown
+
+
+def test_a_question_that_names_another_case_is_asked_for_it(chat: Chat) -> None:
+    shown = _ask(chat, "인턴형은 등록 마쳤어요", "프로젝트형은 어떻게 등록해요?")
+    assert "프로젝트형 프로그램등록" in shown
