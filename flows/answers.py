@@ -74,9 +74,7 @@ class Answers:
         named = self.ranker.audience_of(text)
         if named:
             ctx.state.audience = named
-        context = answer_context(ctx, self.ranker, intent, confidence)
-        # a question that names a case is asked for it ("프로젝트형은 어떻게 등록해요?" after "인턴형은 등록했어요")
-        context = replace(context, slots={**context.slots, **ctx.domain.cases_named(text)})
+        context = answer_context(ctx, self.ranker, intent, confidence, text)
         if self.only_tells_a_number(ctx, text):
             return False
         following = next_fact(ctx, self.ranker, text, context)  # "그다음은요?"
@@ -210,9 +208,12 @@ def build_answerer(domain: Domain) -> Answerer:
     return answerer
 
 
-def answer_context(ctx: TurnContext, ranker: FactRanker, intent: str | None, confidence: float) -> AnswerContext:
+def answer_context(ctx: TurnContext, ranker: FactRanker, intent: str | None, confidence: float,
+                   text: str = "") -> AnswerContext:
     """The conversation around a question: the guide, the audience, the facts answered last, the
-    person's case, and where their previous message said they are in a guide (``near``)."""
+    person's case, and where their previous message said they are in a guide (``near``). A question
+    that names another case than the one said is asked for it ("프로젝트형은 어떻게 등록해요?" after
+    "인턴형은 등록했어요"); a case it only mentions does not become the person's."""
     state = ctx.state
     place = state.place or state.paused
     guide = place.flow if place else (state.offer or ctx.offer)
@@ -220,7 +221,8 @@ def answer_context(ctx: TurnContext, ranker: FactRanker, intent: str | None, con
         guide = ctx.domain.flow_of_fact(state.recent[-1])
     context = AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
                             intent=intent, confidence=confidence,
-                            slots=dict(state.slots))
+                            slots={**state.slots, **{k: v for k, v in ctx.domain.cases_named(text).items()
+                                                     if k in state.slots}})
     if ctx.said_before:  # the previous message said where the person is in a guide
         context = replace(context, near=steps_near(ctx, ranker, ctx.said_before, context))
     return context
