@@ -18,7 +18,7 @@ import nlu
 from flows.context import TurnContext
 from flows.guides import render_step, start_button
 from flows.loader import Domain
-from flows.next_step import asked_of_before, next_fact, steps_near
+from flows.next_step import asked_of_before, follow_up, next_fact, steps_near
 from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
 from knowledge.answering import AnswerContext, FactRanker, GapFinder, load_lexicon
@@ -74,13 +74,18 @@ class Answers:
         named = self.ranker.audience_of(text)
         if named:
             ctx.state.audience = named
-        context = answer_context(ctx, self.ranker, intent, confidence)
+        context = answer_context(ctx, self.ranker, intent, confidence, text)
         if self.only_tells_a_number(ctx, text):
             return False
         following = next_fact(ctx, self.ranker, text, context)  # "그다음은요?"
         if following is not None:
             ctx.state.fallbacks = 0
             answer_fact(ctx, following)
+            return True
+        followed = follow_up(ctx, self.answerer, text, context)  # "장소가 어디예요?", "자기주도형은요?"
+        if followed is not None:
+            ctx.state.fallbacks = 0
+            self.say(ctx, followed)
             return True
         elsewhere = ctx.state.audience in OTHER_CENTRES or self.area_of_guide(ctx, context.guide) in OTHER_CENTRES
         # the checklist is the student programme's: elsewhere "다음 순서는?" asks about that procedure
@@ -194,7 +199,8 @@ def build_answerer(domain: Domain) -> Answerer:
     areas = {fid: area_of(path) for fid, path in k.origin.items()}
     guides = {fid: flow for fid in k.facts if (flow := domain.flow_of_fact(fid)) is not None}
     ranker = FactRanker(k.facts.values(), areas, guides, lexicon, cache_dir=nlu.cache_dir(),
-                        conditions=domain.fact_when)
+                        conditions=domain.fact_when,
+                        details={fid: flow.details for fid, flow in domain.flows.items() if flow.details})
     answerer = Answerer(ranker, GapFinder(k.facts.values(), lexicon), lexicon)
     if len(_BUILT) >= 8:
         _BUILT.clear()
@@ -202,9 +208,12 @@ def build_answerer(domain: Domain) -> Answerer:
     return answerer
 
 
-def answer_context(ctx: TurnContext, ranker: FactRanker, intent: str | None, confidence: float) -> AnswerContext:
+def answer_context(ctx: TurnContext, ranker: FactRanker, intent: str | None, confidence: float,
+                   text: str = "") -> AnswerContext:
     """The conversation around a question: the guide, the audience, the facts answered last, the
-    person's case, and where their previous message said they are in a guide (``near``)."""
+    person's case, and where their previous message said they are in a guide (``near``). A question
+    that names another case than the one said is asked for it ("프로젝트형은 어떻게 등록해요?" after
+    "인턴형은 등록했어요"); a case it only mentions does not become the person's."""
     state = ctx.state
     place = state.place or state.paused
     guide = place.flow if place else (state.offer or ctx.offer)
@@ -212,7 +221,8 @@ def answer_context(ctx: TurnContext, ranker: FactRanker, intent: str | None, con
         guide = ctx.domain.flow_of_fact(state.recent[-1])
     context = AnswerContext(guide=guide, audience=state.audience, recent=tuple(state.recent),
                             intent=intent, confidence=confidence,
-                            slots=dict(state.slots))
+                            slots={**state.slots, **{k: v for k, v in ctx.domain.cases_named(text).items()
+                                                     if k in state.slots}})
     if ctx.said_before:  # the previous message said where the person is in a guide
         context = replace(context, near=steps_near(ctx, ranker, ctx.said_before, context))
     return context

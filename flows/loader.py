@@ -6,6 +6,7 @@ a dangling id at chat time.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -106,7 +107,9 @@ class Domain:
         """The slots ``text`` names one option of ("서비스참여형은요?" -> support_type: service); a slot
         two of whose options are named ("자기주도형이랑 서비스참여형") is left out."""
         if self._cues is None:
-            self._cues = [(squash(label), slot, value) for label, slot, value in self.slot_cues() if squash(label)]
+            # each part of a label names its option too ("창업" for "창업·창직")
+            self._cues = [(squash(word), slot, value) for label, slot, value in self.slot_cues()
+                          for word in dict.fromkeys([label, *re.split(r"[·/]", label)]) if squash(word)]
         key = squash(text)
         named: dict[str, set[str]] = {}
         for label, slot, value in self._cues:
@@ -179,6 +182,8 @@ def _check(domain: Domain, origin: dict[str, Path], required_texts: Iterable[str
                 fail(path, f"flows({flow.id}).intent", f"'{flow.intent}' already starts '{primary[flow.intent]}'")
             primary[flow.intent] = flow.id
         has(path, f"flows({flow.id}).then", "flow", flow.then)
+        for detail in flow.details:
+            has(path, f"flows({flow.id}).details", "flow", detail)
         has(path, f"flows({flow.id}).stage", "stage", flow.stage)
         keys = [s.key for s in flow.steps]
         for i, step in enumerate(flow.steps):

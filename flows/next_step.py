@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.context import TurnContext
-from knowledge.answering import AnswerContext, FactRanker
-from knowledge.answering.answerer import Answerer
+from knowledge.answering import AnswerContext, FactRanker, ellipsis
+from knowledge.answering.answerer import CHOICES, Answer, Answerer, Decision
 from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
-from knowledge.answering.ranker import NOUN_TAGS
+from knowledge.answering.ranker import NOUN_TAGS, Candidate
 from knowledge.retrieval import squash
 from knowledge.schema import Fact
 
@@ -33,6 +33,10 @@ NEXT_TERMS = 2
 NEAR = 3
 #: a statement's words this rare (IDF over phrasings) name the activity it finished ("실명", "준비도")
 TOPIC_IDF = 4.5
+#: an elliptical follow-up's answer uses at least this (IDF-weighted) share of the word it contrasts
+NAMED = 0.5
+#: ... preferring to the best a candidate this close that does
+NAMED_MARGIN = 0.3
 #: a step belongs to that activity when its text uses one of them, or at least this share of its phrasings
 TOPIC_ASKS = 0.5
 
@@ -80,13 +84,65 @@ def asked_of_before(ctx: TurnContext, answerer: Answerer, text: str, context: An
     """A question with no words of its own ("어디어디서 해요?", "그럼 어떻게 해요?") asks about what the
     message before it was about: the two are ranked together, whatever intent the NLU heard in
     so few words (a progress question names progress: "어디까지 했어요?")."""
-    ranker = answerer.ranker
-    if not ctx.said_before or not ctx.state.recent or not ranker.asks(text):
-        return None
-    if any(not any(w.startswith(t) for w in ranker.asking) for t in ranker.morph_terms(text)):
-        return None
-    best = answerer.best(f"{ctx.said_before} {text}", replace(context, intent=None, confidence=0.0))
+    best = _asked_of_before(ctx, answerer, text, context)
     return best.fact if best is not None else None
+
+
+def _asked_of_before(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext) -> Candidate | None:
+    ranker = answerer.ranker
+    if not ctx.said_before or not ctx.state.recent or not ranker.asks(text) or not topicless(ranker, text):
+        return None
+    return answerer.best(f"{ctx.said_before} {text}", replace(context, intent=None, confidence=0.0))
+
+
+def topicless(ranker: FactRanker, text: str) -> bool:
+    """Whether a question names no topic of its own: only question words, generic nouns and what may
+    be asked of any topic ("장소가 어디예요?", "왜 그래요?")."""
+    words = ranker.asking | ranker.lex.aspect_nouns
+    return all(any(w.startswith(t) for w in words) for t in ranker.morph_terms(text))
+
+
+def asks_an_aspect(ranker: FactRanker, text: str) -> bool:
+    """Whether a question with no topic of its own names what it asks of one ("장소가 어디예요?"):
+    that word alone would find any fact that uses it, whatever the conversation is about."""
+    terms = ranker.morph_terms(text)
+    return any(any(w.startswith(t) for w in ranker.lex.aspect_nouns) for t in terms) and topicless(ranker, text)
+
+
+def follow_up(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext) -> Decision | None:
+    """A question that leans on the message before: one naming only an aspect ("장소가 어디예요?"),
+    ranked with it; or "자기주도형은요?" after "서비스참여형은 …라던데", the message before asked again of the word
+    contrasted (``knowledge.answering.ellipsis``), for the case it names ("프로젝트형은요?" ->
+    program_type: project), whatever the NLU heard in so few words, and answered by a fact about
+    that word; None unless one is found."""
+    if asks_an_aspect(answerer.ranker, text):  # "장소가 어디예요?" asks about what the message before was about
+        inherited = _asked_of_before(ctx, answerer, text, context)
+        if inherited is not None:
+            return Decision("answers", [Answer(inherited)], text)
+    found = ellipsis.contrasted(text, answerer.ranker.lex)
+    if not ctx.said_before or found is None:
+        return None
+    ranker = answerer.ranker
+    terms = ranker.morph_terms
+    # a thing (a noun, or a number such as "2015년"), not "찾아가는"
+    asked = ellipsis.follow_up(text, ctx.said_before, ranker.lex, has_topic=lambda tail: not topicless(ranker, tail),
+                               noun=lambda word: bool(terms(word, NOUN_TAGS)) or not terms(word))
+    if asked is None:
+        return None
+    slots = {**context.slots, **ctx.domain.cases_named(text)}
+    context = replace(context, intent=None, confidence=0.0, slots=slots)
+    decision = answerer.decide(asked, context)
+    if decision.kind != "answers":
+        return None
+    named = terms(found[0])
+    if not named or all(ranker.coverage(named, a.candidate.fact.id) >= NAMED for a in decision.answers):
+        return decision
+    # "여자는?" after "… 남자가 85.3%라던데": the close candidate that speaks of 여자, if any
+    ranked = ranker.rank(asked, context, limit=CHOICES)
+    for c in ranked:
+        if c.score >= ranked[0].score - NAMED_MARGIN and ranker.coverage(named, c.fact.id) >= NAMED:
+            return Decision("answers", [answerer.answer(asked, c)], asked)
+    return None  # "주민증이면요?" is not answered by the 면허번호 fact: the question as it stands
 
 
 def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:
@@ -121,7 +177,10 @@ def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -
     if not topic:
         return anchor
     chosen: set[str] = set()  # slots asked by a step of the activity: their branches belong to it too
+    slots = ctx.state.slots
     for step in steps[at + 1:]:
+        if any(k in slots and slots[k] not in v for k, v in step.when.items()):
+            continue  # a step for another case (인턴형's, for a 프로젝트형 programme) is no part of it
         if step.when and set(step.when) <= chosen:
             pass
         elif not uses_topic(ranker, ctx.k.fact(step.fact_id), topic):

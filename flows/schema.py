@@ -82,6 +82,8 @@ class Flow(Strict):
     intent: str | None = None
     stage: StageId | None = None
     then: FlowId | None = None
+    #: guides that say this one's steps in more detail: their facts answer questions asked in this one
+    details: list[FlowId] = Field(default_factory=list)
     steps: list[Step] = Field(min_length=1)
 
 

@@ -13,7 +13,7 @@ from typing import Literal
 
 from knowledge.answering.gaps import GapFinder
 from knowledge.answering.lexicon import AnswerLexicon
-from knowledge.answering.ranker import NOUN_TAGS, AnswerContext, Candidate, FactRanker
+from knowledge.answering.ranker import KEY_IDF, NOUN_TAGS, AnswerContext, Candidate, FactRanker
 from knowledge.answering.split import split_questions, strip_greeting
 from knowledge.occupations.text import analyze
 from knowledge.retrieval import squash
@@ -130,6 +130,7 @@ class Answerer:
         if several:
             return Decision("answers", several, text, greeted)
         ranked = own_case_first(self.ranker.rank(text, context, limit=CHOICES + 1), self.ranker.conditions)
+        ranked = self.words_first(text, ranked, acting, need)
         if not ranked or _measure(ranked[0], acting) < need:
             uncovered = bool(self.gaps.uncovered(text))
             topical = bool(ranked) and ranked[0].lexical >= ANSWER_AT / 2
@@ -171,6 +172,23 @@ class Answerer:
         key = squash(text)
         return not any(p in key for p in self.lex.person_words)
 
+    def words_first(self, text: str, ranked: list[Candidate], acting: bool, need: float) -> list[Candidate]:
+        """A best that only the context put first, whose words match nothing of the question (the fact
+        just answered, for "잡케어 같은 것도 저한테 도움이 될까요?"), gives way to the first runner-up
+        that the words clearly support (at least ``MIN_LEXICAL_ALONE``) with the question's most
+        telling word, and that answers on its own."""
+        if not ranked or _measure(ranked[0], acting) >= need or ranked[0].lexical >= MIN_LEXICAL:
+            return ranked
+        # the thing asked about, a noun ("잡케어"): a rare verb ("바꿔요") names no topic
+        nouns = [t for t in self.ranker.morph_terms(self.ranker.topic_of(text), NOUN_TAGS)
+                 if self.ranker.idf.get(t, 0.0) >= KEY_IDF]
+        key = max(nouns, key=self.ranker.idf.__getitem__) if nouns else None
+        for i, c in enumerate(ranked[1:], start=1):
+            if (key is not None and self.ranker.uses(c, key) and c.lexical >= MIN_LEXICAL_ALONE
+                    and _measure(c, acting) >= need):
+                return [c, *ranked[:i], *ranked[i + 1:]]
+        return ranked
+
     def prefer_key(self, text: str, ranked: list[Candidate]) -> list[Candidate]:
         """The close runner-up that uses the question's most telling word first, when the best does not."""
         key = self.ranker.key_term(text)
@@ -208,7 +226,7 @@ class Answerer:
         if best.reasons:
             return []
         guide = self.ranker.guides.get(best.fact.id)
-        return [c for c in ranked[1:CHOICES] if best.score - c.score < CLOSE
+        return [c for c in ranked[1:CHOICES] if 0 <= best.score - c.score < CLOSE
                 and self.ranker.guides.get(c.fact.id) != guide][: CHOICES - 1]
 
     def several(self, text: str, context: AnswerContext, need: float, acting: bool) -> list[Answer] | None:

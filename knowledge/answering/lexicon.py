@@ -66,6 +66,9 @@ class _LexiconFile(BaseModel):
     doing_words: list[str] = Field(default_factory=list)
     appeared_words: list[str] = Field(default_factory=list)
     aspects: dict[str, _Aspect] = Field(default_factory=dict)
+    contrast_particles: list[str] = Field(default_factory=list)
+    word_particles: list[str] = Field(default_factory=list)
+    aspect_nouns: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,12 @@ class AnswerLexicon:
     appeared_words: tuple[str, ...] = ()
     #: aspect -> (squashed ways of asking for it, what in a fact's text shows it)
     aspects: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = ()
+    #: "…은요?", "…엔요?", "…에선": the endings that make a word the topic a follow-up contrasts (raw, longest first)
+    contrast_particles: tuple[str, ...] = ()
+    #: the particles a word of a message may end with ("남자가", "재취업쪽"), raw, longest first
+    word_particles: tuple[str, ...] = ()
+    #: "장소", "비용": what a question asks of the topic before it when it names none of its own
+    aspect_nouns: frozenset[str] = frozenset()
 
 
 def asks(text: str, lex: AnswerLexicon) -> bool:
@@ -135,7 +144,9 @@ def asks(text: str, lex: AnswerLexicon) -> bool:
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:
-    return tuple(sorted({squash(w) for w in words if squash(w)}, key=len, reverse=True))
+    # ties in a fixed order: a set's order changes with each process's string hashing, and which of
+    # two cues of one length is found first ("그다음" / "다음은") changed answers from run to run
+    return tuple(sorted({squash(w) for w in words if squash(w)}, key=lambda w: (-len(w), w)))
 
 
 @lru_cache(maxsize=4)
@@ -195,4 +206,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         appeared_words=_longest_first(data.appeared_words),
         aspects=tuple((name, _longest_first(a.ask), re.compile("|".join(f"(?:{e})" for e in a.evidence)))
                       for name, a in data.aspects.items()),
+        contrast_particles=tuple(sorted(set(data.contrast_particles), key=lambda w: (-len(w), w))),
+        word_particles=tuple(sorted(set(data.word_particles), key=lambda w: (-len(w), w))),
+        aspect_nouns=frozenset(squash(w) for w in data.aspect_nouns),
     )

@@ -27,8 +27,11 @@ _LEAD_IN = re.compile(r"(?:(?<=[한친난된운른은])\s*(?:뒤|후)(?:에)?|(?
                       r"|(?<=[가-힣])고)(?=[,\s])")
 #: a condition on what appears ("창이 뜨면", "홈페이지가 열리면"): a lead-in for someone who says it appeared
 _ON_SCREEN = re.compile(r"(?<=[가-힣])면(?=[,\s])")
-#: where a statement is cut into clauses: the connectives that chain what someone did
-_STATEMENT_JOIN = re.compile(r"(?:(?<=[가-힣])(?:고|는데|려고|니까|면서)|(?<=[아어와해워여])서)[,\s]+")
+#: where a statement is cut into clauses: the connectives that chain what someone did ("…라고/…다고"
+#: quotes what appeared, "구직신청가능이라고 나와요", and stays with it)
+_STATEMENT_JOIN = re.compile(r"(?:(?<=[가-힣])(?:(?<![라다])고|는데|려고|니까|면서)|(?<=[아어와해워여])서)[,\s]+")
+#: a numbered action of a step ("② 참여자 자격요건을 확인해요.")
+_NUMBERED = re.compile(r"\s*[①-⑳]")
 #: syllables whose final ㅆ does not mark a past tense ("하고 있어요" is doing, "없어요", "하겠어요")
 _NOT_PAST = frozenset("있없겠")
 #: what may follow a past-tense syllable ("했어요", "풀었음", "썼는데", "끝났고", "했다")
@@ -85,13 +88,18 @@ def clauses(step_text: str, on_screen: bool = False) -> list[tuple[str, bool]]:
 def before_action(statement: str, step_text: str, terms: Callable[[str], Counter[str]],
                   idf: Mapping[str, float], on_screen: bool = False) -> bool:
     """Whether what the statement says was done last is a lead-in of the step (they are at the step,
-    its action still to do) rather than one of its actions (they are past it). Korean puts the deed
-    last ("능력평가 제출했어요"), so each word counts half as much as the one after it."""
+    its action still to do), or one of its actions with a numbered action after it ("① … 인증번호를
+    눌러 확인해요. ② … ③ …": the rest of the step is still to do), rather than its last action (they
+    are past it). Korean puts the deed last ("능력평가 제출했어요"), so each word counts half as much
+    as the one after it."""
     said = list(dict.fromkeys(terms(last_clause(statement))))
     weight = {t: idf.get(t, 0.0) * DECAY ** (len(said) - 1 - i) for i, t in enumerate(said)}
-    best, lead = 0.0, False
-    for clause, is_lead in clauses(step_text, on_screen):
+    parts = clauses(step_text, on_screen)
+    best, at = 0.0, -1
+    for i, (clause, is_lead) in enumerate(parts):
         shared = sum(w for t, w in weight.items() if t in terms(clause))
         if shared > best or (shared == best and shared > 0 and not is_lead):  # a tie goes to the action
-            best, lead = shared, is_lead
-    return lead
+            best, at = shared, i
+    if at < 0:
+        return False
+    return parts[at][1] or any(_NUMBERED.match(clause) for clause, _ in parts[at + 1:])

@@ -40,6 +40,9 @@ W_GUIDE = 0.25
 W_AUDIENCE = 0.15
 #: bonus for a fact whose guide was answered in the last turns
 W_RECENT = 0.06
+#: bonus for a fact of a guide that says the person's guide in more detail ("학교명은 직접 쳐요?" in the
+#: short 잡케어 path is answered by the 상세입력 guide)
+W_DETAIL = 0.15
 #: bonus for a fact said for the person's case, and as much off for one said for another case
 W_CASE = 0.3
 #: bonus for the fact answered last ("찾아가는 일자리상담실이 뭐예요" -> "어디어디서 해요?")
@@ -122,13 +125,16 @@ class FactRanker:
 
     def __init__(self, facts: Iterable[Fact], areas: Mapping[str, str], guides: Mapping[str, str],
                  lexicon: AnswerLexicon, cache_dir: Path | None = None,
-                 conditions: Mapping[str, Mapping[str, list[str]]] | None = None) -> None:
+                 conditions: Mapping[str, Mapping[str, list[str]]] | None = None,
+                 details: Mapping[str, Iterable[str]] | None = None) -> None:
         self.words = Words(lexicon)
         self.morph_terms, self.expand = self.words.terms, self.words.expand
         self._lexical_memo: dict[str, dict[str, tuple[Fact, float, float]]] = {}
         self.facts = {f.id: f for f in facts}
         self.areas = dict(areas)
         self.guides = dict(guides)
+        #: guide -> the guides that say its steps in more detail (the student's short 잡케어 path -> 상세입력)
+        self.details = {g: frozenset(d) for g, d in (details or {}).items()}
         self.conditions = dict(conditions or {})
         self.lex = lexicon
         # the indexes and the learned model: read from every phrasing once per content (knowledge.answering.derived)
@@ -300,6 +306,9 @@ class FactRanker:
             elif guide in recent_guides:
                 bonus += W_RECENT
                 reasons.append("recent")
+            elif context.guide and guide in self.details.get(context.guide, ()):
+                bonus += W_DETAIL
+                reasons.append("detail")
             if audience and self.areas.get(fact.id) == audience:
                 bonus += W_AUDIENCE + (W_OWN if own else 0.0)
                 reasons.append("audience")

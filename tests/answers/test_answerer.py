@@ -184,3 +184,16 @@ def test_asking_what_something_is_connected_to_is_no_request_for_a_person(answer
     handoff = AnswerContext(intent="human_handoff", confidence=0.96)
     assert answerer.decide("귀농 귀촌 하려는 사람한테는 뭐 연결해줘요", handoff).kind == "answers"
     assert answerer.decide("상담사 연결은 어떻게 해요?", handoff).kind == "none"
+
+def test_a_question_in_a_short_guide_reaches_the_guide_that_says_it_in_detail(answerer: Answerer) -> None:
+    context = AnswerContext(guide="jobcare_student", audience="student", recent=("jobcare_student.profile",),
+                            near=("jobcare_student.profile", "jobcare_student.basic"))
+    decision = answerer.decide("학교명은 직접 적어요?", context)
+    assert _ids(decision) == ["jobcare_detail.education"] and "detail" in decision.answers[0].candidate.reasons
+
+
+def test_a_best_only_the_context_put_first_gives_way_to_one_the_words_support(answerer: Answerer) -> None:
+    context = AnswerContext(guide="midcareer", audience="midcareer", recent=("midcareer.path_reemploy",),
+                            near=("midcareer.path_reemploy",), slots={"midcareer_goal": "reemploy"})
+    decision = answerer.decide("잡케어도 저한테 도움 돼요?", context)
+    assert decision.kind == "answers" and _ids(decision) == ["jobcare_faq.seeker50"]

@@ -69,3 +69,14 @@ def test_a_screen_that_appeared_meets_the_condition_a_step_starts_from(words: Wo
 
 def test_a_past_conditional_is_a_lead_in() -> None:
     assert [lead for _, lead in clauses("⑤ 주소까지 적었으면 '다음'을 눌러요.")] == [True, False]
+
+
+def test_a_quoted_screen_stays_with_the_verb_that_says_it_appeared() -> None:
+    assert last_clause("마이페이지 들어가니까 접수완료라고 나와요") == "접수완료라고 나와요"
+    assert last_clause("신청 누르고 저장했어요") == "저장했어요"
+
+
+def test_an_action_with_numbered_actions_after_it_leaves_someone_at_the_step(words: Words) -> None:
+    numbered = "① '접수' 탭에서 번호를 눌러 열어요.\n② 서류를 확인해요.\n③ '승인'이나 '반려'를 골라요."
+    assert before_action("접수 탭에서 번호 눌렀어요", numbered, words.terms, Flat())
+    assert not before_action("승인 골랐어요", numbered, words.terms, Flat())

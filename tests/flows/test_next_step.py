@@ -66,3 +66,33 @@ def test_the_persons_grade_picks_the_branch_answer(chat: Chat) -> None:
 def test_a_question_after_saying_where_one_is_leans_to_that_step(chat: Chat) -> None:
     shown = _ask(chat, "IAP 계획관리에서 등록 눌렀어요", "유형은 어디에 체크해요?")
     assert "내 유형에 체크" in shown
+
+
+def test_a_case_is_named_by_each_part_of_its_label(domain) -> None:
+    assert domain.cases_named("창업 쪽으로 생각하고 있어요") == {"midcareer_goal": "startup"}
+
+
+def test_an_elliptical_follow_up_asks_the_message_before_of_the_word_it_contrasts(chat: Chat) -> None:
+    shown = _ask(chat, "IAP 쓸 때 서비스참여형은 다섯 개 영역으로 계획 세운다면서요", "자기주도형은요?")
+    assert "4가지 영역" in shown
+
+
+def test_a_question_with_no_topic_of_its_own_asks_about_the_message_before(chat: Chat) -> None:
+    shown = _ask(chat, "구청 직업심리검사 받아 보고 싶어요", "장소는 어디예요?")
+    assert "9층" in shown
+
+
+def test_what_comes_after_a_named_activity_is_its_next_step(chat: Chat) -> None:
+    shown = _ask(chat, "IAP 상담 예약 신청했어요", "상담 받은 후에는 뭐 해요?")
+    assert "DOOR" in shown
+
+
+def test_steps_for_another_case_are_no_part_of_a_finished_activity(chat: Chat) -> None:
+    shown = _ask(chat, "프로젝트형으로 프로그램 등록하고 있어요", "참여기업 담당자 정보 입력 다 했어요",
+                 "그다음엔 뭐 해요?")
+    assert "직무를 선택한 뒤" in shown
+
+
+def test_a_question_that_names_another_case_is_asked_for_it(chat: Chat) -> None:
+    shown = _ask(chat, "인턴형은 등록 마쳤어요", "프로젝트형은 어떻게 등록해요?")
+    assert "프로젝트형 프로그램등록" in shown

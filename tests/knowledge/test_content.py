@@ -67,6 +67,10 @@ def test_flow_references_are_checked(tmp_path: Path) -> None:
     write(flows, "f.yml", "flows:\n  - id: ff\n    about: a.about\n    then: nowhere\n    steps:\n      - say: a.one\n")
     with pytest.raises(ContentError, match="no flow 'nowhere'"):
         load_domain(knowledge, flows)
+    write(flows, "f.yml",
+          "flows:\n  - id: ff\n    about: a.about\n    details: [elsewhere]\n    steps:\n      - say: a.one\n")
+    with pytest.raises(ContentError, match=r"flows\(ff\)\.details: no flow 'elsewhere'"):
+        load_domain(knowledge, flows)
     write(flows, "f.yml", "flows:\n  - id: ff\n    about: a.about\n    steps:\n      - ask: a.one\n")
     with pytest.raises(ContentError, match="has no `options`"):
         load_domain(knowledge, flows)
