@@ -44,6 +44,22 @@ def _restore_logging() -> Iterator[None]:
         logging.getLogger(name).setLevel(value)
 
 
+
+#: The console's password hasher in tests: Argon2id still, at its lowest cost. The product's (the
+#: library's defaults, 64 MiB and 3 passes on 4 lanes) costs ~0.3 s of CPU per hash and check, and
+#: the console and hand-off tests add and log in some fifty accounts; no test is about that cost, and
+#: tests/bot/test_console_http.py checks the product's hasher keeps the library's strength.
+TEST_HASHER = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from argon2 import PasswordHasher
+
+    from bot.console import accounts
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(**TEST_HASHER))
+
 @pytest.fixture(scope="session", autouse=True)
 def _nlu_cache() -> None:
     import nlu
