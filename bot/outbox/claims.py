@@ -3,10 +3,13 @@
 A claim is one short transaction: due ``pending`` rows are locked (``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, so concurrent dispatchers take disjoint rows; SQLite's ``BEGIN IMMEDIATE`` serialises
 them), sorted by the rules every sender obeys, and committed in their new state before anything is
-sent: rows of users who opted out become ``cancelled``, of unreachable users ``unreachable``, of
-channels that cannot push ``held``; the rest become ``sending`` with this process's lease. A row
-still ``sending`` after its lease ran out belonged to a process that died mid-send: it becomes
-``unknown`` and is never sent again (a missed message is better than a duplicate).
+sent. One user's rows leave in order (``due_at``, ``id``) even across dispatchers: a row is taken
+only when every earlier row still owed to that user is in the same claim, and not while another of
+that user's rows is being sent; rows held back so are counted ``blocked``. Of the rest, rows of
+users who opted out become ``cancelled``, of unreachable users ``unreachable``, of channels that
+cannot push ``held``; the rest become ``sending`` with this process's lease. A row still ``sending``
+after its lease ran out belonged to a process that died mid-send: it becomes ``unknown`` and is
+never sent again (a missed message is better than a duplicate).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, bindparam, false, func, or_, select, update
+from sqlalchemy import DateTime, and_, bindparam, false, func, or_, select, update
 
 from bot.outbox.queue import CONVERSATIONAL_KINDS, OutboxStatus
 from bot.store import Store
@@ -95,22 +98,25 @@ class Claims:
         ``unknown``: a pass's first claim costs no transaction of its own for them.
         """
         o = OutboxMessage
+        due = and_(o.status == S.PENDING.value, o.due_at <= now)
+        if quiet:
+            due = and_(due, or_(o.quiet_hours == false(), o.channel.not_in(list(push) or [""])))
         query = (
             select(o.id, o.user_id, User.user_key, o.channel, o.kind, o.replies, o.template, o.params, o.attempts,
                    User.notifications, User.unreachable_since)
             .join(User, User.id == o.user_id)
-            .where(o.status == S.PENDING.value, o.due_at <= now)
+            .where(due)
             .order_by(o.due_at, o.id)
             .limit(limit)
             .with_for_update(of=o, skip_locked=True)
         )
-        if quiet:
-            query = query.where(or_(o.quiet_hours == false(), o.channel.not_in(list(push) or [""])))
         groups: dict[str, list[int]] = {S.CANCELLED: [], S.UNREACHABLE: [], S.HELD: [], S.SENDING: []}
         send: list[Claimed] = []
         with self.store.unit() as s:
             unknown = self._settle(s, now) if settle else 0
-            for row in s.execute(query):
+            locked = s.execute(query).all()
+            rows = self._in_order(s, locked, due)
+            for row in rows:
                 proactive = row.kind not in CONVERSATIONAL_KINDS
                 if proactive and not row.notifications:
                     groups[S.CANCELLED].append(row.id)
@@ -133,9 +139,39 @@ class Claims:
                     values["last_error"] = reasons[status]
                 s.execute(update(o).where(o.id.in_(ids)).values(**values))
         counts = {status.value: len(ids) for status, ids in groups.items() if status is not S.SENDING}
+        counts["blocked"] = len(locked) - len(rows)
         if settle:
             counts[S.UNKNOWN.value] = unknown
         return send, counts
+
+    @staticmethod
+    def _in_order(s: Any, locked: Sequence[Any], due: Any) -> list[Any]:
+        """The locked rows that may go now without overtaking an earlier row of the same user.
+
+        ``SKIP LOCKED`` hands a concurrent dispatcher the rows this one has not locked, so a user's
+        second row could leave before the first; and a row may be in flight in another process. Both
+        show in one read of the user's due and sending rows (locks do not hide rows from a plain read).
+        """
+        if not locked:
+            return []
+        o = OutboxMessage
+        mine = {row.id for row in locked}
+        owed = s.execute(
+            select(o.id, o.user_id, o.status)
+            .where(o.user_id.in_(sorted({row.user_id for row in locked})), or_(due, o.status == S.SENDING.value))
+            .order_by(o.due_at, o.id)
+        )
+        allowed: set[int] = set()
+        stopped: set[int] = set()  # users with an earlier row this claim does not hold
+        sending: set[int] = set()  # users with a row in flight: nothing more until it is settled
+        for row_id, user_id, status in owed:
+            if status == S.SENDING.value:
+                sending.add(user_id)
+            elif row_id not in mine:
+                stopped.add(user_id)
+            elif user_id not in stopped:
+                allowed.add(row_id)
+        return [row for row in locked if row.id in allowed and row.user_id not in sending]
 
     def record(self, outcomes: Sequence[Outcome], now: datetime) -> None:
         """Write every outcome of a batch in one transaction; unreachable users are marked so."""

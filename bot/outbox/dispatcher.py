@@ -1,11 +1,11 @@
 """The dispatcher: sends due outbox rows through each channel's sender, each row once.
 
 ``run_once`` settles expired leases, then claims small batches (``claims.Claims``) until nothing is
-due, sending each batch concurrently (one user's rows in order) and recording the outcomes. Failures
-follow the sender's typed errors: ``Unreachable`` marks the row and the user (nothing more goes to
-them until they write again), ``Retryable`` tries again later with exponential backoff up to
-``max_attempts``, ``Permanent`` fails the row. ``bot.outbox.ticker`` runs it in the background.
-Any number of dispatchers may share one PostgreSQL database.
+due, sending each batch concurrently (one user's rows in order, across dispatchers too) and
+recording the outcomes. Failures follow the sender's typed errors: ``Unreachable`` marks the row and
+the user (nothing more goes to them until they write again), ``Retryable`` tries again later with
+exponential backoff up to ``max_attempts``, ``Permanent`` fails the row. ``bot.outbox.ticker`` runs
+it in the background. Any number of dispatchers may share one PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -68,24 +68,33 @@ class Dispatcher:
 
     # ---------------------------------------------------------------- one pass
     async def run_once(self) -> Counter[str]:
-        """Send everything due now; counts of sent / held / failed / unreachable / cancelled / retry."""
+        """Send everything due now; counts of sent / held / failed / unreachable / cancelled / retry.
+
+        Rows held back behind a row another dispatcher is sending to the same user (``blocked``) are
+        waited for, a little longer each time and at most one lease: that row is settled by then.
+        """
         counts: Counter[str] = Counter({"unknown": 0})
-        first = True
+        settle, waited, pause = True, 0.0, 0.02
         while True:
             now = self.clock()
             rows, settled = await asyncio.to_thread(
                 self.claims.claim, now, self.batch, quiet=self.quiet.active(now), push=self.senders.keys(),
-                settle=first,  # expired leases are settled in the pass's first claim
+                settle=settle,  # expired leases are settled in the pass's first claim, and after a wait
             )
             counts["unknown"] += settled.pop("unknown", 0)
-            first = False
+            blocked = settled.pop("blocked", 0)
+            settle = False
             counts.update(settled)
             if not rows and not any(settled.values()):
-                break
+                if not blocked or waited >= self.claims.lease.total_seconds():
+                    break
+                await asyncio.sleep(pause)
+                settle, waited, pause = True, waited + pause, min(pause * 2, 0.5)
+                continue
             outcomes = await self._send_batch(rows)
             await asyncio.to_thread(self.claims.record, outcomes, self.clock())
             counts.update(o.status for o in outcomes)
-            if len(rows) + sum(settled.values()) < self.batch:
+            if not blocked and len(rows) + sum(settled.values()) < self.batch:
                 break  # a short batch took every row due at its claim: no transaction just to find none
         if any(counts.values()):
             log.info("outbox pass %s", " ".join(f"{k}={v}" for k, v in sorted(counts.items()) if v))
