@@ -36,12 +36,12 @@ def test_a_server_stopped_right_after_its_start_logs_no_failure(assistant, make_
     cancelling them (APScheduler logged a cancelled pass as a failed job, with its traceback)."""
     from tests.bot.conftest import ServerThread
 
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.ERROR):  # (a busy machine may delay a first pass: APScheduler warns)
         for _ in range(5):
             server = ServerThread(create_app(assistant, make_settings()))
             server.start()
             server.stop()
-    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
 
 def test_healthz_is_liveness_and_readyz_reports_the_database(assistant, make_settings, serve_app, http,
                                                               monkeypatch) -> None:
