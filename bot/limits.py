@@ -33,6 +33,39 @@ class TooLarge(Exception):
     pass
 
 
+def path_limit(path: str, limits: Mapping[str, int] = DEFAULT_LIMITS, other: int = OTHER_LIMIT) -> int:
+    """The body limit of ``path``: the first prefix in ``limits`` it starts with, else ``other``."""
+    return next((size for prefix, size in limits.items() if path.startswith(prefix)), other)
+
+
+def declared_too_large(scope: Scope, limit: int) -> bool:
+    """Whether the request's ``Content-Length`` is over ``limit`` (or not a number)."""
+    for name, value in scope.get("headers") or ():
+        if name == b"content-length":
+            return not value.isdigit() or int(value) > limit
+    return False
+
+
+async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes | None:
+    """The whole body of an HTTP request, or None if the client went away first; ``TooLarge`` as soon
+    as the declared or streamed size passes ``limit`` (nothing larger is held in memory)."""
+    if declared_too_large(scope, limit):
+        raise TooLarge
+    chunks: list[bytes] = []
+    seen = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunk = message.get("body", b"")
+        seen += len(chunk)
+        if seen > limit:
+            raise TooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
 class BodyLimit:
     """Requests whose body is larger than their path's limit get 413 and are not read further."""
 
@@ -42,16 +75,15 @@ class BodyLimit:
         self.other = other
 
     def limit_for(self, path: str) -> int:
-        return next((size for prefix, size in self.limits.items() if path.startswith(prefix)), self.other)
+        return path_limit(path, self.limits, self.other)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope.get("path", ""))
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _too_large(send)
+        if declared_too_large(scope, limit):
+            await too_large(send)
             return
         seen = 0
         started = False
@@ -75,10 +107,11 @@ class BodyLimit:
             await self.app(scope, limited_receive, tracking_send)
         except TooLarge:
             if not started:
-                await _too_large(send)
+                await too_large(send)
 
 
-async def _too_large(send: Send) -> None:
+async def too_large(send: Send) -> None:
+    """The 413 answer; the connection closes after it (the rest of the body is never read)."""
     body = json.dumps({"detail": "request body too large"}).encode()
     await send({
         "type": "http.response.start", "status": 413,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import inspect
-import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -19,7 +18,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Response
-from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import SecretStr
 from starlette.concurrency import run_in_threadpool
@@ -49,13 +47,6 @@ _NO_OTEL: dict[str, Any] = (
     {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
     if "telemetry" in inspect.signature(FastAPI.__init__).parameters else {}
 )
-
-
-class UTF8JSONResponse(JSONResponse):
-    """JSON with Korean as UTF-8 rather than \\u escapes: about half the bytes."""
-
-    def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def create_app(
@@ -96,7 +87,7 @@ def create_app(
     )
     context = ChannelContext(  # "outbox": answers may go through this process's dispatcher
         settings=settings, turn=turn, text=assistant.text, count_error=metrics.error,
-        respond_json=UTF8JSONResponse, options={"outbox": runs_dispatcher, **channel_options},
+        options={"outbox": runs_dispatcher, **channel_options},
     )
     channels: list[Channel] = []
     for module in channel_modules():
@@ -213,6 +204,7 @@ def serve(
     import uvicorn
 
     from bot.assistant import build_assistant
+    from bot.http_protocol import OneWriteHttpTools
 
     level = settings.log_level.lower()
     assistant = (build or build_assistant)(settings)
@@ -222,4 +214,4 @@ def serve(
     )
     # log_config=None: uvicorn's lines go through our redacting handler too
     uvicorn.run(app, host=host, port=port, log_level=level, access_log=level == "debug", lifespan="on",
-                log_config=None)
+                log_config=None, http=OneWriteHttpTools)

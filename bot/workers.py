@@ -25,6 +25,7 @@ def serve_workers(
 ) -> None:
     import uvicorn
 
+    from bot.http_protocol import OneWriteHttpTools
     from bot.store.startup import open_store
 
     if settings.resolved_database_url().startswith("sqlite"):
@@ -39,7 +40,7 @@ def serve_workers(
     os.environ[_OPTIONS] = json.dumps({"turn_threads": turn_threads, "telegram_webhook_url": telegram_webhook_url})
     level = settings.log_level.lower()
     uvicorn.run("bot.workers:worker_app", factory=True, host=host, port=port, workers=workers,
-                log_level=level, access_log=level == "debug", lifespan="on", log_config=None)
+                log_level=level, access_log=level == "debug", lifespan="on", log_config=None, http=OneWriteHttpTools)
 
 
 def worker_app() -> FastAPI:

@@ -26,10 +26,9 @@ from bot.messages import Inbound, Reply
 if TYPE_CHECKING:
     from fastapi import APIRouter
     from pydantic import SecretStr
-    from starlette.requests import Request
-    from starlette.responses import Response
 
     from bot.config import Settings
+    from bot.direct import DirectRequest
 
 
 class SendError(Exception):
@@ -64,8 +63,9 @@ class Sender(Protocol):
     async def close(self) -> None: ...
 
 
-#: an endpoint taking a Starlette Request (``Channel.direct_routes``)
-Endpoint = Callable[["Request"], Awaitable["Response"]]
+#: a hot endpoint (``Channel.direct_routes``): takes ``bot.direct.DirectRequest`` (headers and body),
+#: answers (HTTP status, JSON content)
+Endpoint = Callable[["DirectRequest"], Awaitable[tuple[int, Any]]]
 #: one turn of the Assistant, off the event loop: None when it ran past ``budget`` seconds
 TurnRunner = Callable[[Inbound, "float | None"], Awaitable["list[Reply] | None"]]
 
@@ -78,8 +78,6 @@ class ChannelContext:
     turn: TurnRunner
     text: Callable[..., str]
     count_error: Callable[[str, str], None]
-    #: a JSON response with Korean as UTF-8 (the server's ``UTF8JSONResponse``)
-    respond_json: Callable[..., Any]
     #: per-channel start options from the command line (e.g. ``telegram_polling``)
     options: Mapping[str, Any] = field(default_factory=dict)
 
@@ -94,8 +92,8 @@ class Channel:
         return None
 
     def direct_routes(self) -> Mapping[str, Endpoint]:
-        """Hot ``POST`` endpoints (path -> endpoint taking a Starlette Request) that the server answers
-        straight from its ASGI entry, past FastAPI's middleware (``bot.direct``), body limit kept."""
+        """Hot ``POST`` endpoints (path -> ``Endpoint``) that the server answers straight from its ASGI
+        entry, past FastAPI's middleware (``bot.direct``), body limit kept."""
         return {}
 
     def sender(self) -> Sender | None:

@@ -13,15 +13,17 @@ from typing import Literal
 
 from knowledge.answering.gaps import GapFinder
 from knowledge.answering.lexicon import AnswerLexicon
-from knowledge.answering.ranker import AnswerContext, Candidate, FactRanker
+from knowledge.answering.ranker import NOUN_TAGS, AnswerContext, Candidate, FactRanker
 from knowledge.answering.split import split_questions, strip_greeting
+from knowledge.occupations.text import analyze
+from knowledge.retrieval import squash
 
 #: lowest score that answers a question on its own
 ANSWER_AT = 0.30
 #: the words must match at least this well whatever the context adds
 MIN_LEXICAL = 0.15
 #: ... and this well when nothing in the conversation points to the fact
-MIN_LEXICAL_ALONE = 0.33
+MIN_LEXICAL_ALONE = 0.28
 #: lowest score for each part of a message cut into several questions
 PART_AT = 0.36
 #: a fact's words alone must match this well (plus SURE_INTENT x confidence) to outweigh an intent that acts
@@ -37,9 +39,15 @@ CHOICES = 3
 #: a runner-up this close to the best that uses the question's most telling word, which the best
 #: lacks, answers instead ("검사 다시 볼 수 있나요" -> the fact about doing a test again)
 KEY_MARGIN = 0.06
+#: a runner-up this close to the best that states the aspect asked (where, how long …), which the best
+#: does not, answers instead
+ASPECT_MARGIN = 0.25
 
 #: an acting intent heard with less confidence than this leaves the message to the facts
 ACTING_SURE = 0.7
+#: ... and so does one whose words match this well a question with a question word of its own ("직종비교
+#: 최대 몇 개" asks about the compare screen; "간호사랑 물리치료사 비교해줘" asks for a comparison)
+ASKED_LEXICAL = 0.6
 #: acting intents that give way to a fact of the guide being talked about, matched at least YIELD_AT
 YIELDING = frozenset({"help", "out_of_scope", "center_info", "progress_status"})
 YIELD_AT = 0.45
@@ -99,13 +107,16 @@ class Answerer:
             return Decision("none")
         greeted = rest is not None
         if greeted:
-            text, context = rest or "", replace(context, intent=None, confidence=0.0)
+            text = rest or ""
+            if context.intent not in self.informing:  # "greet", or an act: the question is the facts' to answer
+                context = replace(context, intent=None, confidence=0.0)
         elif context.intent in SMALL_TALK and (context.confidence >= ACTING_SURE or not self.ranker.asks(text)):
             return Decision("none")  # a question only half heard as "bye" ("몇 자까지 돼요") is still asked
         acting = (context.intent is not None and context.intent not in self.informing
                   and context.confidence >= ACTING_SURE and not acting_ok)
         need = STRONG_AT + SURE_INTENT * context.confidence if acting else ANSWER_AT
-        if acting and context.intent not in OWN_PROGRESS | ASKS_PERSON and self.asks_a_fact(text, context):
+        if acting and (context.intent not in OWN_PROGRESS | ASKS_PERSON or self.asks_no_person(text, context)) \
+                and self.asks_a_fact(text, context):
             # "AI 일자리추천은 뭘 보고 추천해요?" heard as "recommend me": the learned ranker is sure it asks
             # a fact (a statement such as "IAP 상담 예약했어요" still acts)
             acting, need = False, ANSWER_AT
@@ -125,9 +136,10 @@ class Answerer:
             if uncovered and topical and (greeted or not acting):
                 return Decision("not_in_guide", [], text, greeted)
             return Decision("none", [], text, greeted)
-        ranked = self.prefer_key(text, ranked)
+        ranked = self.prefer_stated(text, self.prefer_key(text, ranked))
         best = self.answer(text, ranked[0])
-        if not best.gap and MISSING_KEY and self.ranker.missing_key(text, ranked[:CHOICES]):
+        if (not best.gap and MISSING_KEY and self.ranker.missing_key(text, ranked[:CHOICES])
+                and not self.gaps.states_asked(text, best.candidate.fact)):
             best = Answer(best.candidate, gap=True)
         close = self.close(ranked, context)
         if close and not best.gap:
@@ -147,7 +159,17 @@ class Answerer:
         if not top or top[0].lexical < MIN_LEXICAL or not self.ranker.asks(text) or self.ranker.key_term(text) is None:
             return False
         lead = top[0].score - top[1].score if len(top) > 1 else top[0].score
-        return top[0].taught >= TAUGHT_SURE or (top[0].taught >= TAUGHT_CLASS and lead >= LEAD)
+        return (top[0].taught >= TAUGHT_SURE or (top[0].taught >= TAUGHT_CLASS and lead >= LEAD)
+                or (top[0].lexical >= ASKED_LEXICAL and self.ranker.question_word(text)))
+
+    def asks_no_person(self, text: str, context: AnswerContext) -> bool:
+        """Whether a message heard as asking for a person asks, with a question word, what something is
+        connected to, naming no person ("귀농하려는 사람한테는 뭐 연결해줘요?"): a fact the learned ranker
+        is sure of answers it, rather than a consultant being called."""
+        if context.intent not in ASKS_PERSON or not self.ranker.question_word(text):
+            return False
+        key = squash(text)
+        return not any(p in key for p in self.lex.person_words)
 
     def prefer_key(self, text: str, ranked: list[Candidate]) -> list[Candidate]:
         """The close runner-up that uses the question's most telling word first, when the best does not."""
@@ -158,6 +180,20 @@ class Answerer:
             if "case" in ranked[0].reasons and "other case" in c.reasons:
                 continue  # the words of another case's fact do not make it this person's answer
             if ranked[0].score - c.score < KEY_MARGIN and self.ranker.uses(c, key) and _measure(c, False) >= ANSWER_AT:
+                return [c, *ranked[:i], *ranked[i + 1:]]
+        return ranked
+
+    def prefer_stated(self, text: str, ranked: list[Candidate]) -> list[Candidate]:
+        """A close runner-up that states the aspect asked (where, how long, a cost …) first, when the
+        best does not: "희망일자리센터 어디에 있어요" is answered by the fact with its floor, not the
+        one introducing the centre."""
+        if self.gaps.unstated(text, ranked[0].fact) is None:
+            return ranked
+        for i, c in enumerate(ranked[1:CHOICES], start=1):
+            if "case" in ranked[0].reasons and "other case" in c.reasons:
+                continue
+            if (ranked[0].score - c.score < ASPECT_MARGIN and self.gaps.unstated(text, c.fact) is None
+                    and _measure(c, False) >= ANSWER_AT):
                 return [c, *ranked[:i], *ranked[i + 1:]]
         return ranked
 
@@ -181,8 +217,15 @@ class Answerer:
         if len(parts) < 2:
             return None
         answers: list[Answer] = []
-        for part in parts:
-            ranked = self.ranker.rank(part, context, limit=1)
+        previous = ""
+        for said in parts:
+            described = self.ranker.describes_self(said)
+            if described:  # "중장년 구직자입니다." says who asks, not what
+                context = replace(context, audience=described)
+                continue
+            part, previous = self.elliptic(said, previous), said
+            ranked = self.ranker.rank(part, context, limit=CHOICES)
+            ranked = self.prefer_stated(part, self.prefer_key(part, ranked)) if ranked else ranked
             if not ranked or _measure(ranked[0], acting) < max(need, PART_AT):
                 continue  # a part without its own answer ("그리고요") is left to the others
             if all(a.candidate.fact.id != ranked[0].fact.id for a in answers):
@@ -191,6 +234,19 @@ class Answerer:
             context = replace(context, recent=(*context.recent, ranked[0].fact.id),
                               guide=context.guide or self.ranker.guides.get(ranked[0].fact.id))
         return answers if len(answers) >= 2 else None
+
+    def elliptic(self, part: str, previous: str) -> str:
+        """A part that only names one thing ("장소는요?"), with the previous part's nouns it lacks before
+        it: "직업심리검사 대상은 누구예요? 장소는요?" asks the 장소 of 직업심리검사, and "생애경력설계 신청은
+        어디서 해요? 비용은요?" its cost. A noun of the same kind as the part's own (인턴형 beside
+        프로젝트형: the same last syllable) is what the part replaces, so it is left out. A part with a
+        predicate of its own ("직원은 몇 명이에요?") is a question of its own."""
+        own = [t for t in self.ranker.morph_terms(part, NOUN_TAGS) if t not in self.lex.generic_nouns]
+        if not previous or len(own) != 1 or not names_only(part):
+            return part
+        carried = [t for t in self.ranker.morph_terms(previous, NOUN_TAGS)
+                   if t not in own and t not in self.lex.generic_nouns and not any(t[-1] == o[-1] for o in own)]
+        return " ".join([*carried, part]) if carried else part
 
     def best(self, text: str, context: AnswerContext) -> Candidate | None:
         """The best fact for a question whose topic is known (``context.intent``), if one is good enough."""
@@ -210,6 +266,13 @@ def own_case_first(ranked: list[Candidate], conditions: Mapping[str, Mapping[str
         if "case" in c.reasons and slots & set(conditions.get(c.fact.id, {})):
             return [c, *ranked[:i], *ranked[i + 1:]]
     return ranked
+
+
+def names_only(text: str) -> bool:
+    """Whether a text only names something, with particles ("장소는요", "프로젝트형은요?"): no
+    predicate, no question word of its own."""
+    tags = [tag for _, tag in analyze(text.lower()) if not tag.startswith("S")]
+    return bool(tags) and all(tag.startswith(("N", "J", "XSN", "XPN", "IC")) for tag in tags)
 
 
 def _follows_up(candidate: Candidate) -> bool:

@@ -46,6 +46,7 @@ class GapFinder:
         self._rarity: dict[str, float] = {}
         words = [w for variant, canonical in lexicon.variants for w in (variant, canonical)]
         self.corpus = squash(" ".join(parts + words))
+        self._synonyms = frozenset(w for variant, canonical in lexicon.variants for w in (variant, squash(canonical)))
 
     def is_gap_sentence(self, sentence: str) -> bool:
         key = squash(sentence)
@@ -60,6 +61,8 @@ class GapFinder:
         nouns = [squash(m) for m, tag in analyze(question.lower()) if tag in CONTENT_TAGS]
         if not asked:
             return False
+        if self.key_unsaid(nouns, fact) or self.asks_as_gap(question, parts):
+            return True
         scored = []
         for i, sentence in enumerate(parts):
             key = squash(sentence)
@@ -68,6 +71,29 @@ class GapFinder:
         for i, sentence in enumerate(parts):  # "… 나와 있지 않아요. 컨설턴트에게 확인해 주세요." belong together
             flags[i] = flags[i] or any(p in squash(sentence) for p in self.lex.pointers)
         return flags[max(scored)[1]] or flags[0]
+
+    def asks_as_gap(self, question: str, parts: list[str]) -> bool:
+        """Whether a gap sentence of the fact asks what the question asks, in its words: a question word
+        and the two syllables after it ("어떤 파일을 올려요?" and "어떤 파일을 첨부하는지는 … 나와 있지
+        않아요")."""
+        key = squash(question)
+        asked = {key[i : i + len(q) + 2] for q in self.lex.question_words for i in _finds(key, q)}
+        asked = {a for a in asked if len(a) > 2}
+        return any(any(a in squash(s) for a in asked) for s in parts if self.is_gap_sentence(s))
+
+    def key_unsaid(self, nouns: list[str], fact: Fact) -> bool:
+        """Whether the fact, which admits a gap, was written to be asked with the question's most telling
+        noun, which no fact's text ever says: "대학원생도 돼요?" of a fact on who may apply, asked
+        "대학원생도 되나요" among its phrasings, whose text names 재학·휴학·수료 and says other cases are
+        not in the guide. A word the fact says with an ending (휴학생: 휴학) is said; an everyday word
+        (폰 -> 휴대폰) never counts."""
+        told = [n for n in nouns if len(n) >= MIN_NOUN and n not in self.lex.generic_nouns and n not in self._synonyms]
+        if not told:
+            return False
+        key = max(told, key=self.rarity)
+        said = squash(f"{fact.title or ''} {fact.text}")
+        return (key in squash(" ".join(fact.ask)) and key not in said and not any(key in s for s in self._sentences)
+                and not (len(key) > MIN_NOUN and key[:-1] in said))
 
     def rarity(self, word: str) -> float:
         """How telling a word is: log inverse frequency over the facts' sentences."""
@@ -89,6 +115,13 @@ class GapFinder:
                 return name
         return None
 
+    def states_asked(self, question: str, fact: Fact) -> bool:
+        """Whether ``question`` asks an aspect (where, how long …) that ``fact`` states: then its words
+        for that aspect ("장소", "기간") need not be the fact's own."""
+        key = squash(question)
+        text = f"{fact.title or ''}\n{fact.text}"
+        return any(any(a in key for a in asks) and evidence.search(text) for _, asks, evidence in self.lex.aspects)
+
     def uncovered(self, question: str) -> list[str]:
         """Nouns of the question that appear in no fact (nor as an everyday synonym)."""
         out = []
@@ -100,3 +133,12 @@ class GapFinder:
                 continue
             out.append(surface)
         return out
+
+
+def _finds(text: str, word: str) -> list[int]:
+    """Where ``word`` starts in ``text``, every time."""
+    out, at = [], text.find(word)
+    while at >= 0:
+        out.append(at)
+        at = text.find(word, at + 1)
+    return out

@@ -33,8 +33,17 @@ class _LexiconFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     greetings: list[str] = Field(default_factory=list)
+    openers: list[str] = Field(default_factory=list)
     joiners: list[str] = Field(default_factory=list)
+    clause_ends: list[str] = Field(default_factory=list)
+    pair_joiners: list[str] = Field(default_factory=list)
+    each_words: list[str] = Field(default_factory=list)
+    pair_keep: list[str] = Field(default_factory=list)
+    request_words: list[str] = Field(default_factory=list)
+    person_words: list[str] = Field(default_factory=list)
+    wondering: list[str] = Field(default_factory=list)
     question_words: list[str] = Field(default_factory=list)
+    question_ends: list[str] = Field(default_factory=list)
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
     audiences: dict[str, list[str]] = Field(default_factory=dict)
     gap_markers: list[str] = Field(default_factory=list)
@@ -73,6 +82,21 @@ class AnswerLexicon:
     gap_markers: tuple[str, ...]
     pointers: tuple[str, ...]
     generic_nouns: frozenset[str]
+    #: casual spellings of a clause-joining -고 ("하구", "있구"): a question may end there
+    clause_ends: tuple[str, ...] = ()
+    #: endings that ask without a question mark ("있나요", "고를까")
+    question_ends: tuple[str, ...] = ()
+    #: "…랑": joins two things asked with one predicate; "각각", "둘 다": each is wanted; "차이", "같이":
+    #: the two are asked about together (all squashed)
+    pair_joiners: tuple[str, ...] = ()
+    each_words: tuple[str, ...] = ()
+    pair_keep: tuple[str, ...] = ()
+    #: "알려 주세요": a request that asks as a question word does
+    request_words: tuple[str, ...] = ()
+    #: "상담사", "담당자": a person someone may ask to be connected to
+    person_words: tuple[str, ...] = ()
+    #: "모르겠어요", "궁금해요": saying one wonders leads to the question, it is not one of its own
+    wondering: tuple[str, ...] = ()
     #: squashed view word -> view (report, requirements, details), longest first
     occupation_views: tuple[tuple[str, str], ...] = ()
     occupation_fillers: tuple[str, ...] = ()
@@ -107,7 +131,7 @@ def asks(text: str, lex: AnswerLexicon) -> bool:
     """Whether a message asks something (a question mark or a question word), rather than says
     something ("저 올해 52세 직장인이에요", "취업했어요")."""
     key = squash(text)
-    return "?" in text or any(w in key for w in lex.question_words)
+    return "?" in text or any(w in key for w in lex.question_words) or key.endswith(lex.question_ends)
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:
@@ -126,9 +150,17 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         key=lambda pair: len(pair[0]), reverse=True,
     )
     return AnswerLexicon(
-        greetings=_longest_first(data.greetings),
+        greetings=_longest_first([*data.greetings, *data.openers]),
         joiners=tuple(w for w in data.joiners if w.strip()),
         question_words=_longest_first(data.question_words),
+        clause_ends=_longest_first(data.clause_ends),
+        question_ends=_longest_first(data.question_ends),
+        pair_joiners=_longest_first(data.pair_joiners),
+        each_words=_longest_first(data.each_words),
+        pair_keep=_longest_first(data.pair_keep),
+        request_words=_longest_first(data.request_words),
+        person_words=_longest_first(data.person_words),
+        wondering=_longest_first(data.wondering),
         variants=tuple(variants),
         audience_cues=tuple(cues),
         gap_markers=_longest_first(data.gap_markers),

@@ -55,6 +55,8 @@ _AGE = re.compile(r"(?<![0-9])([1-9][0-9])(?:세|살)")
 MID_CAREER_AGES = (40, 64)
 #: a leading clause like "운영기관 담당자인데" / "저 50대 재직자예요," (who is asking)
 _SELF_DESCRIPTION = re.compile(r"^[^?!.]{0,30}?(?:인데요|인데|이에요|예요|입니다|이고요)[,.!~\s]+")
+#: ... and a whole sentence saying only that ("중장년 구직자입니다.")
+_SELF_SENTENCE = re.compile(r"^[^?!.]{0,30}?(?:인데요|인데|이에요|예요|입니다|이고요)[,.!~\s]*$")
 #: shortest question left after a self-description is taken off
 MIN_TOPIC = 4
 #: questions with fewer own words than this lean on the context, by W_SHORT per missing word
@@ -147,9 +149,16 @@ class FactRanker:
         return sum(self.idf.get(t, 0.0) for t in terms if t in have) / total
 
     def key_term(self, question: str) -> str | None:
-        """The question's most telling word (rarest over the phrasings, at least ``KEY_IDF``), if any."""
-        terms = [t for t in self.morph_terms(self.topic_of(question)) if self.idf.get(t, 0.0) >= KEY_IDF]
-        return max(terms, key=lambda t: self.idf[t]) if terms else None
+        """The question's most telling word (rarest over the phrasings, at least ``KEY_IDF``), if any: a
+        noun when one is telling enough ("학력은 어떤 것 중에 고를 수 있어요" is about 학력, not 고르다,
+        whose inflected forms are all rare)."""
+        topic = self.topic_of(question)
+        for tags in (NOUN_TAGS, None):
+            terms = [t for t in (self.morph_terms(topic, tags) if tags else self.morph_terms(topic))
+                     if self.idf.get(t, 0.0) >= KEY_IDF and t not in self.lex.generic_nouns]
+            if terms:
+                return max(terms, key=lambda t: self.idf[t])
+        return None
 
     def uses(self, candidate: Candidate, term: str) -> bool:
         return term in self.fact_terms.get(candidate.fact.id, frozenset())
@@ -157,7 +166,8 @@ class FactRanker:
     def missing_key(self, question: str, candidates: list[Candidate]) -> str | None:
         """The question's most telling known word when none of ``candidates`` uses it ("주차", "예약"):
         the facts found are about the topic, not about what was asked."""
-        terms = [t for t in self.morph_terms(self.topic_of(question), NOUN_TAGS) if self.idf.get(t, 0.0) >= KEY_IDF]
+        terms = [t for t in self.morph_terms(self.topic_of(question), NOUN_TAGS)
+                 if self.idf.get(t, 0.0) >= KEY_IDF and t not in self.lex.generic_nouns]  # "선생님": whom, not what
         if not terms or not candidates:
             return None
         key = max(terms, key=lambda t: self.idf[t])
@@ -230,6 +240,12 @@ class FactRanker:
             found = "midcareer"
         return found
 
+    def describes_self(self, text: str) -> str | None:
+        """The audience of a sentence that only says who is asking ("중장년 구직자입니다"), if it is one."""
+        if not _SELF_SENTENCE.match(text.strip()) or self.asks(text):
+            return None
+        return self.audience_of(text)
+
     def topic_of(self, question: str) -> str:
         """The question without a leading self-description that names an audience ("운영기관 담당자인데",
         "저 50대 재직자예요,"): that says who asks, not what."""
@@ -237,6 +253,11 @@ class FactRanker:
         if match and self.audience_of(match.group(0)) and len(squash(question[match.end():])) >= MIN_TOPIC:
             return question[match.end():]
         return question
+
+    def question_word(self, text: str) -> bool:
+        """Whether a message has a question word of its own ("몇", "어디"), not just a question mark."""
+        key = squash(text)
+        return any(w in key for w in self.lex.question_words)
 
     def asks(self, text: str) -> bool:
         """Whether a message asks something (a question mark or a question word), rather than says

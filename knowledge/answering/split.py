@@ -3,8 +3,9 @@
 People write "안녕하세요~ 수당 얼마 받을수 있나요" or "수당은 얼마고 언제 신청해요?". The greeting must not
 swallow the question, and the second question must not be lost. Cuts are made at sentence ends, at
 joining words between spaces ("그리고", "또") and after a ``-고`` clause that already holds a question
-word ("얼마고", "어떻게 하고"). The cuts are only proposals: the answering keeps them when each part
-finds its own answer (see ``knowledge.answering.answerer``).
+word ("얼마고", "어떻게 하고", typed "어디서 하구"), and between two things asked with one predicate
+("센터 위치랑 홈페이지 주소 둘 다 알려줘"). The cuts are only proposals: the answering keeps them when
+each part finds its own answer (see ``knowledge.answering.answerer``).
 """
 
 from __future__ import annotations
@@ -12,19 +13,35 @@ from __future__ import annotations
 import re
 
 from knowledge.answering.lexicon import AnswerLexicon
+from knowledge.occupations.text import analyze
 from knowledge.retrieval import squash
 
 MAX_QUESTIONS = 3
 #: characters that may follow a greeting before the question starts
-_AFTER_GREETING = " \t~!.,?^;:…ㅎㅋ-"
+_AFTER_GREETING = " \t~!.,?^;:…ㅎㅋㅇ-"
 _SENTENCE_END = re.compile(r"[?？!！。\n]+|(?<=[가-힣a-zA-Z])\.(?=\s|$)")
 _SHORT_GREETING = 3
 #: endings that close a question typed without a question mark
 _QUESTION_ENDS = ("요", "까", "죠")
+#: morpheme tags a noun phrase starts with, and those it may consist of (nouns, numbers, foreign
+#: words, pronouns, noun suffixes, particles)
+_NOUN_START = ("NN", "NP", "NR", "SL", "SN", "SH", "XR", "XPN")
+_NOUN_PARTS = (*_NOUN_START, "XSN", "J")
 
 
 def strip_greeting(text: str, lex: AnswerLexicon) -> str | None:
-    """The text after a leading greeting ("" if there is nothing else); ``None`` without a greeting."""
+    """The text after a leading greeting and what else only opens the question ("안녕하세요 ^^
+    문의드립니다. …"); "" if there is nothing else; ``None`` when the text opens with neither."""
+    rest = _strip_opener(text, lex)
+    while rest:
+        more = _strip_opener(rest, lex)
+        if more is None:
+            break
+        rest = more
+    return rest
+
+
+def _strip_opener(text: str, lex: AnswerLexicon) -> str | None:
     lowered = text.lower()
     for greeting in lex.greetings:
         index = _prefix_end(lowered, greeting)
@@ -60,7 +77,8 @@ def split_questions(text: str, lex: AnswerLexicon, limit: int = MAX_QUESTIONS) -
     parts: list[str] = []
     for sentence in _SENTENCE_END.split(text):
         for clause in _split_joiners(sentence, lex):
-            parts += _split_go_clauses(clause, lex)
+            for piece in _split_go_clauses(clause, lex):
+                parts += _split_pair(piece, lex)
     parts = [p.strip(" ,~") for p in parts if len(squash(p)) >= 2]
     if len(parts) > limit:
         parts = [*parts[: limit - 1], " ".join(parts[limit - 1 :])]
@@ -83,12 +101,47 @@ def _split_go_clauses(clause: str, lex: AnswerLexicon) -> list[str]:
     start = 0
     for i, word in enumerate(words[:-1]):
         bare = word.rstrip(",~")
-        ends = bare.endswith(_QUESTION_ENDS) and len(words) - i > 1  # "몇학년이에요 수당은 얼마예요" (no "?")
-        if not ends and (not bare.endswith("고") or bare.endswith(("하고싶", "싶고"))):
+        # "몇학년이에요 수당은 얼마예요" (no "?"); "뭘 해야 될지 모르겠어요 …" only leads to the question
+        ends = bare.endswith(_QUESTION_ENDS) and not bare.endswith(lex.wondering) and len(words) - i > 1
+        go = (bare.endswith("고") and not bare.endswith(("하고싶", "싶고"))) or bare.endswith(lex.clause_ends)
+        if not ends and not go:
             continue
         so_far = squash(" ".join(words[start : i + 1]))
-        if any(q in so_far for q in lex.question_words):
+        if any(q in so_far for q in (*lex.question_words, *lex.request_words)):  # "주소 알려주고 …"
             out.append(" ".join(words[start : i + 1]).rstrip(",~"))
             start = i + 1
     out.append(" ".join(words[start:]))
     return out
+
+
+def _split_pair(clause: str, lex: AnswerLexicon) -> list[str]:
+    """Two things asked with one predicate: "센터 위치랑 홈페이지 주소 둘 다 알려줘" -> "센터 위치",
+    "홈페이지 주소 알려줘". Cut after the first word joined by "랑" when the message says each is
+    wanted (각각, 둘 다) or the thing before it is a phrase of its own and the rest asks; a single word
+    before it gets the rest's words but the first ("창업이랑 귀농 연계서비스 각각" -> "창업 연계서비스").
+    Not when the two are compared or taken together ("…랑 뭐가 달라요", "…랑 같이")."""
+    key = squash(clause)
+    if not lex.pair_joiners or any(w in key for w in lex.pair_keep):
+        return [clause]
+    each = [w for w in lex.each_words if w in key]
+    words = clause.split()
+    for i, word in enumerate(words[:-1]):
+        bare = word.rstrip(",~")
+        joiner = next((j for j in lex.pair_joiners if bare.endswith(j) and len(bare) > len(j)), None)
+        if joiner is None:
+            continue
+        rest = [w for w in words[i + 1:] if squash(w) not in each]
+        asking = any(q in squash(" ".join(rest)) for q in (*lex.question_words, *lex.request_words))
+        if not rest or not _noun_phrase(rest[0]) or not (each or (i >= 1 and asking)):
+            return [clause]  # "전문가랑 상담하고 싶으면": with someone, not two things
+        left = [*words[:i], bare[: -len(joiner)]]
+        if i == 0:
+            left += rest[1:]
+        return [" ".join(left), " ".join(rest)]
+    return [clause]
+
+
+def _noun_phrase(word: str) -> bool:
+    """Whether a word is a noun with its particles ("홈페이지", "누가"), not a verb ("상담하고")."""
+    tags = [tag for _, tag in analyze(word.lower())]
+    return bool(tags) and tags[0].startswith(_NOUN_START) and all(t.startswith(_NOUN_PARTS) for t in tags)

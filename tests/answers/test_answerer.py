@@ -7,7 +7,7 @@ import pytest
 
 from flows.answers import build_answerer
 from knowledge.answering import AnswerContext
-from knowledge.answering.answerer import Answerer
+from knowledge.answering.answerer import Answerer, names_only
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,8 @@ def test_what_the_sources_do_not_say_is_flagged(answerer: Answerer, question: st
     assert decision.kind == "not_in_guide" or all(a.gap for a in decision.answers)
 
 
-@pytest.mark.parametrize("question", ["워크넷 가입 어떻게 해요", "구인배수가 뭔가요", "희망일자리센터 위치"])
+@pytest.mark.parametrize("question", ["워크넷 가입 어떻게 해요", "구인배수가 뭔가요", "희망일자리센터 위치",
+                                      "선생님 수당 얼마예요", "수고 많으십니다 보고서는 몇 개까지 만들어요?"])
 def test_what_the_sources_say_is_not_flagged(answerer: Answerer, question: str) -> None:
     decision = answerer.decide(question, AnswerContext())
     assert decision.kind == "answers" and not any(a.gap for a in decision.answers)
@@ -130,3 +131,56 @@ def test_asking_how_the_two_support_types_differ_gets_the_difference(answerer: A
 def test_asking_who_provides_the_midcareer_service_names_the_provider(answerer: Answerer) -> None:
     decision = answerer.decide("생애경력설계를 맡아 하는 기관은 어디예요?", AnswerContext())
     assert decision.kind == "answers" and "노사발전재단" in decision.answers[0].candidate.fact.text
+
+
+def test_a_greeting_keeps_the_topic_the_nlu_heard(answerer: Answerer) -> None:
+    # the NLU heard the question's topic through the greeting: the topic still counts
+    context = AnswerContext(intent="jobcare_guide", confidence=1.0)
+    greeted, plain = answerer.decide("ㅎㅇ 잡케어가 뭐임?", context), answerer.decide("잡케어가 뭐임?", context)
+    assert greeted.greeted and _ids(greeted) == _ids(plain)
+
+
+def test_the_telling_word_is_a_noun_when_one_is_telling(answerer: Answerer) -> None:
+    # every inflected verb form is rare among the phrasings; what the question is about is the noun
+    assert answerer.ranker.key_term("학력은 어떤 것 중에 고를 수 있어요") == "학력"
+
+
+def test_a_close_runner_up_that_states_the_aspect_asked_answers(answerer: Answerer) -> None:
+    # the centre's introduction is nearer in words; the fact with its floor says where it is
+    decision = answerer.decide("성동구 희망일자리센터 어디있어요", AnswerContext(intent="job_center", confidence=1.0))
+    assert decision.kind == "answers" and "3층" in decision.answers[0].candidate.fact.text
+    assert not decision.answers[0].gap
+
+
+@pytest.mark.parametrize(("text", "only"), [("장소는요?", True), ("프로젝트형은요", True),
+                                            ("직원은 몇 명이에요?", False), ("로그인할 땐 뭐로 해요", False)])
+def test_a_part_that_only_names_something_is_told(text: str, only: bool) -> None:
+    assert names_only(text) is only
+
+
+def test_a_second_question_that_only_names_something_asks_it_of_the_first(answerer: Answerer) -> None:
+    # "프로젝트형은요?" after the 인턴형's attachments asks the 프로젝트형's attachments
+    decision = answerer.decide("인턴형 첨부파일은 뭐 올려요? 프로젝트형은요?", AnswerContext())
+    texts = [a.candidate.fact.text for a in decision.answers]
+    assert len(texts) == 2 and "인턴형" in texts[0] and "프로젝트 제안서" in texts[1]
+
+
+def test_a_sentence_saying_who_asks_is_no_question_of_its_own(answerer: Answerer) -> None:
+    decision = answerer.decide("중장년 구직자입니다. 생애경력설계 어디서 신청해요?", AnswerContext())
+    assert decision.kind == "answers" and len(decision.answers) == 1
+    assert answerer.ranker.describes_self("중장년 구직자입니다") == "midcareer"
+    assert answerer.ranker.describes_self("휴학생도 재맞고 돼요") is None
+
+
+def test_a_question_word_and_near_verbatim_words_take_a_question_from_an_acting_intent(answerer: Answerer) -> None:
+    compare = AnswerContext(intent="occupation_compare", confidence=0.95)
+    assert answerer.decide("직종비교 최대 몇개", compare).kind in ("answers", "choose")
+    # a request with no question word stays the intent's
+    request = answerer.decide("간호사랑 물리치료사 비교해줘", compare)
+    assert request.kind == "none"
+
+
+def test_asking_what_something_is_connected_to_is_no_request_for_a_person(answerer: Answerer) -> None:
+    handoff = AnswerContext(intent="human_handoff", confidence=0.96)
+    assert answerer.decide("귀농 귀촌 하려는 사람한테는 뭐 연결해줘요", handoff).kind == "answers"
+    assert answerer.decide("상담사 연결은 어떻게 해요?", handoff).kind == "none"

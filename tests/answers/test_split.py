@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.answering.lexicon import load_lexicon
+from knowledge.answering.lexicon import asks, load_lexicon
 from knowledge.answering.split import split_questions, strip_greeting
 
 LEX = load_lexicon()
@@ -20,6 +20,12 @@ LEX = load_lexicon()
         ("안녕하세요", ""),
         ("하이브리드 자동차", None),
         ("수당 얼마예요", None),
+        # a greeting in other words, and what only opens a question after it
+        ("좋은 아침입니다. 보고서 몇 개까지 돼요?", "보고서 몇 개까지 돼요?"),
+        ("안녕하세요 ^^ 문의드립니다. 보고서 몇 개까지 돼요?", "보고서 몇 개까지 돼요?"),
+        ("ㅎㅇㅎㅇ 워크넷 가입", "워크넷 가입"),
+        ("궁금한 게 있는데요 수당 얼마예요", "수당 얼마예요"),
+        ("선생님 되려면 뭐 해야 돼요", None),  # 선생님 is an occupation, not an opener
     ],
 )
 def test_strip_greeting(text: str, rest: str | None) -> None:
@@ -39,7 +45,31 @@ def test_strip_greeting(text: str, rest: str | None) -> None:
         ("빌드업은 몇학년이에요 수당은 얼마까지 나와요", ["빌드업은 몇학년이에요", "수당은 얼마까지 나와요"]),
         ("저 3학년인데요 수당 얼마예요", ["저 3학년인데요 수당 얼마예요"]),  # says, then asks: one question
         ("수당 얼마나 나와요", ["수당 얼마나 나와요"]),
+        # a casual "-구" for "-고" closes a question the same way
+        ("잡케어는 어디서 하구 보고서는 몇 개까지 돼요", ["잡케어는 어디서 하구", "보고서는 몇 개까지 돼요"]),
+        ("성동구 센터는 어디예요", ["성동구 센터는 어디예요"]),
+        # saying one wonders leads to the question
+        ("뭘 써야 할지 모르겠어요 키워드 추천 되나요", ["뭘 써야 할지 모르겠어요 키워드 추천 되나요"]),
+        ("보고서 저장 방법 알려주고 인쇄는 어떻게 해요", ["보고서 저장 방법 알려주고", "인쇄는 어떻게 해요"]),
+        # two things with one predicate: each gets it; one word before "랑" gets the shared words too
+        ("수당 금액이랑 지급 조건 알려주세요", ["수당 금액", "지급 조건 알려주세요"]),
+        ("빌드업이랑 점프업 대상 각각 알려줘", ["빌드업 대상 알려줘", "점프업 대상 알려줘"]),
+        # ... but not when the two are compared, nor "with someone", nor a single word without "각각"
+        ("간편입력이랑 상세입력 뭐가 달라요", ["간편입력이랑 상세입력 뭐가 달라요"]),
+        ("결과 나오면 컨설턴트랑 상담해야 돼요?", ["결과 나오면 컨설턴트랑 상담해야 돼요"]),
+        ("워크넷이랑 잡케어 연동돼요?", ["워크넷이랑 잡케어 연동돼요"]),
     ],
 )
 def test_split_questions(text: str, parts: list[str]) -> None:
     assert split_questions(text, LEX) == parts
+
+
+@pytest.mark.parametrize(("text", "asking"), [
+    ("어떤 직종을 고르는 게 좋아요", True),   # 어떤: a question word
+    ("이제 어케해요", True),                   # chat spelling of 어떻게
+    ("프로그램 등록할 때 정기모집으로 해도 되나요", True),  # an ending that asks, no question mark
+    ("저 올해 52세 직장인이에요", False),
+    ("워크넷 가입 다 했어요", False),
+])
+def test_a_question_is_told_from_a_statement(text: str, asking: bool) -> None:
+    assert asks(text, LEX) is asking

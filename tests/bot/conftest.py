@@ -108,7 +108,9 @@ class ServerThread:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+        from bot.http_protocol import OneWriteHttpTools
+
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", http=OneWriteHttpTools)
         self.server = _fast_server_class()(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
         self.url = f"http://127.0.0.1:{self.port}"

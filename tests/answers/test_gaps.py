@@ -1,0 +1,72 @@
+"""Telling "not in the guide" from the facts' own words (``knowledge.answering.gaps``), on small facts."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.answering.gaps import GapFinder
+from knowledge.answering.lexicon import load_lexicon
+from knowledge.schema import Fact
+
+LEX = load_lexicon()
+WHO = Fact(id="t.who", text="신청 대상은 운영 대학의 재학생과 휴학생이에요.\n그 밖의 경우는 안내서에 나와 있지 않아요.",
+           ask=["졸업생도 신청돼요", "대학원생도 되나요"])
+PAY = Fact(id="t.pay", text="수당은 월 최대 20만원이에요.\n지급일은 안내서에 나와 있지 않아요.")
+PLAN = Fact(id="t.plan", text="문서는 '18년에 가이드맵을 만들 계획이라고 적고 있어요.\n서비스 내용과 기간을 담아요.")
+COURSE = Fact(id="t.course", text="온라인 교육은 20시간 과정이에요.")
+CENTRE = Fact(id="t.centre", text="희망일자리센터는 구청에 있어요.")
+WHERE = Fact(id="t.where", text="센터는 3층이에요.\n운영시간은 문서에 나와 있지 않아요.",
+             ask=["희망일자리센터 몇 층이에요"])
+
+
+@pytest.fixture(scope="module")
+def gaps() -> GapFinder:
+    return GapFinder([WHO, PAY, PLAN, COURSE, CENTRE, WHERE], LEX)
+
+
+def test_a_telling_word_the_fact_never_states_reaches_its_gap_sentence(gaps: GapFinder) -> None:
+    # 대학원생 is only in the fact's ask phrasings: its text says the other cases are not in the guide
+    assert gaps.gap_answer("대학원생도 신청할 수 있나요", WHO)
+
+
+def test_a_question_the_fact_states_is_not_a_gap(gaps: GapFinder) -> None:
+    assert not gaps.gap_answer("휴학생도 신청할 수 있나요", WHO)  # the text says 휴학
+
+
+def test_a_topic_the_other_facts_name_is_not_a_gap(gaps: GapFinder) -> None:
+    # the fact does not repeat its topic's name, but the guides do: it is not what the sources lack
+    assert not gaps.gap_answer("희망일자리센터 몇 층이에요", WHERE)
+
+
+def test_an_everyday_word_with_its_fact_word_is_not_a_gap(gaps: GapFinder) -> None:
+    # "돈" is an everyday word for 수당 (the question as the ranker expands it carries both)
+    assert not gaps.gap_answer("돈 얼마 나와요 수당 얼마", PAY)
+
+
+def test_a_year_is_not_how_long_something_takes(gaps: GapFinder) -> None:
+    assert gaps.unstated("상담은 몇 분 걸려요?", PLAN) == "duration"
+    assert gaps.unstated("교육은 몇 시간짜리예요?", COURSE) is None
+
+
+def test_how_many_times_is_stated_only_by_a_count(gaps: GapFinder) -> None:
+    assert gaps.unstated("상담은 몇 번까지 받을 수 있어요", PAY) == "times"
+    assert gaps.unstated("교육은 몇 번까지 들을 수 있어요", Fact(id="t.n", text="교육은 최대 2회까지 들어요.")) is None
+
+
+def test_a_question_asking_an_aspect_the_fact_states_is_told(gaps: GapFinder) -> None:
+    assert gaps.states_asked("센터 장소가 어디예요", WHERE)  # "3층" says where, without the word 장소
+    assert not gaps.states_asked("센터 이용료 있어요?", WHERE)
+
+
+def test_a_web_address_says_no_place(gaps: GapFinder) -> None:
+    linked = Fact(id="t.link", text="직업전문교육(www.ncc.or.kr): 구직상담을 해요.")
+    assert gaps.unstated("직업전문교육 위치가 어디예요", linked) == "place"
+    assert gaps.unstated("직업전문교육 홈페이지 주소 알려주세요", linked) is None
+    assert gaps.unstated("센터 몇 층이에요", WHERE) is None
+
+
+def test_a_gap_sentence_asking_what_the_question_asks_answers(gaps: GapFinder) -> None:
+    consent = Fact(id="t.consent", text="보안서약서는 항목을 선택하고 첨부파일을 첨부해요.\n"
+                                         "어떤 파일을 첨부하는지는 매뉴얼에 나와 있지 않아요.")
+    assert gaps.gap_answer("보안서약서 첨부파일은 어떤 파일 올려야 돼요?", consent)
+    assert not gaps.gap_answer("보안서약서는 어떻게 첨부해요?", consent)
