@@ -189,22 +189,22 @@ XDIST_GROUPS = {
 }
 
 
-#: The work that starts first, longest first (measured with ``--durations``): a long unit that starts
-#: last holds the whole run up after everything else is done. The cohort (one test, PostgreSQL round
-#: trips) starts at once on one worker while the other gets through CPU-bound units; the "timing" group
-#: (one worker by design: the process tests and their PostgreSQL load) comes after those, not beside the
-#: cohort (the two together made each other ~2x slower: 89 s against 31 s for the cohort). The many short
-#: tests fill in around them. Entries are XDIST_GROUPS names or node id prefixes; the rest keep their
-#: collection order.
+#: The work that starts first (measured with ``--durations``): a long unit that starts last holds the
+#: whole run up after everything else is done. The "timing" group (one worker by design) starts at once
+#: on one worker: its process tests first (CPU-heavy), then chaos tests that mostly wait. The other worker
+#: gets through the CPU-bound flows import check and the browser tests, then runs the cohort (one test,
+#: ~60,000 PostgreSQL round trips) beside the timing group's waiting part: beside CPU-bound work each
+#: round trip waits for a core, and the cohort took 55-90 s instead of 25-30 s. The many short tests fill
+#: in around them. Entries are XDIST_GROUPS names or node id prefixes; the rest keep their collection order.
 FIRST = (
-    "tests/reminders/test_cohort.py::",
+    "timing",
     "flows-imports",
-    "tests/answers/test_heldout.py::",
     "console-browser",
+    "tests/reminders/test_cohort.py::",
+    "tests/answers/test_heldout.py::",
     "tests/answers/test_learned.py::",
     "tests/nlu/test_cli_and_cache.py::",
     "tests/bot/test_cli.py::",
-    "timing",
     "tests/bot/test_telegram.py::test_any_replies_render_within_telegram_limits",
     "tests/bot/test_kakao.py::test_any_replies_render_within_kakao_limits",
     "tests/chaos/test_masking_everywhere.py::",
