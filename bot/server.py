@@ -115,7 +115,10 @@ def create_app(
             await channel.start()
         if runs_dispatcher:
             senders = {c.name: s for c in channels if (s := c.sender()) is not None}
-            outbox.append(Ticker(build_dispatcher(assistant.store, senders, assistant.text, settings)))
+            # the channels' own senders: closed by the channels' stop, after the outbox's last pass (closed
+            # here first, Telegram's long polling would fail and sleep 1 s before it stops)
+            outbox.append(Ticker(build_dispatcher(assistant.store, senders, assistant.text, settings),
+                                 owns_senders=False))
             await outbox[0].start(settings.outbox_tick_seconds)
             planners.append(PlannerTicker(assistant.store, Planner(assistant.reminders.scheduler), assistant.clock))
             await planners[0].start()

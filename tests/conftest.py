@@ -44,6 +44,22 @@ def _restore_logging() -> Iterator[None]:
         logging.getLogger(name).setLevel(value)
 
 
+
+#: The console's password hasher in tests: Argon2id still, at its lowest cost. The product's (the
+#: library's defaults, 64 MiB and 3 passes on 4 lanes) costs ~0.3 s of CPU per hash and check, and
+#: the console and hand-off tests add and log in some fifty accounts; no test is about that cost, and
+#: tests/bot/test_console_http.py checks the product's hasher keeps the library's strength.
+TEST_HASHER = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from argon2 import PasswordHasher
+
+    from bot.console import accounts
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(**TEST_HASHER))
+
 @pytest.fixture(scope="session", autouse=True)
 def _nlu_cache() -> None:
     import nlu
@@ -173,26 +189,75 @@ XDIST_GROUPS = {
 }
 
 
+#: The work that starts first (measured with ``--durations``): a long unit that starts last holds the
+#: whole run up after everything else is done. The "timing" group (one worker by design) starts at once
+#: on one worker: its process tests first (CPU-heavy), then chaos tests that mostly wait. The other worker
+#: gets through the CPU-bound flows import check and the browser tests, then runs the cohort (one test,
+#: ~60,000 PostgreSQL round trips) beside the timing group's waiting part: beside CPU-bound work each
+#: round trip waits for a core, and the cohort took 55-90 s instead of 25-30 s. The many short tests fill
+#: in around them. Entries are XDIST_GROUPS names or node id prefixes; the rest keep their collection order.
+FIRST = (
+    "timing",
+    "flows-imports",
+    "console-browser",
+    "tests/reminders/test_cohort.py::",
+    "tests/answers/test_heldout.py::",
+    "tests/answers/test_learned.py::",
+    "tests/nlu/test_cli_and_cache.py::",
+    "tests/bot/test_cli.py::",
+    "tests/bot/test_telegram.py::test_any_replies_render_within_telegram_limits",
+    "tests/bot/test_kakao.py::test_any_replies_render_within_kakao_limits",
+    "tests/chaos/test_masking_everywhere.py::",
+    "tests/flows/test_engine_robustness.py::",
+)
+
+
+def _group(nodeid: str) -> str | None:
+    for name, prefixes in XDIST_GROUPS.items():
+        if nodeid.startswith(prefixes):
+            return name
+    return None
+
+
+def _rank(nodeid: str) -> int:
+    group = _group(nodeid)
+    for rank, entry in enumerate(FIRST):
+        if entry == group or (entry not in XDIST_GROUPS and nodeid.startswith(entry)):
+            return rank
+    return len(FIRST)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
-    """``--dist loadgroup`` grouping by XDIST_GROUPS. (pytest-xdist's own ``xdist_group`` mark renames
-    node ids through ``item._nodeid``, which pytest 9.2 no longer reads: the mark alone groups nothing.)"""
+    """``--dist loadgroup`` grouping by XDIST_GROUPS, the units handed out in collection order (FIRST
+    first, see pytest_collection_modifyitems), not largest group first. (pytest-xdist's own
+    ``xdist_group`` mark renames node ids through ``item._nodeid``, which pytest 9.2 no longer reads:
+    the mark alone groups nothing.)"""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
 
     class Groups(LoadGroupScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            for name, prefixes in XDIST_GROUPS.items():
-                if nodeid.startswith(prefixes):
-                    return name
-            return super()._split_scope(nodeid)
+            return _group(nodeid) or super()._split_scope(nodeid)
+
+        def schedule(self) -> None:
+            first = self.collection is None
+            self.config.option.loadscopereorder = False  # the collection's order is the plan
+            super().schedule()
+            if first:
+                # A worker runs a test only once it knows the next one (for teardown): one that got a
+                # single-test unit (the cohort) takes the next unit now, not after it is done.
+                for node in self.nodes:
+                    if self.workqueue:
+                        self._reschedule(node)
 
     return Groups(config, log)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long end-to-end runs (marked ``slow``) start first: with ``-n`` (pytest-xdist) the other
-    worker meanwhile gets through the many short tests, instead of one long run starting last and
-    holding the whole suite up after everything else is done. Otherwise the order is unchanged."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The long runs start first (FIRST, in its order; then the tests marked ``slow``): with ``-n``
+    (pytest-xdist) the other worker meanwhile gets through the many short tests, instead of one long
+    run starting last and holding the whole suite up after everything else is done. Otherwise the
+    order is unchanged (a group's tests stay together: they run on one worker anyway)."""
+    items.sort(key=lambda item: (_rank(item.nodeid), item.get_closest_marker("slow") is None))

@@ -4,10 +4,11 @@ Running the Alembic migrations costs ~0.3 s on SQLite and ~1 s on PostgreSQL (sc
 few dozen DDL round trips), and hundreds of tests each want an empty database at head. So:
 
 * SQLite: the migrations run once per test process into a template file; each test gets a copy.
-* PostgreSQL: each test still gets a schema of its own, but a used schema is emptied (``TRUNCATE ...
-  RESTART IDENTITY``: no rows, sequences back at 1, as a new one) and handed to the next test instead of
-  being dropped and migrated anew. A schema that cannot be emptied that way (tables added or gone, a
-  different revision, a lock still held) is dropped, as before.
+* PostgreSQL: each test still gets a schema of its own, but a used schema is emptied (no rows, sequences
+  back at 1, as a new one) and handed to the next test instead of being dropped and migrated anew: one
+  round trip of ``DELETE``s, the tables that others reference last, and ``ALTER SEQUENCE ... RESTART``s
+  (``TRUNCATE`` of the ~20 tables gives each a new file, ~0.3 s a test). A schema that cannot be emptied
+  that way (tables added or gone, a different revision, a lock still held) is dropped, as before.
 
 Both templates are made by the product's own ``Store(url)`` on an empty database, so the migrations
 from nothing to head still run (and must succeed) in every test session; ``tests/bot/test_store.py``
@@ -84,6 +85,7 @@ class _SchemaPool:
         self.owned: set[str] = set()
         self.tables: set[str] | None = None  # the tables a migrated schema has (alembic_version aside)
         self.revision: str | None = None
+        self._emptying: list[str] | None = None  # statements (with {schema}) that empty a migrated schema
         self._admin: Engine | None = None
 
     def admin(self, base: str) -> Engine:
@@ -127,11 +129,38 @@ class _SchemaPool:
     def _empty(self, base: str, schema: str) -> bool:
         if self.tables is None or self._inspect(base, schema) != (self.tables, self.revision):
             return False
-        names = ", ".join(f'"{schema}"."{name}"' for name in sorted(self.tables))
+        if self._emptying is None:
+            self._emptying = self._emptying_statements(base, schema)
+        script = "; ".join(["SET LOCAL lock_timeout = '2s'",  # a test left a lock: drop it instead
+                            *(statement.format(schema=schema) for statement in self._emptying)])
         with self.admin(base).begin() as conn:
-            conn.execute(text("SET LOCAL lock_timeout = '2s'"))  # a test left a lock: drop it instead
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            conn.exec_driver_sql(script)
         return True
+
+    def _emptying_statements(self, base: str, schema: str) -> list[str]:
+        """``DELETE``s of every table, a table before those it references (FK), then the sequences'
+        ``RESTART``s; a ``TRUNCATE ... RESTART IDENTITY CASCADE`` if the references go round in a cycle."""
+        assert self.tables is not None
+        with self.admin(base).connect() as conn:
+            refs = conn.execute(text(
+                "SELECT child.relname, parent.relname FROM pg_constraint c"
+                " JOIN pg_class child ON child.oid = c.conrelid JOIN pg_class parent ON parent.oid = c.confrelid"
+                " JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype = 'f' AND n.nspname = :s"),
+                {"s": schema}).all()
+            sequences = conn.execute(text(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'S' AND n.nspname = :s ORDER BY c.relname"), {"s": schema}).scalars().all()
+        referencing = {name: {child for child, parent in refs if parent == name and child != name}
+                       for name in self.tables}
+        order: list[str] = []
+        while len(order) < len(self.tables):
+            ready = sorted(t for t in self.tables if t not in order and referencing[t] <= set(order))
+            if not ready:  # a cycle of references: TRUNCATE empties them all at once
+                names = ", ".join(f'"{{schema}}"."{name}"' for name in sorted(self.tables))
+                return [f"TRUNCATE {names} RESTART IDENTITY CASCADE"]
+            order.extend(ready)
+        return [*(f'DELETE FROM "{{schema}}"."{name}"' for name in order),
+                *(f'ALTER SEQUENCE "{{schema}}"."{name}" RESTART' for name in sequences)]
 
     def drop(self, base: str, schema: str) -> None:
         with self.admin(base).begin() as conn:

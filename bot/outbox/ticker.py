@@ -24,8 +24,11 @@ _failures = FailureLog(log)  # one line per failure class, no traceback (see bot
 class Ticker:
     """Passes of ``dispatcher`` on a timer and on wake-ups."""
 
-    def __init__(self, dispatcher: Dispatcher) -> None:
+    def __init__(self, dispatcher: Dispatcher, *, owns_senders: bool = True) -> None:
         self.dispatcher = dispatcher
+        #: ``stop`` closes the senders (``giljabi worker``'s own); a server's belong to its channels,
+        #: which close them when they stop (Telegram's long polling shares its sender's bot)
+        self.owns_senders = owns_senders
         self._running = False
         self._again = False
         self._task: asyncio.Task[None] | None = None
@@ -87,13 +90,15 @@ class Ticker:
                  ",".join(sorted(self.dispatcher.senders)) or "-", self.dispatcher.quiet.describe(), tick_seconds)
 
     async def stop(self) -> None:
-        """Stop ticking, finish the pass under way, close the senders."""
+        """Stop ticking, finish the pass under way, close the senders if they are the ticker's own."""
         if self._unsubscribe is not None:
             await asyncio.to_thread(self._unsubscribe)
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)  # type: ignore[attr-defined]
         if self._task is not None:
             await asyncio.wait([self._task], timeout=10)
+        if not self.owns_senders:
+            return
         for sender in self.dispatcher.senders.values():
             try:
                 await sender.close()

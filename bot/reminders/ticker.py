@@ -32,14 +32,21 @@ def plan_once(store: Store, planner: Planner, clock: Clock = utcnow) -> None:
 
 
 class PlannerTicker:
-    """Runs ``plan_once`` off the event loop's thread, never two at once."""
+    """Runs ``plan_once`` off the event loop's thread, never two at once.
+
+    APScheduler's job only starts a pass (a task of the ticker's own) and returns, as the outbox's
+    ticker does: ``stop`` then waits for the pass under way. A job still running a pass when the
+    scheduler shut down was cancelled with it, and logged as a failed job with its traceback."""
 
     def __init__(self, store: Store, planner: Planner, clock: Clock = utcnow) -> None:
         self.store, self.planner, self.clock = store, planner, clock
         self._scheduler: object | None = None
+        self._pass: asyncio.Future[None] | None = None
 
     async def tick(self) -> None:
-        await asyncio.to_thread(plan_once, self.store, self.planner, self.clock)
+        """Start a pass unless one is under way."""
+        if self._pass is None or self._pass.done():
+            self._pass = asyncio.ensure_future(asyncio.to_thread(plan_once, self.store, self.planner, self.clock))
 
     async def start(self, seconds: float = INTERVAL.total_seconds()) -> None:
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -52,5 +59,10 @@ class PlannerTicker:
         log.info("reminder planner on: every %.0f s", seconds)
 
     async def stop(self) -> None:
+        """Stop ticking, then finish the pass under way."""
         if self._scheduler is not None:
+            self._scheduler.pause()  # type: ignore[attr-defined]
+            await asyncio.sleep(0)  # a job just handed to the executor runs (and returns) now
             self._scheduler.shutdown(wait=False)  # type: ignore[attr-defined]
+        if self._pass is not None:
+            await asyncio.wait([self._pass], timeout=10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -10,6 +11,13 @@ import pytest
 from knowledge.answering import learned
 from knowledge.schema import Fact
 
+
+@pytest.fixture(scope="module", autouse=True)
+def _scikit_learn_here() -> None:
+    """The tests below fit in this process (scikit-learn imported once), as a process that trained
+    the NLU does; a process without it fits in a child (one test below, on purpose): a child per
+    test cost ~1.3 s of CPU each, for what only that one test is about."""
+    import sklearn.svm  # noqa: F401
 
 def _terms(text: str) -> Counter[str]:
     return Counter(text.split())
@@ -67,3 +75,21 @@ def test_a_broken_cache_file_is_retrained_not_fatal(tmp_path: Path) -> None:
         path.write_bytes(b"not a pickle")
     learned._MEMORY.clear()
     assert learned.train(_facts(), lambda s: s, _terms, tmp_path).fact_ids
+
+
+def test_a_process_without_scikit_learn_fits_in_a_child(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    docs = _docs(_facts())
+    here = learned._fit(docs)
+    question = learned.featurize("수당 얼마 줘요", lambda s: s, _terms)
+
+    def not_here(docs):  # the child's own _fit must do it (a failing child falls back to this one)
+        raise AssertionError("fitted in this process")
+
+    monkeypatch.setattr(learned, "_fit", not_here)
+    child = learned._fit_in_child(docs)
+    assert child.fact_ids == here.fact_ids and child.margins(question) == pytest.approx(here.margins(question))
+    children: list[int] = []
+    monkeypatch.setattr(learned, "_fit_in_child", lambda docs: children.append(1) or here)
+    monkeypatch.delitem(sys.modules, "sklearn")  # as in a server that loaded a cached NLU model
+    learned._MEMORY.clear()
+    assert learned.train(_facts(), lambda s: s, _terms, tmp_path) is here and children == [1]

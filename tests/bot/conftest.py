@@ -66,7 +66,8 @@ def _fast_server_class():
     import uvicorn
 
     class FastTickServer(uvicorn.Server):
-        """uvicorn checks for shutdown every 100 ms; a test server checks every 10 ms."""
+        """uvicorn checks for shutdown every 100 ms, and its shutdown sleeps 100 ms before it even looks
+        for open connections; a test server checks every 10 ms and waits only for what is still open."""
 
         async def main_loop(self) -> None:
             counter = 0
@@ -75,6 +76,26 @@ def _fast_server_class():
                 counter = (counter + 1) % 864000
                 await asyncio.sleep(0.01)
                 should_exit = await self.on_tick(counter) if counter % 10 == 0 else self.should_exit
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            """uvicorn 0.3x's ``Server.shutdown``, its 100 ms sleep and polls made 5 ms polls."""
+            for server in self.servers:
+                server.close()
+            for sock in sockets or []:
+                sock.close()
+            for connection in list(self.server_state.connections):
+                connection.shutdown()
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + (self.config.timeout_graceful_shutdown or float("inf"))
+            state = self.server_state
+            while (state.connections or state.tasks) and not self.force_exit and loop.time() < deadline:
+                await asyncio.sleep(0.005)
+            for task in state.tasks if loop.time() >= deadline else ():
+                task.cancel(msg="Task cancelled, timeout graceful shutdown exceeded")
+            for server in self.servers:
+                await server.wait_closed()
+            if not self.force_exit:
+                await self.lifespan.shutdown()
 
     return FastTickServer
 

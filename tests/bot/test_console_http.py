@@ -23,6 +23,8 @@ from bot.store.models import AuditEntry
 from tests.bot.console_support import fallback_parse
 
 PASSWORD = "correct-horse-battery"
+#: the product's hasher (tests run with a cheap one: tests/conftest.py)
+PRODUCT_HASHER = accounts._hasher
 
 
 @pytest.fixture
@@ -34,6 +36,16 @@ def site(make_assistant, make_settings, serve_app, tmp_path):
     url = serve_app(create_app(assistant, make_settings(console_canned_file=tmp_path / "canned.yml"), warm_up=False))
     return url, assistant
 
+
+
+def test_passwords_are_stored_as_argon2id_at_the_librarys_strength() -> None:
+    from argon2 import PasswordHasher, Type
+
+    strong = PasswordHasher()
+    assert PRODUCT_HASHER.type is Type.ID
+    assert PRODUCT_HASHER.time_cost >= strong.time_cost and PRODUCT_HASHER.memory_cost >= strong.memory_cost
+    assert PRODUCT_HASHER.parallelism >= strong.parallelism
+    assert accounts._DUMMY.startswith(f"$argon2id$v=19$m={PRODUCT_HASHER.memory_cost},")
 
 def csrf_of(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

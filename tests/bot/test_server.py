@@ -30,6 +30,19 @@ def metric(text: str, line_start: str) -> float:
     raise AssertionError(f"{line_start} not in metrics")
 
 
+
+def test_a_server_stopped_right_after_its_start_logs_no_failure(assistant, make_settings, caplog) -> None:
+    """The first planner and outbox passes begin at start; a stop then waits for them to end instead of
+    cancelling them (APScheduler logged a cancelled pass as a failed job, with its traceback)."""
+    from tests.bot.conftest import ServerThread
+
+    with caplog.at_level(logging.ERROR):  # (a busy machine may delay a first pass: APScheduler warns)
+        for _ in range(5):
+            server = ServerThread(create_app(assistant, make_settings()))
+            server.start()
+            server.stop()
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
 def test_healthz_is_liveness_and_readyz_reports_the_database(assistant, make_settings, serve_app, http,
                                                               monkeypatch) -> None:
     base = serve_app(create_app(assistant, make_settings()))

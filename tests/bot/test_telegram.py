@@ -188,6 +188,23 @@ def test_polling_mode_processes_get_updates_results(assistant, telegram_settings
     assert any("워크넷 가입하기" in t for t in texts)
 
 
+
+def test_a_polling_server_stops_without_a_polling_error(assistant, telegram_settings, bot_api, caplog) -> None:
+    """The outbox's last pass leaves the channel's sender open: the long polling it shares a bot with
+    stops cleanly (a sender closed under it failed the poll and held the shutdown 1 s in a retry)."""
+    from tests.bot.conftest import ServerThread
+
+    bot_api.updates = [message_update(100, "/start")]
+    server = ServerThread(create_app(assistant, telegram_settings, telegram_polling=True))
+    server.start()
+    wait_until(lambda: bot_api.sent(), 10, "the polled update's answer")
+    with caplog.at_level(logging.DEBUG):
+        server.stop()
+    assert not server.thread.is_alive()
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not errors, errors
+    assert int(bot_api.sent("getUpdates")[-1].get("timeout") or 0) == 0  # the last call: marks the updates read
+
 def test_updates_of_one_chat_are_handled_in_order(bot_api) -> None:
     seen: list[str] = []
 

@@ -61,7 +61,37 @@ def test_cli_eval_missing_file(app_data_dir: Path, capsys) -> None:
     assert main(["nlu", "eval", "/nonexistent/test.yml"]) == 2
 
 
-def test_cli_train(app_data_dir: Path, capsys) -> None:
-    assert main(["nlu", "train"]) == 0
-    printed = capsys.readouterr().out
-    assert "trained NLU model" in printed and str(app_data_dir) in printed
+def test_cli_train(nlu_cache_dir: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    """``giljabi nlu train`` trains anew, even over a current cached model, and writes the model into
+    the app's data directory. The training is the real one (features, cross-validated calibration, the
+    linear fit) on four intents' examples: on all the data it costs ~5 s of CPU, and the suite's model
+    (tests/nlu/conftest.py) is trained on all of it by the same code whenever the data or code change."""
+    from bot.config import get_settings
+    from nlu import parser, rasa_yaml, training
+
+    everything = training.load_training_data()
+    kept = everything.intents()[:4]
+    runs: list[int] = []
+
+    def four_intents(data_dir: Path = training.DATA_DIR) -> rasa_yaml.NluData:
+        runs.append(1)
+        return rasa_yaml.NluData([e for e in everything.examples if e.intent in kept], everything.synonyms,
+                                 everything.lookups, everything.regexes)
+
+    monkeypatch.setattr(training, "load_training_data", four_intents)
+    monkeypatch.setattr(parser, "_model", parser.get_model())  # the suite's model is back in memory after
+    app = tmp_path / "app"
+    monkeypatch.setenv("GILJABI_DATA_DIR", str(app))
+    get_settings.cache_clear()
+    nlu.set_cache_dir(tmp_path / "elsewhere")  # not the suite's cache, whatever the command does
+    try:
+        assert main(["nlu", "train"]) == 0
+        printed = capsys.readouterr().out
+        assert "trained NLU model" in printed and str(app) in printed
+        model = cache.load(cache.fingerprint())
+        assert cache.model_path().parent.parent == app and model.classes == kept
+        assert main(["nlu", "train"]) == 0  # a current model is cached: trained again all the same
+        assert len(runs) == 2 and "trained NLU model" in capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()
+        nlu.set_cache_dir(nlu_cache_dir)
