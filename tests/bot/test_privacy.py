@@ -29,7 +29,8 @@ def test_kinds_and_what_stays_visible() -> None:
 def test_clean_text_never_keeps_control_characters_or_numbers(raw: str) -> None:
     cleaned = clean_text(raw + " 900101-1234567")
     assert cleaned.text is not None
-    assert "1234567" not in cleaned.text
+    assert cleaned.text.endswith("*" * 7)  # the text may hold digits of its own ('1234567' alone is no number)
+    assert "900101-1234567" not in cleaned.text.replace(" ", "")
     assert "masked_number" in cleaned.notices
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in cleaned.text)
 
