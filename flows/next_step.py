@@ -22,7 +22,7 @@ from flows.context import TurnContext
 from knowledge.answering import AnswerContext, FactRanker, ellipsis
 from knowledge.answering.answerer import CHOICES, Answer, Answerer, Decision
 from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
-from knowledge.answering.ranker import NOUN_TAGS, Candidate
+from knowledge.answering.ranker import KEY_IDF, NOUN_TAGS, Candidate
 from knowledge.retrieval import squash
 from knowledge.schema import Fact
 
@@ -37,6 +37,8 @@ TOPIC_IDF = 4.5
 NAMED = 0.5
 #: ... preferring to the best a candidate this close that does
 NAMED_MARGIN = 0.3
+#: a question with at most this many telling nouns of its own may ask about the topic of the message before
+CARRY_NOUNS = 1
 #: a step belongs to that activity when its text uses one of them, or at least this share of its phrasings
 TOPIC_ASKS = 0.5
 
@@ -95,6 +97,29 @@ def _asked_of_before(ctx: TurnContext, answerer: Answerer, text: str, context: A
     return answerer.best(f"{ctx.said_before} {text}", replace(context, intent=None, confidence=0.0))
 
 
+def telling_nouns(ranker: FactRanker, text: str) -> list[str]:
+    """The nouns of ``text`` that name a topic: rare over the phrasings (at least ``KEY_IDF``) and not
+    generic ("것", "방법"); a leading self-description is left out."""
+    return [t for t in ranker.morph_terms(ranker.topic_of(text), NOUN_TAGS)
+            if ranker.idf.get(t, 0.0) >= KEY_IDF and t not in ranker.lex.generic_nouns]
+
+
+def _carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext) -> Candidate | None:
+    """A question that names no topic of its own ("몇 회 운영했어요?", "총 얼마예요?", "왜 안 보이죠?")
+    after a message that named one ("2015년 일자리발굴단 실적이 궁금해요"), where the person said they
+    are at no guide step: the topic carries over, so the two are ranked together."""
+    ranker = answerer.ranker
+    before = ctx.said_before
+    own = telling_nouns(ranker, text) if before else []
+    if not before or context.near or not ranker.asks(text) or len(own) > CARRY_NOUNS:
+        return None
+    if not set(telling_nouns(ranker, before)) - set(own):
+        return None
+    best = answerer.best(f"{before} {text}", replace(context, intent=None, confidence=0.0))
+    # the question's own word ("이용", "승인") must still be spoken of: it says what is asked of the topic
+    return best if best is not None and all(ranker.uses(best, t) for t in own) else None
+
+
 def topicless(ranker: FactRanker, text: str) -> bool:
     """Whether a question names no topic of its own: only question words, generic nouns and what may
     be asked of any topic ("장소가 어디예요?", "왜 그래요?")."""
@@ -119,6 +144,9 @@ def follow_up(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerCo
         inherited = _asked_of_before(ctx, answerer, text, context)
         if inherited is not None:
             return Decision("answers", [Answer(inherited)], text)
+    carried = _carried_topic(ctx, answerer, text, context)
+    if carried is not None:  # "몇 회 운영했어요?" after "2015년 일자리발굴단 실적이 궁금해요"
+        return Decision("answers", [Answer(carried)], text)
     found = ellipsis.contrasted(text, answerer.ranker.lex)
     if not ctx.said_before or found is None:
         return None
