@@ -116,8 +116,16 @@ def _carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: Ans
     if not set(telling_nouns(ranker, before)) - set(own):
         return None
     best = answerer.best(f"{before} {text}", replace(context, intent=None, confidence=0.0))
-    # the question's own word ("이용", "승인") must still be spoken of: it says what is asked of the topic
-    return best if best is not None and all(ranker.uses(best, t) for t in own) else None
+    if best is None or not all(ranker.uses(best, t) for t in own):
+        return None  # the question's own word ("이용", "도움") says what is asked of the topic
+    if context.recent and best.fact.id == context.recent[-1] and not answerer.gaps.states_asked(text, best.fact):
+        # the fact just said of the topic, again: only when the question alone finds it too, or it
+        # states the aspect asked ("총 얼마예요?" of the 2016 budget); "얼마나 받아요?" after the
+        # programme's introduction asks something that introduction does not say
+        alone = ranker.rank(text, context, limit=1)
+        if not alone or alone[0].fact.id != best.fact.id:
+            return None
+    return best
 
 
 def topicless(ranker: FactRanker, text: str) -> bool:
@@ -144,11 +152,12 @@ def follow_up(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerCo
         inherited = _asked_of_before(ctx, answerer, text, context)
         if inherited is not None:
             return Decision("answers", [Answer(inherited)], text)
-    carried = _carried_topic(ctx, answerer, text, context)
-    if carried is not None:  # "몇 회 운영했어요?" after "2015년 일자리발굴단 실적이 궁금해요"
-        return Decision("answers", [Answer(carried)], text)
     found = ellipsis.contrasted(text, answerer.ranker.lex)
-    if not ctx.said_before or found is None:
+    if found is None:
+        carried = _carried_topic(ctx, answerer, text, context)
+        # "몇 회 운영했어요?" after "2015년 일자리발굴단 실적이 궁금해요"
+        return Decision("answers", [Answer(carried)], text) if carried is not None else None
+    if not ctx.said_before:
         return None
     ranker = answerer.ranker
     terms = ranker.morph_terms
