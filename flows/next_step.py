@@ -105,19 +105,25 @@ def telling_nouns(ranker: FactRanker, text: str) -> list[str]:
 
 
 def _carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext) -> Candidate | None:
-    """A question that names no topic of its own ("몇 회 운영했어요?", "총 얼마예요?", "왜 안 보이죠?")
-    after a message that named one ("2015년 일자리발굴단 실적이 궁금해요"), where the person said they
-    are at no guide step: the topic carries over, so the two are ranked together."""
+    """A question that names no topic of its own ("몇 회 운영했어요?", "언제 나와요?": at most one telling
+    noun, which the answer must use) after a message that named one ("2015년 일자리발굴단 실적이
+    궁금해요"): the topic carries over, so the two are ranked together — whatever the NLU heard in so
+    few words. Someone who said where they are in a guide ("선발 메뉴에서 검색했는데 안 나와요") asks,
+    with no noun of their own ("왜 안 보이죠?"), about that step or the few after it."""
     ranker = answerer.ranker
     before = ctx.said_before
     own = telling_nouns(ranker, text) if before else []
-    if not before or context.near or not ranker.asks(text) or len(own) > CARRY_NOUNS:
+    if not before or not ranker.asks(text) or len(own) > CARRY_NOUNS:
         return None
     if not set(telling_nouns(ranker, before)) - set(own):
         return None
     best = answerer.best(f"{before} {text}", replace(context, intent=None, confidence=0.0))
     if best is None or not all(ranker.uses(best, t) for t in own):
         return None  # the question's own word ("이용", "도움") says what is asked of the topic
+    if context.near and (own or best.fact.id not in context.near):
+        # someone who said where they are asks of a word of their own ("활동 계획은 어떻게 써요") or
+        # about that step or the next, not the one done
+        return None
     if context.recent and best.fact.id == context.recent[-1] and not answerer.gaps.states_asked(text, best.fact):
         # the fact just said of the topic, again: only when the question alone finds it too, or it
         # states the aspect asked ("총 얼마예요?" of the 2016 budget); "얼마나 받아요?" after the
