@@ -104,7 +104,7 @@ def telling_nouns(ranker: FactRanker, text: str) -> list[str]:
             if ranker.idf.get(t, 0.0) >= KEY_IDF and t not in ranker.lex.generic_nouns]
 
 
-def _carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext) -> Candidate | None:
+def carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext) -> Candidate | None:
     """A question that names no topic of its own ("몇 회 운영했어요?", "언제 나와요?": at most one telling
     noun, which the answer must use) after a message that named one ("2015년 일자리발굴단 실적이
     궁금해요"): the topic carries over, so the two are ranked together — whatever the NLU heard in so
@@ -160,7 +160,7 @@ def follow_up(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerCo
             return Decision("answers", [Answer(inherited)], text)
     found = ellipsis.contrasted(text, answerer.ranker.lex)
     if found is None:
-        carried = _carried_topic(ctx, answerer, text, context)
+        carried = carried_topic(ctx, answerer, text, context)
         # "몇 회 운영했어요?" after "2015년 일자리발굴단 실적이 궁금해요"
         return Decision("answers", [Answer(carried)], text) if carried is not None else None
     if not ctx.said_before:
