@@ -217,8 +217,9 @@ def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -
         if topic:
             break
     at = [s.key for s in steps].index(key)
-    if not topic:
-        return anchor
+    if not topic or ranker.without(last_clause(said), ranker.lex.press_words) is not None:
+        return anchor  # "검색 눌렀어요" names a button pressed, not an activity finished
+
     chosen: set[str] = set()  # slots asked by a step of the activity: their branches belong to it too
     slots = ctx.state.slots
     for step in steps[at + 1:]:

@@ -137,3 +137,10 @@ def test_at_a_guide_step_only_that_step_or_the_few_after_answer(answerer) -> Non
     assert _carried(answerer, before, question) == "portal_select.pick"
     assert _carried(answerer, before, question, near=("portal_select.pick",)) == "portal_select.pick"
     assert _carried(answerer, before, question, near=("iap.type_goal",)) is None
+
+
+def test_a_pressed_button_is_no_activity_whose_later_steps_are_done(chat: Chat) -> None:
+    # "검색" is the button pressed: the step after the keyword search is next, not the one after every
+    # step that mentions a search
+    shown = _ask(chat, "간편입력 관심 키워드 칸에 파이썬 넣고 검색 눌렀어요", "그다음엔 뭐 해요?")
+    assert "추천 직종" in shown
