@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from knowledge.answering.grammar import Grammar, GrammarWords, build_grammar
 from knowledge.loader import CONTENT_DIR, validate_file
 from knowledge.retrieval import squash
 
@@ -69,6 +70,7 @@ class _LexiconFile(BaseModel):
     contrast_particles: list[str] = Field(default_factory=list)
     word_particles: list[str] = Field(default_factory=list)
     aspect_nouns: list[str] = Field(default_factory=list)
+    grammar: GrammarWords
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ class AnswerLexicon:
     gap_markers: tuple[str, ...]
     pointers: tuple[str, ...]
     generic_nouns: frozenset[str]
+    #: the endings and particles the answering reads text by, compiled (knowledge.answering.grammar)
+    grammar: Grammar
     #: casual spellings of a clause-joining -고 ("하구", "있구"): a question may end there
     clause_ends: tuple[str, ...] = ()
     #: endings that ask without a question mark ("있나요", "고를까")
@@ -177,6 +181,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         gap_markers=_longest_first(data.gap_markers),
         pointers=_longest_first(data.pointers),
         generic_nouns=frozenset(squash(w) for w in data.generic_nouns),
+        grammar=build_grammar(data.grammar, path),
         occupation_views=tuple(sorted(
             ((squash(w), view) for view, words in data.occupation_views.items() for w in words if squash(w)),
             key=lambda pair: len(pair[0]), reverse=True,
