@@ -54,6 +54,7 @@ class _LexiconFile(BaseModel):
     occupation_fillers: list[str] = Field(default_factory=list)
     occupation_suffixes: list[str] = Field(default_factory=list)
     occupation_ambiguous: list[str] = Field(default_factory=list)
+    occupation_cues: list[str] = Field(min_length=1)
     stage_words: dict[str, list[str]] = Field(default_factory=dict)
     stage_parts: dict[str, list[list[str]]] = Field(default_factory=dict)
     stage_up_to: list[str] = Field(default_factory=list)
@@ -109,6 +110,8 @@ class AnswerLexicon:
     occupation_fillers: tuple[str, ...] = ()
     occupation_suffixes: tuple[str, ...] = ()
     occupation_ambiguous: tuple[str, ...] = ()
+    #: "직업": says an occupation is meant (raw, as written)
+    occupation_cues: tuple[str, ...] = ()
     #: squashed stage word -> stage id, longest first
     stage_words: tuple[tuple[str, str], ...] = ()
     #: squashed part word -> (stage id, part number), longest first; a stage made of parts
@@ -189,6 +192,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         occupation_fillers=_longest_first(data.occupation_fillers),
         occupation_suffixes=_longest_first(data.occupation_suffixes),
         occupation_ambiguous=_longest_first(data.occupation_ambiguous),
+        occupation_cues=tuple(w for w in data.occupation_cues if w.strip()),
         stage_words=tuple(sorted(
             ((squash(w), stage) for stage, words in data.stage_words.items() for w in words if squash(w)),
             key=lambda pair: len(pair[0]), reverse=True,
