@@ -14,7 +14,7 @@ from typing import Literal
 from knowledge.answering.gaps import GapFinder
 from knowledge.answering.lexicon import AnswerLexicon
 from knowledge.answering.ranker import KEY_IDF, NOUN_TAGS, AnswerContext, Candidate, FactRanker
-from knowledge.answering.split import split_questions, strip_greeting
+from knowledge.answering.split import question_start, split_questions, strip_greeting, strip_thanks
 from knowledge.occupations.text import analyze
 from knowledge.retrieval import squash
 
@@ -103,11 +103,13 @@ class Answerer:
         """``context.intent`` is what the NLU heard; ``acting_ok`` lets the facts answer an acting
         intent at the ordinary threshold (the context says the question is theirs)."""
         rest = strip_greeting(text, self.lex)
+        if rest is None:
+            rest = strip_thanks(text, self.lex)  # "감사합니다 … 근데 IAP가 뭐예요?": the question is asked
         if rest == "":
             return Decision("none")
         greeted = rest is not None
         if greeted:
-            text = rest or ""
+            text = question_start(rest or "", self.lex, keep=self.ranker.describes_self)
             if context.intent not in self.informing:  # "greet", or an act: the question is the facts' to answer
                 context = replace(context, intent=None, confidence=0.0)
         elif context.intent in SMALL_TALK and (context.confidence >= ACTING_SURE or not self.ranker.asks(text)):
@@ -132,7 +134,7 @@ class Answerer:
         ranked = own_case_first(self.ranker.rank(text, context, limit=CHOICES + 1), self.ranker.conditions)
         ranked = self.words_first(text, ranked, acting, need)
         if not ranked or _measure(ranked[0], acting) < need:
-            uncovered = bool(self.gaps.uncovered(text))
+            uncovered = bool(self.gaps.uncovered(self.ranker.topic_of(text)))
             topical = bool(ranked) and ranked[0].lexical >= ANSWER_AT / 2
             if uncovered and topical and (greeted or not acting):
                 return Decision("not_in_guide", [], text, greeted)
@@ -216,7 +218,7 @@ class Answerer:
         return ranked
 
     def answer(self, text: str, candidate: Candidate) -> Answer:
-        gap = (self.gaps.gap_answer(self.ranker.expand(text), candidate.fact) or bool(self.gaps.uncovered(text))
+        gap = (self.gaps.gap_answer(self.ranker.expand(text), candidate.fact) or bool(self.gaps.uncovered(self.ranker.topic_of(text)))
                or self.gaps.unstated(text, candidate.fact) is not None)
         return Answer(candidate, gap)
 
