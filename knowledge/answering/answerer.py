@@ -38,7 +38,7 @@ MISSING_KEY = True
 CHOICES = 3
 #: a runner-up this close to the best that uses the question's most telling word, which the best
 #: lacks, answers instead ("검사 다시 볼 수 있나요" -> the fact about doing a test again)
-KEY_MARGIN = 0.18
+KEY_MARGIN = 0.12
 #: a runner-up this close to the best that states the aspect asked (where, how long …), which the best
 #: does not, answers instead
 ASPECT_MARGIN = 0.25
