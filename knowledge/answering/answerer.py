@@ -159,11 +159,16 @@ class Answerer:
         """Whether a question heard as an acting intent plainly asks one fact: it asks, names a telling
         word, and the learned ranker is sure of the fact or clearly prefers it to every other."""
         top = self.ranker.rank(text, context, limit=2)
-        if not top or top[0].lexical < MIN_LEXICAL or not self.ranker.asks(text) or self.ranker.key_term(text) is None:
+        if not top or top[0].lexical < MIN_LEXICAL or not self.requests(text) or self.ranker.key_term(text) is None:
             return False
         lead = top[0].score - top[1].score if len(top) > 1 else top[0].score
         return (top[0].taught >= TAUGHT_SURE or (top[0].taught >= TAUGHT_CLASS and lead >= LEAD)
                 or (top[0].lexical >= ASKED_LEXICAL and self.ranker.question_word(text)))
+
+    def requests(self, text: str) -> bool:
+        """Whether a message asks, or requests as a question does ("센터 위치 알려주세요")."""
+        key = squash(text)
+        return self.ranker.asks(text) or any(w in key for w in self.lex.request_words)
 
     def asks_no_person(self, text: str, context: AnswerContext) -> bool:
         """Whether a message heard as asking for a person asks, with a question word, what something is

@@ -52,6 +52,13 @@ def test_who_asks_is_not_a_word_the_guide_lacks(answerer: Answerer) -> None:
     assert not answerer.gaps.uncovered(answerer.ranker.topic_of("50대 중반입니다. 잡케어가 뭐예요?"))
 
 
+def test_a_request_for_what_a_fact_states_is_answered_despite_an_acting_intent(answerer: Answerer) -> None:
+    # "… 알려주세요" asks as a question word does: heard surely as the centre intent, it is still a fact's
+    decision = answerer.decide("희망일자리센터 홈페이지 주소 알려주세요", AnswerContext(intent="center_info", confidence=0.99))
+    assert decision.kind == "answers"
+    assert any("job.seoul.go.kr" in a.candidate.fact.text for a in decision.answers)
+
+
 def test_two_questions_get_two_answers(answerer: Answerer) -> None:
     decision = answerer.decide("DOOR가 뭐예요? 그리고 IAP 결과는 어디에 등록해요?", AnswerContext())
     assert decision.kind == "answers" and len(decision.answers) == 2
