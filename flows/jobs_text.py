@@ -59,6 +59,7 @@ def occupation_named(names: OccupationNames, lexicon: AnswerLexicon, text: str,
         # "상담사 연결" is a handoff; "상담사 되려면 뭐 필요해요" still asks about the occupation
         alone = mention is not None and names.is_name(text)  # "프로그래머" alone is no 'yes'
         if not alone and (mention is None or not mention.framed
-                          or (mention.view == "details" and mention.everyday_word and "직업" not in text)):
+                          or (mention.view == "details" and mention.everyday_word
+                              and not any(cue in text for cue in lexicon.occupation_cues))):
             return None
     return mention

@@ -58,6 +58,8 @@ class _Grammar:
     morning: frozenset[str]
     afternoon: frozenset[str]
     pm_limit: int
+    #: the unit that counts days in "3일 뒤" (the other is weeks)
+    day_unit: str
     offset: re.Pattern[str]
     absolute: re.Pattern[str]
     relative: re.Pattern[str]
@@ -111,7 +113,7 @@ def _grammar() -> _Grammar:
     return _Grammar(
         days=days, weeks=weeks, months=months, counts=counts, natives=natives, weekdays=weekdays,
         morning=frozenset(morning), afternoon=frozenset(afternoon),
-        pm_limit=int(res.get("pm_if_bare_hour_at_most", 7)),
+        pm_limit=int(res.get("pm_if_bare_hour_at_most", 7)), day_unit=str(units["day"]),
         offset=offset, absolute=absolute, relative=relative, time=time,
     )
 
@@ -142,7 +144,7 @@ def _offset(m: re.Match[str], g: _Grammar, ref: date) -> date:
     if m.group("count"):
         return ref + timedelta(days=g.counts[m.group("count")])
     n = int(m.group("n"))
-    return ref + timedelta(days=n if m.group("unit") == "일" else 7 * n)
+    return ref + timedelta(days=n if m.group("unit") == g.day_unit else 7 * n)
 
 
 def _relative(m: re.Match[str], g: _Grammar, ref: date) -> date:

@@ -14,7 +14,6 @@ Pure text functions over the lexicon's particle lists; the dialogue decides when
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 
 from knowledge.answering.lexicon import AnswerLexicon
@@ -24,7 +23,6 @@ from knowledge.retrieval import squash
 MAX_WORDS = 3
 #: the shortest contrasted word (a single syllable such as "난" is no topic)
 MIN_STEM = 2
-_PUNCTUATION = re.compile(r"[?？!.~ㅠㅜ]+$")
 
 
 def contrasted(question: str, lex: AnswerLexicon) -> tuple[str, list[str]] | None:
@@ -36,7 +34,7 @@ def contrasted(question: str, lex: AnswerLexicon) -> tuple[str, list[str]] | Non
         words = words[1:]
     if not words or len(words) > MAX_WORDS:
         return None
-    head = _PUNCTUATION.sub("", words[0])
+    head = lex.grammar.trailing_marks.sub("", words[0])
     stem = _strip(head, lex.contrast_particles)
     if stem is None or len(stem) < MIN_STEM:
         return None

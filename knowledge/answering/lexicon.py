@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from knowledge.answering.grammar import Grammar, GrammarWords, build_grammar
 from knowledge.loader import CONTENT_DIR, validate_file
 from knowledge.retrieval import squash
 
@@ -54,6 +55,7 @@ class _LexiconFile(BaseModel):
     occupation_fillers: list[str] = Field(default_factory=list)
     occupation_suffixes: list[str] = Field(default_factory=list)
     occupation_ambiguous: list[str] = Field(default_factory=list)
+    occupation_cues: list[str] = Field(min_length=1)
     stage_words: dict[str, list[str]] = Field(default_factory=dict)
     stage_parts: dict[str, list[list[str]]] = Field(default_factory=dict)
     stage_up_to: list[str] = Field(default_factory=list)
@@ -70,6 +72,7 @@ class _LexiconFile(BaseModel):
     contrast_particles: list[str] = Field(default_factory=list)
     word_particles: list[str] = Field(default_factory=list)
     aspect_nouns: list[str] = Field(default_factory=list)
+    grammar: GrammarWords
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ class AnswerLexicon:
     gap_markers: tuple[str, ...]
     pointers: tuple[str, ...]
     generic_nouns: frozenset[str]
+    #: the endings and particles the answering reads text by, compiled (knowledge.answering.grammar)
+    grammar: Grammar
     #: casual spellings of a clause-joining -고 ("하구", "있구"): a question may end there
     clause_ends: tuple[str, ...] = ()
     #: endings that ask without a question mark ("있나요", "고를까")
@@ -108,6 +113,8 @@ class AnswerLexicon:
     occupation_fillers: tuple[str, ...] = ()
     occupation_suffixes: tuple[str, ...] = ()
     occupation_ambiguous: tuple[str, ...] = ()
+    #: "직업": says an occupation is meant (raw, as written)
+    occupation_cues: tuple[str, ...] = ()
     #: squashed stage word -> stage id, longest first
     stage_words: tuple[tuple[str, str], ...] = ()
     #: squashed part word -> (stage id, part number), longest first; a stage made of parts
@@ -181,6 +188,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         gap_markers=_longest_first(data.gap_markers),
         pointers=_longest_first(data.pointers),
         generic_nouns=frozenset(squash(w) for w in data.generic_nouns),
+        grammar=build_grammar(data.grammar, path),
         occupation_views=tuple(sorted(
             ((squash(w), view) for view, words in data.occupation_views.items() for w in words if squash(w)),
             key=lambda pair: len(pair[0]), reverse=True,
@@ -188,6 +196,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         occupation_fillers=_longest_first(data.occupation_fillers),
         occupation_suffixes=_longest_first(data.occupation_suffixes),
         occupation_ambiguous=_longest_first(data.occupation_ambiguous),
+        occupation_cues=tuple(w for w in data.occupation_cues if w.strip()),
         stage_words=tuple(sorted(
             ((squash(w), stage) for stage, words in data.stage_words.items() for w in words if squash(w)),
             key=lambda pair: len(pair[0]), reverse=True,

@@ -17,25 +17,15 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 
-from knowledge.answering.lexicon import AnswerLexicon
+from knowledge.answering.lexicon import AnswerLexicon, load_lexicon
 from knowledge.retrieval import squash
 
-#: where a step's text is cut into clauses: sentence ends and line breaks (the clause before is an
-#: action) and completion connectives (the clause before is a lead-in to the rest of the step)
+#: where a step's text is cut into sentences (the clause before is an action); the completion
+#: connectives that make a clause a lead-in, and those that chain a statement, are built from the
+#: lexicon's ``grammar:`` lists (knowledge.answering.grammar)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-_LEAD_IN = re.compile(r"(?:(?<=[한친난된운른은])\s*(?:뒤|후)(?:에)?|(?:마치|끝나|끝내|다 하)면|(?<=[했었았였썼])으면"
-                      r"|(?<=[가-힣])고)(?=[,\s])")
-#: a condition on what appears ("창이 뜨면", "홈페이지가 열리면"): a lead-in for someone who says it appeared
-_ON_SCREEN = re.compile(r"(?<=[가-힣])면(?=[,\s])")
-#: where a statement is cut into clauses: the connectives that chain what someone did ("…라고/…다고"
-#: quotes what appeared, "구직신청가능이라고 나와요", and stays with it)
-_STATEMENT_JOIN = re.compile(r"(?:(?<=[가-힣])(?:(?<![라다])고|는데|려고|니까|면서)|(?<=[아어와해워여])서)[,\s]+")
 #: a numbered action of a step ("② 참여자 자격요건을 확인해요.")
 _NUMBERED = re.compile(r"\s*[①-⑳]")
-#: syllables whose final ㅆ does not mark a past tense ("하고 있어요" is doing, "없어요", "하겠어요")
-_NOT_PAST = frozenset("있없겠")
-#: what may follow a past-tense syllable ("했어요", "풀었음", "썼는데", "끝났고", "했다")
-_PAST_TAIL = frozenset("어음다는고지으")
 _HANGUL_BASE, _JONG_SS = 0xAC00, 20
 #: how much a statement's word counts against the word after it
 DECAY = 0.5
@@ -49,14 +39,15 @@ def says_done(text: str, lex: AnswerLexicon) -> bool:
         return True
     for i, ch in enumerate(key[:-1]):
         code = ord(ch) - _HANGUL_BASE
-        if 0 <= code < 11172 and code % 28 == _JONG_SS and ch not in _NOT_PAST and key[i + 1] in _PAST_TAIL:
+        if (0 <= code < 11172 and code % 28 == _JONG_SS and ch not in lex.grammar.past_exceptions
+                and key[i + 1] in lex.grammar.past_tails):
             return True
     return False
 
 
-def last_clause(statement: str) -> str:
+def last_clause(statement: str, lex: AnswerLexicon | None = None) -> str:
     """What a statement says was done last: "이력서 등록하기 누르고 동의까지 했어요" -> "동의까지 했어요"."""
-    parts = [p for p in _STATEMENT_JOIN.split(statement) if p.strip()]
+    parts = [p for p in (lex or load_lexicon()).grammar.statement_join.split(statement) if p.strip()]
     return parts[-1] if parts else statement
 
 
@@ -66,14 +57,15 @@ def says_appeared(text: str, lex: AnswerLexicon) -> bool:
     return any(w in key for w in lex.appeared_words)
 
 
-def clauses(step_text: str, on_screen: bool = False) -> list[tuple[str, bool]]:
+def clauses(step_text: str, on_screen: bool = False, lex: AnswerLexicon | None = None) -> list[tuple[str, bool]]:
     """A step's text as (clause, is_lead_in) in order; with ``on_screen``, a condition on what
     appears ("…이 뜨면") is a lead-in too."""
+    grammar = (lex or load_lexicon()).grammar
     out: list[tuple[str, bool]] = []
     for sentence in _SENTENCE.split(step_text):
         start = 0
-        cuts = sorted([*_LEAD_IN.finditer(sentence), *(_ON_SCREEN.finditer(sentence) if on_screen else ())],
-                      key=lambda m: m.start())
+        screen = grammar.on_screen.finditer(sentence) if on_screen else ()
+        cuts = sorted([*grammar.lead_in.finditer(sentence), *screen], key=lambda m: m.start())
         for match in cuts:
             if match.start() < start:
                 continue
@@ -86,15 +78,15 @@ def clauses(step_text: str, on_screen: bool = False) -> list[tuple[str, bool]]:
 
 
 def before_action(statement: str, step_text: str, terms: Callable[[str], Counter[str]],
-                  idf: Mapping[str, float], on_screen: bool = False) -> bool:
+                  idf: Mapping[str, float], on_screen: bool = False, lex: AnswerLexicon | None = None) -> bool:
     """Whether what the statement says was done last is a lead-in of the step (they are at the step,
     its action still to do), or one of its actions with a numbered action after it ("① … 인증번호를
     눌러 확인해요. ② … ③ …": the rest of the step is still to do), rather than its last action (they
     are past it). Korean puts the deed last ("능력평가 제출했어요"), so each word counts half as much
     as the one after it."""
-    said = list(dict.fromkeys(terms(last_clause(statement))))
+    said = list(dict.fromkeys(terms(last_clause(statement, lex))))
     weight = {t: idf.get(t, 0.0) * DECAY ** (len(said) - 1 - i) for i, t in enumerate(said)}
-    parts = clauses(step_text, on_screen)
+    parts = clauses(step_text, on_screen, lex)
     best, at = 0.0, -1
     for i, (clause, is_lead) in enumerate(parts):
         shared = sum(w for t, w in weight.items() if t in terms(clause))

@@ -19,8 +19,7 @@ def split_profile_items(text: str, lex: AnswerLexicon) -> tuple[list[str], list[
     """(held items, items being prepared), each in the order written, without predicate words."""
     joiners = "|".join(re.escape(j) for j in lex.profile_joiners)
     # a joining word is a word of its own, or a clause ending glued to the word before it ("준비중이고 ")
-    pattern = (rf"{_SEPARATORS}|\s+(?:{joiners})\s+|(?<=이고|있고|했고|땄고)\s+|(?<=\S)(?:이랑|랑|하고)\s+"
-               if joiners else _SEPARATORS)
+    pattern = rf"{_SEPARATORS}|\s+(?:{joiners})\s+|{lex.grammar.profile_glued}" if joiners else _SEPARATORS
     held: list[str] = []
     preparing: list[str] = []
     for raw in re.split(pattern, text):

@@ -15,7 +15,6 @@ and are checked on the held-out set.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -53,13 +52,9 @@ W_NEAR = 0.15
 W_INTENT = 0.20
 #: bonus for covering the question's words anywhere in the fact (IDF-weighted share of its morphemes)
 W_COVER = 0.40
-#: an age said in years ("52세", "58살"), and the ages the mid-career service is for (만 40-60, source 05)
-_AGE = re.compile(r"(?<![0-9])([1-9][0-9])(?:세|살)")
+#: the ages the mid-career service is for (만 40-60, source 05); an age said in years ("52세"), a
+#: leading self-description ("운영기관 담당자인데") and a sentence saying only that are lexicon grammar
 MID_CAREER_AGES = (40, 64)
-#: a leading clause like "운영기관 담당자인데" / "저 50대 재직자예요," (who is asking)
-_SELF_DESCRIPTION = re.compile(r"^[^?!.]{0,30}?(?:인데요|인데|이에요|예요|입니다|이고요)[,.!~\s]+")
-#: ... and a whole sentence saying only that ("중장년 구직자입니다.")
-_SELF_SENTENCE = re.compile(r"^[^?!.]{0,30}?(?:인데요|인데|이에요|예요|입니다|이고요)[,.!~\s]*$")
 #: shortest question left after a self-description is taken off
 MIN_TOPIC = 4
 #: questions with fewer own words than this lean on the context, by W_SHORT per missing word
@@ -241,21 +236,21 @@ class FactRanker:
         """The audience a message names ("운영기관인데요", "50대예요", "52세"), if any."""
         key = squash(text)
         found = next((area for cue, area in self.lex.audience_cues if cue in key), None)
-        age = _AGE.search(key)
+        age = self.lex.grammar.age.search(key)
         if found is None and age and MID_CAREER_AGES[0] <= int(age.group(1)) <= MID_CAREER_AGES[1]:
             found = "midcareer"
         return found
 
     def describes_self(self, text: str) -> str | None:
         """The audience of a sentence that only says who is asking ("중장년 구직자입니다"), if it is one."""
-        if not _SELF_SENTENCE.match(text.strip()) or self.asks(text):
+        if not self.lex.grammar.self_sentence.match(text.strip()) or self.asks(text):
             return None
         return self.audience_of(text)
 
     def topic_of(self, question: str) -> str:
         """The question without a leading self-description that names an audience ("운영기관 담당자인데",
         "저 50대 재직자예요,"): that says who asks, not what."""
-        match = _SELF_DESCRIPTION.match(question)
+        match = self.lex.grammar.self_description.match(question)
         if match and self.audience_of(match.group(0)) and len(squash(question[match.end():])) >= MIN_TOPIC:
             return question[match.end():]
         return question

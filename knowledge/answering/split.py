@@ -18,12 +18,8 @@ from knowledge.occupations.text import analyze
 from knowledge.retrieval import squash
 
 MAX_QUESTIONS = 3
-#: characters that may follow a greeting before the question starts
-_AFTER_GREETING = " \t~!.,?^;:…ㅎㅋㅇ-"
 _SENTENCE_END = re.compile(r"[?？!！。\n]+|(?<=[가-힣a-zA-Z])\.(?=\s|$)")
 _SHORT_GREETING = 3
-#: endings that close a question typed without a question mark
-_QUESTION_ENDS = ("요", "까", "죠")
 #: morpheme tags a noun phrase starts with, and those it may consist of (nouns, numbers, foreign
 #: words, pronouns, noun suffixes, particles)
 _NOUN_START = ("NN", "NP", "NR", "SL", "SN", "SH", "XR", "XPN")
@@ -84,10 +80,10 @@ def _strip_opener(text: str, lex: AnswerLexicon, openers: tuple[str, ...] | None
         if index is None:
             continue
         rest = text[index:]
-        boundary = not rest or rest[0] in _AFTER_GREETING
+        boundary = not rest or rest[0] in lex.grammar.after_greeting
         if len(greeting) < _SHORT_GREETING and not boundary:
             continue
-        return rest.lstrip(_AFTER_GREETING).strip()
+        return rest.lstrip(lex.grammar.after_greeting).strip()
     return None
 
 
@@ -138,8 +134,10 @@ def _split_go_clauses(clause: str, lex: AnswerLexicon) -> list[str]:
     for i, word in enumerate(words[:-1]):
         bare = word.rstrip(",~")
         # "몇학년이에요 수당은 얼마예요" (no "?"); "뭘 해야 될지 모르겠어요 …" only leads to the question
-        ends = bare.endswith(_QUESTION_ENDS) and not bare.endswith(lex.wondering) and len(words) - i > 1
-        go = (bare.endswith("고") and not bare.endswith(("하고싶", "싶고"))) or bare.endswith(lex.clause_ends)
+        ends = (bare.endswith(lex.grammar.question_closers) and not bare.endswith(lex.wondering)
+                and len(words) - i > 1)
+        go = ((bare.endswith(lex.grammar.go_ends) and not bare.endswith(lex.grammar.not_go_ends))
+              or bare.endswith(lex.clause_ends))
         if not ends and not go:
             continue
         so_far = squash(" ".join(words[start : i + 1]))
