@@ -223,7 +223,8 @@ class Answerer:
         return ranked
 
     def answer(self, text: str, candidate: Candidate) -> Answer:
-        gap = (self.gaps.gap_answer(self.ranker.expand(text), candidate.fact) or bool(self.gaps.uncovered(self.ranker.topic_of(text)))
+        gap = (self.gaps.gap_answer(self.ranker.expand(text), candidate.fact)
+               or bool(self.gaps.uncovered(self.ranker.topic_of(text)))  # who asks is no word the guide lacks
                or self.gaps.unstated(text, candidate.fact) is not None)
         return Answer(candidate, gap)
 

@@ -54,7 +54,8 @@ def test_who_asks_is_not_a_word_the_guide_lacks(answerer: Answerer) -> None:
 
 def test_a_request_for_what_a_fact_states_is_answered_despite_an_acting_intent(answerer: Answerer) -> None:
     # "… 알려주세요" asks as a question word does: heard surely as the centre intent, it is still a fact's
-    decision = answerer.decide("희망일자리센터 홈페이지 주소 알려주세요", AnswerContext(intent="center_info", confidence=0.99))
+    centre = AnswerContext(intent="center_info", confidence=0.99)
+    decision = answerer.decide("희망일자리센터 홈페이지 주소 알려주세요", centre)
     assert decision.kind == "answers"
     assert any("job.seoul.go.kr" in a.candidate.fact.text for a in decision.answers)
 
