@@ -14,7 +14,7 @@ from typing import Literal
 from knowledge.answering.gaps import GapFinder
 from knowledge.answering.lexicon import AnswerLexicon
 from knowledge.answering.ranker import KEY_IDF, NOUN_TAGS, AnswerContext, Candidate, FactRanker
-from knowledge.answering.split import split_questions, strip_greeting
+from knowledge.answering.split import question_start, split_questions, strip_greeting, strip_thanks
 from knowledge.occupations.text import analyze
 from knowledge.retrieval import squash
 
@@ -38,7 +38,7 @@ MISSING_KEY = True
 CHOICES = 3
 #: a runner-up this close to the best that uses the question's most telling word, which the best
 #: lacks, answers instead ("검사 다시 볼 수 있나요" -> the fact about doing a test again)
-KEY_MARGIN = 0.06
+KEY_MARGIN = 0.12
 #: a runner-up this close to the best that states the aspect asked (where, how long …), which the best
 #: does not, answers instead
 ASPECT_MARGIN = 0.25
@@ -103,11 +103,13 @@ class Answerer:
         """``context.intent`` is what the NLU heard; ``acting_ok`` lets the facts answer an acting
         intent at the ordinary threshold (the context says the question is theirs)."""
         rest = strip_greeting(text, self.lex)
+        if rest is None:
+            rest = strip_thanks(text, self.lex)  # "감사합니다 … 근데 IAP가 뭐예요?": the question is asked
         if rest == "":
             return Decision("none")
         greeted = rest is not None
         if greeted:
-            text = rest or ""
+            text = question_start(rest or "", self.lex, keep=self.ranker.describes_self)
             if context.intent not in self.informing:  # "greet", or an act: the question is the facts' to answer
                 context = replace(context, intent=None, confidence=0.0)
         elif context.intent in SMALL_TALK and (context.confidence >= ACTING_SURE or not self.ranker.asks(text)):
@@ -132,7 +134,7 @@ class Answerer:
         ranked = own_case_first(self.ranker.rank(text, context, limit=CHOICES + 1), self.ranker.conditions)
         ranked = self.words_first(text, ranked, acting, need)
         if not ranked or _measure(ranked[0], acting) < need:
-            uncovered = bool(self.gaps.uncovered(text))
+            uncovered = bool(self.gaps.uncovered(self.ranker.topic_of(text)))
             topical = bool(ranked) and ranked[0].lexical >= ANSWER_AT / 2
             if uncovered and topical and (greeted or not acting):
                 return Decision("not_in_guide", [], text, greeted)
@@ -157,11 +159,16 @@ class Answerer:
         """Whether a question heard as an acting intent plainly asks one fact: it asks, names a telling
         word, and the learned ranker is sure of the fact or clearly prefers it to every other."""
         top = self.ranker.rank(text, context, limit=2)
-        if not top or top[0].lexical < MIN_LEXICAL or not self.ranker.asks(text) or self.ranker.key_term(text) is None:
+        if not top or top[0].lexical < MIN_LEXICAL or not self.requests(text) or self.ranker.key_term(text) is None:
             return False
         lead = top[0].score - top[1].score if len(top) > 1 else top[0].score
         return (top[0].taught >= TAUGHT_SURE or (top[0].taught >= TAUGHT_CLASS and lead >= LEAD)
                 or (top[0].lexical >= ASKED_LEXICAL and self.ranker.question_word(text)))
+
+    def requests(self, text: str) -> bool:
+        """Whether a message asks, or requests as a question does ("센터 위치 알려주세요")."""
+        key = squash(text)
+        return self.ranker.asks(text) or any(w in key for w in self.lex.request_words)
 
     def asks_no_person(self, text: str, context: AnswerContext) -> bool:
         """Whether a message heard as asking for a person asks, with a question word, what something is
@@ -216,7 +223,8 @@ class Answerer:
         return ranked
 
     def answer(self, text: str, candidate: Candidate) -> Answer:
-        gap = (self.gaps.gap_answer(self.ranker.expand(text), candidate.fact) or bool(self.gaps.uncovered(text))
+        gap = (self.gaps.gap_answer(self.ranker.expand(text), candidate.fact)
+               or bool(self.gaps.uncovered(self.ranker.topic_of(text)))  # who asks is no word the guide lacks
                or self.gaps.unstated(text, candidate.fact) is not None)
         return Answer(candidate, gap)
 

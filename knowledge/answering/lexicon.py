@@ -35,6 +35,7 @@ class _LexiconFile(BaseModel):
 
     greetings: list[str] = Field(default_factory=list)
     openers: list[str] = Field(default_factory=list)
+    thanks: list[str] = Field(default_factory=list)
     joiners: list[str] = Field(default_factory=list)
     clause_ends: list[str] = Field(default_factory=list)
     pair_joiners: list[str] = Field(default_factory=list)
@@ -100,6 +101,8 @@ class AnswerLexicon:
     pair_joiners: tuple[str, ...] = ()
     each_words: tuple[str, ...] = ()
     pair_keep: tuple[str, ...] = ()
+    #: "감사합니다", "고마워요": thanks that may open a message whose question comes after it (squashed)
+    thanks: tuple[str, ...] = ()
     #: "알려 주세요": a request that asks as a question word does
     request_words: tuple[str, ...] = ()
     #: "상담사", "담당자": a person someone may ask to be connected to
@@ -173,6 +176,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
     return AnswerLexicon(
         greetings=_longest_first([*data.greetings, *data.openers]),
         joiners=tuple(w for w in data.joiners if w.strip()),
+        thanks=_longest_first(data.thanks),
         question_words=_longest_first(data.question_words),
         clause_ends=_longest_first(data.clause_ends),
         question_ends=_longest_first(data.question_ends),

@@ -11,8 +11,9 @@ each part finds its own answer (see ``knowledge.answering.answerer``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from knowledge.answering.lexicon import AnswerLexicon
+from knowledge.answering.lexicon import AnswerLexicon, asks
 from knowledge.occupations.text import analyze
 from knowledge.retrieval import squash
 
@@ -37,9 +38,44 @@ def strip_greeting(text: str, lex: AnswerLexicon) -> str | None:
     return rest
 
 
-def _strip_opener(text: str, lex: AnswerLexicon) -> str | None:
+def strip_thanks(text: str, lex: AnswerLexicon) -> str | None:
+    """The rest of a message opening with thanks when it asks something ("감사합니다 … 근데 IAP가
+    뭐예요?"); ``None`` when it opens with no thanks or asks nothing (thanks alone, or "고마워요 덕분에 잘
+    끝냈어요", is small talk for the dialogue)."""
+    rest = _strip_opener(text, lex, lex.thanks)
+    return rest if rest and asks(rest, lex) else None
+
+
+def question_start(text: str, lex: AnswerLexicon, keep: Callable[[str], object] = lambda _: False) -> str:
+    """``text`` from its first sentence that asks, when that sentence opens with a joining word that
+    turns to another topic ("덕분에 가입 잘 했어요! 근데 IAP가 뭐예요?" -> "IAP가 뭐예요?"): what was said
+    before it, after a greeting or thanks, is small talk. Without such a word the sentences before
+    are the question's topic ("프로필 쓰다가 로그아웃돼서 날아갔어요. 다음엔 어떻게 안 날리죠?") and
+    stay, as does one ``keep`` holds (saying who asks: it sets the audience)."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text + "\n"):
+        sentence = text[start : match.end()]
+        if sentence.strip():
+            if keep(sentence.strip()):
+                return text
+            if asks(sentence, lex):
+                rest = text[start:].strip()
+                cut = _strip_joiner(rest, lex)
+                return cut if start and cut != rest else text
+        start = match.end()
+        if start >= len(text):
+            break
+    return text
+
+
+def _strip_joiner(text: str, lex: AnswerLexicon) -> str:
+    first, _, rest = text.partition(" ")
+    return rest.strip() if rest and first.rstrip(",~") in lex.joiners else text
+
+
+def _strip_opener(text: str, lex: AnswerLexicon, openers: tuple[str, ...] | None = None) -> str | None:
     lowered = text.lower()
-    for greeting in lex.greetings:
+    for greeting in lex.greetings if openers is None else openers:
         index = _prefix_end(lowered, greeting)
         if index is None:
             continue

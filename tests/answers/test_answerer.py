@@ -39,6 +39,27 @@ def test_a_greeting_in_chat_spelling_does_not_swallow_the_question(answerer: Ans
     assert "구인배수" in decision.answers[0].candidate.fact.text
 
 
+def test_thanks_before_a_question_does_not_swallow_it(answerer: Answerer) -> None:
+    thanks = AnswerContext(intent="thanks", confidence=0.98)
+    decision = answerer.decide("감사합니다 덕분에 가입 잘 했어요! 근데 IAP가 뭐예요?", thanks)
+    assert decision.kind == "answers" and "개인별취업활동계획서" in decision.answers[0].candidate.fact.text
+    assert answerer.decide("감사합니다 덕분에 가입 잘 했어요!", thanks).kind == "none"
+
+
+def test_who_asks_is_not_a_word_the_guide_lacks(answerer: Answerer) -> None:
+    # "중반" in "50대 중반입니다" says who asks; no fact needs to mention it
+    assert answerer.gaps.uncovered("50대 중반입니다. 잡케어가 뭐예요?")
+    assert not answerer.gaps.uncovered(answerer.ranker.topic_of("50대 중반입니다. 잡케어가 뭐예요?"))
+
+
+def test_a_request_for_what_a_fact_states_is_answered_despite_an_acting_intent(answerer: Answerer) -> None:
+    # "… 알려주세요" asks as a question word does: heard surely as the centre intent, it is still a fact's
+    centre = AnswerContext(intent="center_info", confidence=0.99)
+    decision = answerer.decide("희망일자리센터 홈페이지 주소 알려주세요", centre)
+    assert decision.kind == "answers"
+    assert any("job.seoul.go.kr" in a.candidate.fact.text for a in decision.answers)
+
+
 def test_two_questions_get_two_answers(answerer: Answerer) -> None:
     decision = answerer.decide("DOOR가 뭐예요? 그리고 IAP 결과는 어디에 등록해요?", AnswerContext())
     assert decision.kind == "answers" and len(decision.answers) == 2

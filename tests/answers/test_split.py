@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.answering.lexicon import asks, load_lexicon
-from knowledge.answering.split import split_questions, strip_greeting
+from knowledge.answering.split import question_start, split_questions, strip_greeting, strip_thanks
 
 LEX = load_lexicon()
 
@@ -73,3 +73,39 @@ def test_split_questions(text: str, parts: list[str]) -> None:
 ])
 def test_a_question_is_told_from_a_statement(text: str, asking: bool) -> None:
     assert asks(text, LEX) is asking
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("감사합니다 덕분에 가입 잘 했어요! 근데 IAP가 뭐예요?", "덕분에 가입 잘 했어요! 근데 IAP가 뭐예요?"),
+        ("고마워요~ 수당은 얼마예요?", "수당은 얼마예요?"),
+        ("감사합니다", None),  # thanks alone is small talk
+        ("고마워요 덕분에 잘 끝냈어요", None),  # ... and so is thanks with a statement that asks nothing
+        ("수당 얼마예요? 감사합니다", None),  # thanks that does not open the message
+    ],
+)
+def test_strip_thanks(text: str, rest: str | None) -> None:
+    assert strip_thanks(text, LEX) == rest
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        # small talk before a question that turns to its topic with a joining word is left out
+        ("덕분에 가입 잘 했어요! 근데 IAP가 뭐예요?", "IAP가 뭐예요?"),
+        ("학과에서 안내받고 왔어요. 그리고 수당은 얼마예요?", "수당은 얼마예요?"),
+        # without one, the sentences before are the question's topic
+        ("잡케어 프로필 쓰다가 로그아웃돼서 다 날아갔어요. 다음엔 어떻게 안 날리죠?",
+         "잡케어 프로필 쓰다가 로그아웃돼서 다 날아갔어요. 다음엔 어떻게 안 날리죠?"),
+        ("IAP가 뭐예요? 근데 수당은요?", "IAP가 뭐예요? 근데 수당은요?"),  # the first sentence asks
+        ("가입 잘 했어요", "가입 잘 했어요"),  # nothing asks
+    ],
+)
+def test_question_start(text: str, start: str) -> None:
+    assert question_start(text, LEX) == start
+
+
+def test_question_start_keeps_a_sentence_saying_who_asks() -> None:
+    text = "50대예요. 근데 잡케어 써도 돼요?"
+    assert question_start(text, LEX, keep=lambda s: s.startswith("50대")) == text

@@ -12,7 +12,8 @@ from typing import Any, ClassVar
 
 import pytest
 
-from bot.assistant import Assistant, MarketFile
+from bot.assistant import Assistant
+from bot.market_file import MarketFile
 from bot.messages import Inbound
 from bot.store import Store
 from flows.context import TurnContext
