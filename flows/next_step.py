@@ -22,7 +22,7 @@ from flows.context import TurnContext
 from knowledge.answering import AnswerContext, FactRanker, ellipsis
 from knowledge.answering.answerer import CHOICES, Answer, Answerer, Decision
 from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
-from knowledge.answering.ranker import NOUN_TAGS, Candidate
+from knowledge.answering.ranker import KEY_IDF, NOUN_TAGS, Candidate
 from knowledge.retrieval import squash
 from knowledge.schema import Fact
 
@@ -37,6 +37,8 @@ TOPIC_IDF = 4.5
 NAMED = 0.5
 #: ... preferring to the best a candidate this close that does
 NAMED_MARGIN = 0.3
+#: a question with at most this many telling nouns of its own may ask about the topic of the message before
+CARRY_NOUNS = 1
 #: a step belongs to that activity when its text uses one of them, or at least this share of its phrasings
 TOPIC_ASKS = 0.5
 
@@ -95,6 +97,43 @@ def _asked_of_before(ctx: TurnContext, answerer: Answerer, text: str, context: A
     return answerer.best(f"{ctx.said_before} {text}", replace(context, intent=None, confidence=0.0))
 
 
+def telling_nouns(ranker: FactRanker, text: str) -> list[str]:
+    """The nouns of ``text`` that name a topic: rare over the phrasings (at least ``KEY_IDF``) and not
+    generic ("것", "방법"); a leading self-description is left out."""
+    return [t for t in ranker.morph_terms(ranker.topic_of(text), NOUN_TAGS)
+            if ranker.idf.get(t, 0.0) >= KEY_IDF and t not in ranker.lex.generic_nouns]
+
+
+def carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext) -> Candidate | None:
+    """A question that names no topic of its own ("몇 회 운영했어요?", "언제 나와요?": at most one telling
+    noun, which the answer must use) after a message that named one ("2015년 일자리발굴단 실적이
+    궁금해요"): the topic carries over, so the two are ranked together — whatever the NLU heard in so
+    few words. Someone who said where they are in a guide ("선발 메뉴에서 검색했는데 안 나와요") asks,
+    with no noun of their own ("왜 안 보이죠?"), about that step or the few after it."""
+    ranker = answerer.ranker
+    before = ctx.said_before
+    own = telling_nouns(ranker, text) if before else []
+    if not before or not ranker.asks(text) or len(own) > CARRY_NOUNS:
+        return None
+    if not set(telling_nouns(ranker, before)) - set(own):
+        return None
+    best = answerer.best(f"{before} {text}", replace(context, intent=None, confidence=0.0))
+    if best is None or not all(ranker.uses(best, t) for t in own):
+        return None  # the question's own word ("이용", "도움") says what is asked of the topic
+    if context.near and (own or best.fact.id not in context.near):
+        # someone who said where they are asks of a word of their own ("활동 계획은 어떻게 써요") or
+        # about that step or the next, not the one done
+        return None
+    if context.recent and best.fact.id == context.recent[-1] and not answerer.gaps.states_asked(text, best.fact):
+        # the fact just said of the topic, again: only when the question alone finds it too, or it
+        # states the aspect asked ("총 얼마예요?" of the 2016 budget); "얼마나 받아요?" after the
+        # programme's introduction asks something that introduction does not say
+        alone = ranker.rank(text, context, limit=1)
+        if not alone or alone[0].fact.id != best.fact.id:
+            return None
+    return best
+
+
 def topicless(ranker: FactRanker, text: str) -> bool:
     """Whether a question names no topic of its own: only question words, generic nouns and what may
     be asked of any topic ("장소가 어디예요?", "왜 그래요?")."""
@@ -120,7 +159,11 @@ def follow_up(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerCo
         if inherited is not None:
             return Decision("answers", [Answer(inherited)], text)
     found = ellipsis.contrasted(text, answerer.ranker.lex)
-    if not ctx.said_before or found is None:
+    if found is None:
+        carried = carried_topic(ctx, answerer, text, context)
+        # "몇 회 운영했어요?" after "2015년 일자리발굴단 실적이 궁금해요"
+        return Decision("answers", [Answer(carried)], text) if carried is not None else None
+    if not ctx.said_before:
         return None
     ranker = answerer.ranker
     terms = ranker.morph_terms
@@ -174,8 +217,9 @@ def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -
         if topic:
             break
     at = [s.key for s in steps].index(key)
-    if not topic:
-        return anchor
+    if not topic or ranker.without(last_clause(said), ranker.lex.press_words) is not None:
+        return anchor  # "검색 눌렀어요" names a button pressed, not an activity finished
+
     chosen: set[str] = set()  # slots asked by a step of the activity: their branches belong to it too
     slots = ctx.state.slots
     for step in steps[at + 1:]:

@@ -68,6 +68,7 @@ class _LexiconFile(BaseModel):
     next_words: list[str] = Field(default_factory=list)
     doing_words: list[str] = Field(default_factory=list)
     appeared_words: list[str] = Field(default_factory=list)
+    press_words: list[str] = Field(default_factory=list)
     aspects: dict[str, _Aspect] = Field(default_factory=dict)
     contrast_particles: list[str] = Field(default_factory=list)
     word_particles: list[str] = Field(default_factory=list)
@@ -136,6 +137,8 @@ class AnswerLexicon:
     doing_words: tuple[str, ...] = ()
     #: "홈페이지 떴어요", "…라고 나와요": a screen or message someone sees now
     appeared_words: tuple[str, ...] = ()
+    #: "검색 눌렀어요": a button pressed — the word before it names the button, not an activity finished
+    press_words: tuple[str, ...] = ()
     #: aspect -> (squashed ways of asking for it, what in a fact's text shows it)
     aspects: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = ()
     #: "…은요?", "…엔요?", "…에선": the endings that make a word the topic a follow-up contrasts (raw, longest first)
@@ -217,6 +220,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         next_words=_longest_first(data.next_words),
         doing_words=_longest_first(data.doing_words),
         appeared_words=_longest_first(data.appeared_words),
+        press_words=_longest_first(data.press_words),
         aspects=tuple((name, _longest_first(a.ask), re.compile("|".join(f"(?:{e})" for e in a.evidence)))
                       for name, a in data.aspects.items()),
         contrast_particles=tuple(sorted(set(data.contrast_particles), key=lambda w: (-len(w), w))),

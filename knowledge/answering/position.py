@@ -87,11 +87,25 @@ def before_action(statement: str, step_text: str, terms: Callable[[str], Counter
     said = list(dict.fromkeys(terms(last_clause(statement, lex))))
     weight = {t: idf.get(t, 0.0) * DECAY ** (len(said) - 1 - i) for i, t in enumerate(said)}
     parts = clauses(step_text, on_screen, lex)
-    best, at = 0.0, -1
+    best, at = (0.0, 0.0), -1
     for i, (clause, is_lead) in enumerate(parts):
-        shared = sum(w for t, w in weight.items() if t in terms(clause))
-        if shared > best or (shared == best and shared > 0 and not is_lead):  # a tie goes to the action
-            best, at = shared, i
+        found = terms(clause)
+        shared = sum(w for t, w in weight.items() if t in found)
+        # words said that stand as words of their own in the clause ("'확인'을 누르고"), not inside a
+        # compound ("'실명확인'을 눌러요"), decide between clauses that share as much
+        whole = sum(w for t, w in weight.items() if t in found and _whole_word(t, clause))
+        if (shared, whole) > best or ((shared, whole) == best and shared > 0 and not is_lead):
+            best, at = (shared, whole), i  # a full tie goes to the action
     if at < 0:
         return False
     return parts[at][1] or any(_NUMBERED.match(clause) for clause, _ in parts[at + 1:])
+
+
+def _whole_word(term: str, clause: str) -> bool:
+    """Whether ``term`` starts a word of ``clause`` (no Hangul syllable right before it)."""
+    at = clause.find(term)
+    while at >= 0:
+        if at == 0 or not ("가" <= clause[at - 1] <= "힣"):
+            return True
+        at = clause.find(term, at + 1)
+    return False

@@ -80,3 +80,10 @@ def test_an_action_with_numbered_actions_after_it_leaves_someone_at_the_step(wor
     numbered = "① '접수' 탭에서 번호를 눌러 열어요.\n② 서류를 확인해요.\n③ '승인'이나 '반려'를 골라요."
     assert before_action("접수 탭에서 번호 눌렀어요", numbered, words.terms, Flat())
     assert not before_action("승인 골랐어요", numbered, words.terms, Flat())
+
+
+def test_a_word_said_on_its_own_beats_the_same_word_inside_a_compound(words: Words) -> None:
+    # both clauses share "동의" and "누르": the lead-in has '동의' as a word, the action only inside '전체동의'
+    step = "④ 약관 화면에서 '동의'를 누르고, 주소를 입력한 뒤 '전체동의'를 눌러요."
+    assert before_action("동의 눌렀어요", step, words.terms, Flat())
+    assert not before_action("전체동의 눌렀어요", step, words.terms, Flat())

@@ -96,3 +96,51 @@ def test_steps_for_another_case_are_no_part_of_a_finished_activity(chat: Chat) -
 def test_a_question_that_names_another_case_is_asked_for_it(chat: Chat) -> None:
     shown = _ask(chat, "인턴형은 등록 마쳤어요", "프로젝트형은 어떻게 등록해요?")
     assert "프로젝트형 프로그램등록" in shown
+
+
+@pytest.fixture
+def answerer(domain):
+    from flows.answers import build_answerer
+
+    return build_answerer(domain)
+
+
+def _carried(answerer, before: str, text: str, **context) -> str | None:
+    from types import SimpleNamespace
+
+    from flows.next_step import carried_topic
+    from knowledge.answering import AnswerContext
+
+    found = carried_topic(SimpleNamespace(said_before=before), answerer, text, AnswerContext(**context))
+    return found.fact.id if found is not None else None
+
+
+def test_a_question_naming_no_topic_is_asked_of_the_topic_said_before(answerer) -> None:
+    assert _carried(answerer, "2015년 구인구직 발굴단 성과 알고 싶어요", "몇 번 했어요?") \
+        == "job_center.programme_results_2015"
+    assert _carried(answerer, "생애경력설계 가이드맵 얘기 들었어요", "그건 언제 만들어져요?") == "midcareer.guide_map"
+
+
+def test_a_question_with_topics_of_its_own_or_after_no_topic_carries_nothing(answerer) -> None:
+    assert _carried(answerer, "2015년 구인구직 발굴단 성과 알고 싶어요", "IAP 결과관리 메뉴는 어디예요?") is None
+    assert _carried(answerer, "네 알겠어요", "몇 번 했어요?") is None
+    assert _carried(answerer, "2015년 구인구직 발굴단 성과 알고 싶어요", "그렇구나") is None  # asks nothing
+
+
+def test_the_fact_just_said_is_not_repeated_for_an_aspect_it_does_not_state(answerer) -> None:
+    before = "재학생맞춤형고용서비스라는 걸 들었어요"
+    assert _carried(answerer, before, "그거 하면 얼마나 받는 건가요", recent=("program.about",)) is None
+
+
+def test_at_a_guide_step_only_that_step_or_the_few_after_answer(answerer) -> None:
+    before, question = "선발 메뉴에서 프로그램을 찾는데 목록에 없네요", "왜 그렇죠?"
+    assert _carried(answerer, before, question) == "portal_select.pick"
+    assert _carried(answerer, before, question, near=("portal_select.pick",)) == "portal_select.pick"
+    assert _carried(answerer, before, question, near=("iap.type_goal",)) is None
+
+
+def test_a_pressed_button_is_no_activity_whose_later_steps_are_done(chat: Chat) -> None:
+    # "검색" is the button pressed: the step after the keyword search is next, not the one after every
+    # step that mentions a search
+    shown = _ask(chat, "간편입력 관심 키워드 칸에 파이썬 넣고 검색 눌렀어요", "그다음엔 뭐 해요?")
+    assert "추천 직종" in shown
