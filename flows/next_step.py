@@ -39,6 +39,8 @@ NAMED = 0.5
 NAMED_MARGIN = 0.3
 #: a question with at most this many telling nouns of its own may ask about the topic of the message before
 CARRY_NOUNS = 1
+#: an NLU this sure that a question asks the person's own progress keeps it from carrying a topic over
+OWN_PROGRESS_SURE = 0.9
 #: a step belongs to that activity when its text uses one of them, or at least this share of its phrasings
 TOPIC_ASKS = 0.5
 
@@ -112,6 +114,8 @@ def carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: Answ
     with no noun of their own ("왜 안 보이죠?"), about that step or the few after it."""
     ranker = answerer.ranker
     before = ctx.said_before
+    if context.intent == "progress_status" and context.confidence >= OWN_PROGRESS_SURE:
+        return None  # "다음에 뭐 해야 돼?" asks the person's own checklist, whatever was said before
     own = telling_nouns(ranker, text) if before else []
     if not before or not ranker.asks(text) or len(own) > CARRY_NOUNS:
         return None
