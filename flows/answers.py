@@ -19,6 +19,7 @@ from flows.context import TurnContext
 from flows.guides import render_step, start_button
 from flows.loader import Domain
 from flows.next_step import asked_of_before, follow_up, next_fact, steps_near
+from flows.ordinal import ordinal_answer
 from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
 from knowledge.answering import AnswerContext, FactRanker, GapFinder, load_lexicon
@@ -81,6 +82,14 @@ class Answers:
         if following is not None:
             ctx.state.fallbacks = 0
             answer_fact(ctx, following)
+            return True
+        ordered = ordinal_answer(ctx, self.answerer, text, context)  # "첫번째 검사 어디서 해?"
+        if ordered is not None:
+            ctx.state.fallbacks = 0
+            if isinstance(ordered, Decision):
+                self.say(ctx, ordered)
+            else:
+                answer_fact(ctx, ordered)
             return True
         followed = follow_up(ctx, self.answerer, text, context)  # "장소가 어디예요?", "자기주도형은요?"
         if followed is not None:
