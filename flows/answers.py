@@ -83,15 +83,8 @@ class Answers:
             ctx.state.fallbacks = 0
             answer_fact(ctx, following)
             return True
-        ordered = ordinal_answer(ctx, self.answerer, text, context)  # "첫번째 검사 어디서 해?"
-        if ordered is not None:
-            ctx.state.fallbacks = 0
-            if isinstance(ordered, Decision):
-                self.say(ctx, ordered)
-            else:
-                answer_fact(ctx, ordered)
-            return True
-        followed = follow_up(ctx, self.answerer, text, context)  # "장소가 어디예요?", "자기주도형은요?"
+        # "첫번째 검사 어디서 해?"; "장소가 어디예요?", "자기주도형은요?"
+        followed = ordinal_answer(ctx, self.answerer, text, context) or follow_up(ctx, self.answerer, text, context)
         if followed is not None:
             ctx.state.fallbacks = 0
             self.say(ctx, followed)

@@ -12,13 +12,12 @@ from dataclasses import replace
 
 from flows.context import TurnContext
 from knowledge.answering import AnswerContext
-from knowledge.answering.answerer import Answerer, Decision
+from knowledge.answering.answerer import Answer, Answerer, Decision
 from knowledge.answering.ordinal import Ordinal, asked, naming, numbered_items, pick
-from knowledge.schema import Fact
+from knowledge.answering.ranker import Candidate
 
 
-def ordinal_answer(ctx: TurnContext, answerer: Answerer, text: str,
-                   context: AnswerContext) -> Decision | Fact | None:
+def ordinal_answer(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext) -> Decision | None:
     """The answer to a question about the n-th item of the list in context: the question asked of the
     item named, or the item's own fact (a guide step; the list's fact when only it says the item);
     None when the question names no position or no list in context is long enough."""
@@ -32,11 +31,11 @@ def ordinal_answer(ctx: TurnContext, answerer: Answerer, text: str,
         label, listed = _numbered(ctx, found, context)
     if label is None:
         step = _guide_step(ctx, found, context)
-        return ctx.k.facts.get(step) if step else None
+        return _chosen(ctx, text, step)
     decision = answerer.decide(naming(text, found, label), free)
     if decision.kind == "answers":
         return decision
-    return ctx.k.facts.get(listed) if listed else None  # the item is only said in the list
+    return _chosen(ctx, text, listed)  # the item is only said in the list
 
 
 def _stage_part(answerer: Answerer, found: Ordinal) -> str | None:
@@ -66,3 +65,10 @@ def _guide_step(ctx: TurnContext, found: Ordinal, context: AnswerContext) -> str
     facts = [s.fact_id for s in flow.steps
              if s.fact_id and not any(slots.get(k, v[0]) not in v for k, v in s.when.items())]
     return pick(list(dict.fromkeys(facts)), found.position)
+
+
+def _chosen(ctx: TurnContext, text: str, fact_id: str | None) -> Decision | None:
+    """An answer with the fact the list chose: the position picked it, not the question's words."""
+    fact = ctx.k.facts.get(fact_id or "")
+    return Decision("answers", [Answer(Candidate(fact, score=1.0, lexical=0.0, reasons=("position",)))], text) \
+        if fact is not None else None
