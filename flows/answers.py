@@ -19,6 +19,7 @@ from flows.context import TurnContext
 from flows.guides import render_step, start_button
 from flows.loader import Domain
 from flows.next_step import asked_of_before, follow_up, next_fact, steps_near
+from flows.ordinal import ordinal_answer
 from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
 from knowledge.answering import AnswerContext, FactRanker, GapFinder, load_lexicon
@@ -82,7 +83,8 @@ class Answers:
             ctx.state.fallbacks = 0
             answer_fact(ctx, following)
             return True
-        followed = follow_up(ctx, self.answerer, text, context)  # "장소가 어디예요?", "자기주도형은요?"
+        # "첫번째 검사 어디서 해?"; "장소가 어디예요?", "자기주도형은요?"
+        followed = ordinal_answer(ctx, self.answerer, text, context) or follow_up(ctx, self.answerer, text, context)
         if followed is not None:
             ctx.state.fallbacks = 0
             self.say(ctx, followed)
