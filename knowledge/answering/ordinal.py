@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 from knowledge.answering.lexicon import AnswerLexicon
@@ -42,15 +43,25 @@ def _spaced(word: str) -> str:
 
 def asked(text: str, lex: AnswerLexicon) -> Ordinal | None:
     """The position and list noun a question asks for ("세번째 검사는?" -> 3, 검사), or None when no
-    ordinal word stands right before a list noun. The longest ordinal word wins ("맨 마지막" over "마지막")."""
-    best: Ordinal | None = None
-    for noun, stage in lex.ordinal_nouns:
-        for word, position in lex.ordinal_words:
-            found = re.search(_spaced(word) + r"\s*" + _spaced(noun), text.lower())
-            if found and (best is None or found.start() < best.span[0]
-                          or (found.start() == best.span[0] and found.end() > best.span[1])):
-                best = Ordinal(position, noun, stage, (found.start(), found.end()))
-    return best
+    ordinal word stands right before a list noun. The first such pair wins, and the longest ordinal
+    word of it ("맨 마지막" over "마지막")."""
+    found = _pattern(lex.ordinal_words, lex.ordinal_nouns).search(text.lower())
+    if found is None:
+        return None
+    noun = re.sub(r"\s+", "", found.group("noun"))
+    position = dict(lex.ordinal_words)[re.sub(r"\s+", "", found.group("word"))]
+    return Ordinal(position, noun, dict(lex.ordinal_nouns)[noun], (found.start(), found.end()))
+
+
+@lru_cache(maxsize=4)
+def _pattern(words: tuple[tuple[str, int], ...], nouns: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """One pattern for every ordinal word before every list noun, longest first (built once: this
+    runs for every typed question)."""
+    def alternatives(items: list[str]) -> str:
+        return "|".join(_spaced(w) for w in sorted(items, key=lambda w: (-len(w), w)))
+
+    return re.compile(f"(?P<word>{alternatives([w for w, _ in words])})\\s*"
+                      f"(?P<noun>{alternatives([n for n, _ in nouns])})")
 
 
 def pick(items: Sequence[T], position: int) -> T | None:
