@@ -62,31 +62,45 @@ def model_path(fp: str | None = None) -> Path:
     return cache_dir() / MODEL_SUBDIR / f"intent-model-{(fp or fingerprint())[:20]}.pkl"
 
 
-def load(fp: str) -> object | None:
-    """The cached model for fingerprint ``fp``, or ``None`` if absent or unreadable."""
-    path = model_path(fp)
+def read_pickle(path: Path) -> object | None:
+    """The pickled object at ``path``, or ``None`` when it is missing, unreadable or from other code:
+    a cache file that cannot be read is a miss, never an error."""
     try:
         with path.open("rb") as fh:
-            model = pickle.load(fh)
+            return pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
+
+
+def write_pickle(path: Path, value: object, stale: str) -> None:
+    """Replace ``path`` with ``value`` atomically, then drop the files matching ``stale`` beside it.
+
+    Several processes (server workers, one-off commands) may write the same file at once: it goes to a
+    temporary file renamed into place, so a reader never sees half of it. Raises ``OSError`` (a
+    read-only or full disk); callers for whom the file is only a cache ignore it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    for old in path.parent.glob(stale):
+        if old != path:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def load(fp: str) -> object | None:
+    """The cached model for fingerprint ``fp``, or ``None`` if absent or unreadable."""
+    model = read_pickle(model_path(fp))
     return model if getattr(model, "fingerprint", None) == fp else None
 
 
 def save(model: object, fp: str) -> Path:
     """Write atomically (concurrent workers may train at once) and delete stale model files."""
     path = model_path(fp)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".intent-model-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    for old in path.parent.glob("intent-model-*.pkl"):
-        if old != path:
-            with contextlib.suppress(OSError):
-                old.unlink()
+    write_pickle(path, model, stale="intent-model-*.pkl")
     return path

@@ -21,10 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.answering import cache_files, learned
+from knowledge.answering import learned
 from knowledge.answering.words import Words
 from knowledge.retrieval import FactIndex
 from knowledge.schema import Fact
+from nlu.cache import read_pickle, write_pickle
 
 #: bump when what is derived changes in a way the code files below do not show
 VERSION = 2
@@ -95,7 +96,7 @@ def _version(package: str) -> str:
 
 def _load(path: Path, facts: Mapping[str, Fact], words: Words, char_grams: Callable[[str], Counter[str]],
           cache_dir: Path | None) -> Derived | None:
-    state = cache_files.read(path)
+    state = read_pickle(path)
     if not isinstance(state, dict):
         return None
     try:
@@ -115,4 +116,5 @@ def _load(path: Path, facts: Mapping[str, Fact], words: Words, char_grams: Calla
 def _save(path: Path, derived: Derived, model_key: str) -> None:
     state = {"index": derived.index.state(), "terms": derived.terms.state(), "fact_terms": derived.fact_terms,
              "model": model_key}
-    cache_files.write(path, state, stale="ranker-*.pkl")
+    with contextlib.suppress(OSError):  # a read-only or full disk only loses the cache
+        write_pickle(path, state, stale="ranker-*.pkl")

@@ -17,6 +17,7 @@ process, so scikit-learn and SciPy never enter its memory (about 100 MB of RSS t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
@@ -30,9 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.answering import cache_files
 from knowledge.retrieval import squash
 from knowledge.schema import Fact
+from nlu.cache import read_pickle, write_pickle
 
 #: character n-gram lengths (single characters help with one-syllable words: "돈", "폰")
 CHAR_NS = (1, 2, 3)
@@ -220,9 +221,10 @@ def _fingerprint(docs: list[tuple[str, Counter[str]]]) -> str:
 
 
 def _load(path: Path) -> PhrasingModel | None:
-    model = cache_files.read(path)
+    model = read_pickle(path)
     return model if isinstance(model, PhrasingModel) else None
 
 
 def _save(path: Path, model: PhrasingModel) -> None:
-    cache_files.write(path, model, stale="phrasings-*.pkl")
+    with contextlib.suppress(OSError):  # a read-only or full disk only loses the cache
+        write_pickle(path, model, stale="phrasings-*.pkl")
