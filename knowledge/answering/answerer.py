@@ -212,8 +212,8 @@ class Answerer:
         """A close runner-up that states the aspect asked (where, how long, a cost …) first, when the
         best does not: "희망일자리센터 어디에 있어요" is answered by the fact with its floor, not the
         one introducing the centre."""
-        if self.gaps.unstated(text, ranked[0].fact) is None:
-            return ranked
+        if self.gaps.unstated(text, ranked[0].fact) is None or self.gaps.admits(text, ranked[0].fact):
+            return ranked  # a best that says the sources are silent on what is asked answers just so
         for i, c in enumerate(ranked[1:CHOICES], start=1):
             if "case" in ranked[0].reasons and "other case" in c.reasons:
                 continue

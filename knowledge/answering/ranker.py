@@ -114,6 +114,10 @@ def char_grams(text: str) -> Counter[str]:
     return Counter(key[i : i + n] for n in CHAR_NS for i in range(len(key) - n + 1))
 
 
+#: shortest word that can be a question's missing key
+MIN_KEY = 2
+
+
 class FactRanker:
     """Lexical candidates re-ranked by context. Only small caches change after construction (dict
     operations, safe across threads): share it freely."""
@@ -167,12 +171,16 @@ class FactRanker:
     def missing_key(self, question: str, candidates: list[Candidate]) -> str | None:
         """The question's most telling known word when none of ``candidates`` uses it ("주차", "예약"):
         the facts found are about the topic, not about what was asked."""
+        # "선생님": whom, not what; one syllable ("전", "앞", "담") is too short to name what is asked
         terms = [t for t in self.morph_terms(self.topic_of(question), NOUN_TAGS)
-                 if self.idf.get(t, 0.0) >= KEY_IDF and t not in self.lex.generic_nouns]  # "선생님": whom, not what
+                 if self.idf.get(t, 0.0) >= KEY_IDF and t not in self.lex.generic_nouns and len(t) >= MIN_KEY]
         if not terms or not candidates:
             return None
         key = max(terms, key=lambda t: self.idf[t])
         if any(key in self.fact_terms.get(c.fact.id, frozenset()) for c in candidates):
+            return None
+        # a fragment of a word the fact says ("업무권한정보" cut as 업무권 + 한 + 정보) is said
+        if any(key in squash(f"{c.fact.title or ''} {c.fact.text}") for c in candidates):
             return None
         return key
 
