@@ -239,7 +239,7 @@ def test_a_missing_key_is_a_telling_word_the_facts_do_not_say(answerer: Answerer
 
 def test_a_topic_named_wins_over_who_says_they_ask(answerer: Answerer) -> None:
     # "50대" makes a 중장년, but 잡케어 is another area's topic: its facts answer, not the 생애경력설계 card
-    decision = answerer.decide("50대 재직자입니다. 잡케어는 어떤 서비스예요?", AnswerContext())
+    decision = answerer.decide("50대 중반입니다. 잡케어라는 게 뭔지 설명해 주실래요?", AnswerContext())
     assert _ids(decision)[0].startswith("jobcare"), _ids(decision)
     # a question the audience's own facts speak of stays theirs
     assert answerer.ranker.audience_of("50대 재직자입니다. 상담은 어디서 받아요?") == "midcareer"
