@@ -141,7 +141,8 @@ class Answerer:
             return Decision("none", [], text, greeted)
         ranked = self.prefer_stated(text, self.prefer_key(text, ranked))
         best = self.answer(text, ranked[0])
-        if (not best.gap and MISSING_KEY and self.ranker.missing_key(text, ranked[:CHOICES])
+        missing = MISSING_KEY and not best.gap and self.ranker.missing_key(text, ranked[:CHOICES])
+        if (missing and missing not in self.gaps.counters(text)  # "몇개임": a count asked, not a thing
                 and not self.gaps.states_asked(text, best.candidate.fact)):
             best = Answer(best.candidate, gap=True)
         close = self.close(ranked, context)

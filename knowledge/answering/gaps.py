@@ -48,7 +48,8 @@ class GapFinder:
             parts += [fact.title or "", fact.text, *fact.ask]
         self._sentences = [squash(s) for fact in facts_list for s in sentences(fact.text)]
         self._rarity: dict[str, float] = {}
-        words = [w for variant, canonical in lexicon.variants for w in (variant, canonical)]
+        # the lexicon's own words ("그담엔" for what comes next) are words the guides understand
+        words = [w for variant, canonical in lexicon.variants for w in (variant, canonical)] + list(lexicon.next_words)
         self.corpus = squash(" ".join(parts + words))
         self._synonyms = frozenset(w for variant, canonical in lexicon.variants for w in (variant, squash(canonical)))
 
@@ -147,19 +148,27 @@ class GapFinder:
         noun glued to a number or a determiner ("몇개야", "몇개임") is a counter with an ending, not a
         thing asked about."""
         text = self.asked_part(question).lower()
-        out, at, previous = [], 0, ""
+        out, counted = [], self.counters(text)
         for surface, tag in analyze(text):
-            found = text.find(surface, at)
-            glued = found > 0 and not text[found - 1].isspace()
-            after, previous = previous, tag
-            if found >= 0:
-                at = found + len(surface)
-            if tag not in CONTENT_TAGS or len(surface) < MIN_NOUN or (glued and after in COUNTED_AFTER):
+            if tag not in CONTENT_TAGS or len(surface) < MIN_NOUN or surface in counted:
                 continue
             key = squash(surface)
             if key in self.lex.generic_nouns or key in self.corpus:
                 continue
             out.append(surface)
+        return out
+
+    def counters(self, question: str) -> set[str]:
+        """Nouns glued to a number or a determiner ("몇개야", "몇개임", "5회"): counters with an ending."""
+        text = question.lower()
+        out, at, previous = set(), 0, ""
+        for surface, tag in analyze(text):
+            found = text.find(surface, at)
+            if found > 0 and not text[found - 1].isspace() and previous in COUNTED_AFTER and tag in CONTENT_TAGS:
+                out.add(surface)
+            previous = tag
+            if found >= 0:
+                at = found + len(surface)
         return out
 
     def asked_part(self, question: str) -> str:

@@ -114,3 +114,16 @@ def test_a_counter_glued_to_a_number_word_is_no_uncovered_noun() -> None:
     gaps = GapFinder([SINCE], LEX)
     assert "개야" not in gaps.uncovered("경력개발 유형 몇개야")
     assert "세금" in gaps.uncovered("수당은 세금 떼고 들어와요?")
+
+
+def test_the_lexicons_own_words_and_who_is_meant_are_not_uncovered() -> None:
+    gaps = GapFinder([SINCE], LEX)
+    assert gaps.uncovered("폰으로 인증 끝났는데 그담엔?") == []  # "그담" is how the lexicon hears "what next"
+    # an honorific self-description of someone else ("아버지가 58세신데") says who, not what
+    assert "아버지" not in gaps.uncovered("저희 아버지가 58세신데 생애경력설계 받을 수 있나요")
+    assert gaps.counters("무료 동영상 강의 몇개임") == {"개임"}
+
+
+def test_a_mobile_number_states_the_phone_aspect() -> None:
+    fact = Fact(id="t.phone", text="※ 담당자 개인 휴대폰번호는 피하고 직통번호를 적어요.")
+    assert GapFinder([fact], LEX).unstated("담당자 연락처에 제 핸드폰번호 써도 되나요", fact) is None
