@@ -141,7 +141,8 @@ class Answerer:
             return Decision("none", [], text, greeted)
         ranked = self.prefer_stated(text, self.prefer_key(text, ranked))
         best = self.answer(text, ranked[0])
-        if (not best.gap and MISSING_KEY and self.ranker.missing_key(text, ranked[:CHOICES])
+        missing = MISSING_KEY and not best.gap and self.ranker.missing_key(text, ranked[:CHOICES])
+        if (missing and missing not in self.gaps.counters(text)  # "몇개임": a count asked, not a thing
                 and not self.gaps.states_asked(text, best.candidate.fact)):
             best = Answer(best.candidate, gap=True)
         close = self.close(ranked, context)
@@ -212,8 +213,8 @@ class Answerer:
         """A close runner-up that states the aspect asked (where, how long, a cost …) first, when the
         best does not: "희망일자리센터 어디에 있어요" is answered by the fact with its floor, not the
         one introducing the centre."""
-        if self.gaps.unstated(text, ranked[0].fact) is None:
-            return ranked
+        if self.gaps.unstated(text, ranked[0].fact) is None or self.gaps.admits(text, ranked[0].fact):
+            return ranked  # a best that says the sources are silent on what is asked answers just so
         for i, c in enumerate(ranked[1:CHOICES], start=1):
             if "case" in ranked[0].reasons and "other case" in c.reasons:
                 continue

@@ -48,8 +48,13 @@ def test_thanks_before_a_question_does_not_swallow_it(answerer: Answerer) -> Non
 
 def test_who_asks_is_not_a_word_the_guide_lacks(answerer: Answerer) -> None:
     # "중반" in "50대 중반입니다" says who asks; no fact needs to mention it
-    assert answerer.gaps.uncovered("50대 중반입니다. 잡케어가 뭐예요?")
+    assert not answerer.gaps.uncovered("50대 중반입니다. 잡케어가 뭐예요?")
     assert not answerer.gaps.uncovered(answerer.ranker.topic_of("50대 중반입니다. 잡케어가 뭐예요?"))
+    # ... whoever it is, when the clause asks nothing ("학부모입니다.", "40대 주부에요")
+    assert not answerer.gaps.uncovered("학부모입니다. 아이가 재맞고 한다는데 참여하면 뭐가 좋은가요")
+    assert not answerer.gaps.uncovered("40대 주부에요 면접 연습같은것도 도와주나요")
+    # a clause that asks is the question: its nouns still count
+    assert answerer.gaps.uncovered("수당은 세금 떼고 들어와요?")
 
 
 def test_a_request_for_what_a_fact_states_is_answered_despite_an_acting_intent(answerer: Answerer) -> None:
@@ -218,3 +223,24 @@ def test_a_best_only_the_context_put_first_gives_way_to_one_the_words_support(an
                             near=("midcareer.path_reemploy",), slots={"midcareer_goal": "reemploy"})
     decision = answerer.decide("잡케어도 저한테 도움 돼요?", context)
     assert decision.kind == "answers" and _ids(decision) == ["jobcare_faq.seeker50"]
+
+
+def test_a_missing_key_is_a_telling_word_the_facts_do_not_say(answerer: Answerer) -> None:
+    # one syllable ("여" of "머에여"), a fragment of a word the fact says ("업무권" of 업무권한정보) or a
+    # generic noun ("동안", "해당") is no missing key: the answer states what was asked
+    for asked in ("고용행정통합포털 주소 머에여", "업무권한정보 어디 체크해야해요", "잡케어 민감정보 얼마동안 보관해",
+                  "저 이제 2학년 올라가는데 빌드업 점프업 중에 머에 해당돼요??"):
+        decision = answerer.decide(asked, AnswerContext())
+        assert decision.kind == "answers" and not decision.answers[0].gap, asked
+    # a telling word no fact says still is ("보험")
+    decision = answerer.decide("일경험 참여자 4대보험은 누가 가입시켜요?", AnswerContext())
+    assert decision.kind == "not_in_guide" or (decision.answers and decision.answers[0].gap)
+
+
+def test_a_topic_named_wins_over_who_says_they_ask(answerer: Answerer) -> None:
+    # "50대" makes a 중장년, but 잡케어 is another area's topic: its facts answer, not the 생애경력설계 card
+    decision = answerer.decide("50대 중반입니다. 잡케어라는 게 뭔지 설명해 주실래요?", AnswerContext())
+    assert _ids(decision)[0].startswith("jobcare"), _ids(decision)
+    # a question the audience's own facts speak of stays theirs
+    assert answerer.ranker.audience_of("50대 재직자입니다. 상담은 어디서 받아요?") == "midcareer"
+    assert not answerer.ranker.names_elsewhere(answerer.ranker.morph_terms("상담은 어디서 받아요?"), "midcareer")
