@@ -271,6 +271,8 @@ class Answerer:
             if (ties.intersection(c.reasons) and shows(c) and c.base >= need
                     and all(self.ranker.uses(c, t) for t in nouns)
                     and self.ranker.coverage(terms, c.fact.id) >= covered):
+                # chosen for the aspect it shows, not for words the question lacks ("돈 내야 돼요?")
+                c = replace(c, reasons=(*c.reasons, "aspect"))
                 return [c, *[r for r in ranked if r.fact.id != c.fact.id]]
         return ranked
 
@@ -361,7 +363,7 @@ def _follows_up(candidate: Candidate) -> bool:
 def _measure(candidate: Candidate, acting: bool) -> float:
     """Against an intent that acts only the words count; otherwise the context does too."""
     # a context's fact that uses every word of the question ("태블릿으로도 되나요?") matches, however long
-    covered = candidate.reasons and candidate.cover >= FULL_COVER
+    covered = candidate.reasons and candidate.cover >= FULL_COVER or "aspect" in candidate.reasons
     if not covered and candidate.lexical < (MIN_LEXICAL if candidate.reasons else MIN_LEXICAL_ALONE):
         return 0.0
     return candidate.lexical if acting else candidate.base

@@ -245,3 +245,10 @@ def test_a_question_naming_its_own_topic_is_not_pulled_back(answerer: Answerer) 
     # make the certificate question theirs
     student = AnswerContext(audience="student", near=("iap.result_submit", "iap.points"))
     assert _ids(answerer.decide("수료증은 어디서 받아요?", student))[0] == "portal_ops.certificate"
+
+
+def test_a_cost_asked_of_the_course_just_answered_is_its_own(answerer: Answerer) -> None:
+    # "돈 내야 돼요?" has no word of the online course's; the course's fact says it is free
+    course = AnswerContext(audience="midcareer", guide="midcareer", recent=("midcareer.online_course",))
+    decision = answerer.decide("돈 내야 돼요?", course)
+    assert _ids(decision) == ["midcareer.online_course"] and not decision.answers[0].gap
