@@ -254,9 +254,8 @@ class Answerer:
         # the question's words besides how it asks the aspect ("수료증은 어디서 받아요?" -> 수료증, 받다): a
         # fact of the topic must use them at least as much as the best does, else the question has a topic
         # of its own
-        rest = self.ranker.topic_of(text)
-        for cue in (a for _, asks, _ in (*self.lex.aspects, *self.lex.topic_aspects) for a in asks):
-            rest = squash(rest).replace(cue, " ")
+        rest = _without_cues(self.ranker.topic_of(text),
+                             [a for _, asks, _ in (*self.lex.aspects, *self.lex.topic_aspects) for a in asks])
         terms = self.ranker.morph_terms(rest)
         nouns = [t for t in self.ranker.morph_terms(rest, NOUN_TAGS)
                  if self.ranker.idf.get(t, 0.0) >= KEY_IDF and t not in self.lex.generic_nouns]
@@ -353,6 +352,26 @@ def names_only(text: str) -> bool:
     predicate, no question word of its own."""
     tags = [tag for _, tag in analyze(text.lower()) if not tag.startswith("S")]
     return bool(tags) and all(tag.startswith(("N", "J", "XSN", "XPN", "IC")) for tag in tags)
+
+
+def _without_cues(text: str, cues: list[str]) -> str:
+    """``text`` without the words that make up any of ``cues`` (squashed): "돈 내야 돼요?" less "돈 내" is
+    "돼요?", "상담 받으려면 어디로 가면 돼요" less "어디로 가" is "상담 받으려면 돼요"."""
+    words = text.split()
+    spans, at = [], 0
+    for word in words:
+        n = len(squash(word))
+        spans.append((at, at + n))
+        at += n
+    key = squash(text)
+    dropped: set[int] = set()
+    for cue in cues:
+        start = key.find(cue)
+        while start >= 0:
+            end = start + len(cue)
+            dropped |= {i for i, (a, b) in enumerate(spans) if a < end and start < b}
+            start = key.find(cue, start + 1)
+    return " ".join(w for i, w in enumerate(words) if i not in dropped)
 
 
 def _follows_up(candidate: Candidate) -> bool:

@@ -252,3 +252,10 @@ def test_a_cost_asked_of_the_course_just_answered_is_its_own(answerer: Answerer)
     course = AnswerContext(audience="midcareer", guide="midcareer", recent=("midcareer.online_course",))
     decision = answerer.decide("돈 내야 돼요?", course)
     assert _ids(decision) == ["midcareer.online_course"] and not decision.answers[0].gap
+
+
+def test_the_words_that_ask_an_aspect_are_left_out_whole() -> None:
+    from knowledge.answering.answerer import _without_cues
+
+    assert _without_cues("돈 내야 돼요?", ["돈내"]) == "돼요?"
+    assert _without_cues("상담 받으려면 어디로 가면 돼요", ["어디로가"]) == "상담 받으려면 돼요"
