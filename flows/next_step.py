@@ -37,6 +37,8 @@ TOPIC_IDF = 4.5
 NAMED = 0.5
 #: ... preferring to the best a candidate this close that does
 NAMED_MARGIN = 0.3
+#: how many candidates the fact just answered is looked for among (the ranker always adds it)
+SAID_POOL = 100
 #: a question with at most this many telling nouns of its own may ask about the topic of the message before
 CARRY_NOUNS = 1
 #: an NLU this sure that a question asks the person's own progress keeps it from carrying a topic over
@@ -181,6 +183,11 @@ def follow_up(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerCo
     decision = answerer.decide(asked, context)
     if decision.kind != "answers":
         return None
+    said = said_of(ranker, asked, found[0], context)
+    if said is not None and all(a.candidate.fact.id != said.fact.id for a in decision.answers):
+        # "도서관은요?" after the outreach counselling's "지하철역에서는 월 4회": the fact just said speaks of
+        # 도서관 too ("도서관 1회"), so it is the answer, not another fact about libraries
+        return Decision("answers", [answerer.answer(asked, said)], asked)
     named = terms(found[0])
     if not named or all(ranker.coverage(named, a.candidate.fact.id) >= NAMED for a in decision.answers):
         return decision
@@ -190,6 +197,16 @@ def follow_up(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerCo
         if c.score >= ranked[0].score - NAMED_MARGIN and ranker.coverage(named, c.fact.id) >= NAMED:
             return Decision("answers", [answerer.answer(asked, c)], asked)
     return None  # "주민증이면요?" is not answered by the 면허번호 fact: the question as it stands
+
+
+def said_of(ranker: FactRanker, asked: str, word: str, context: AnswerContext) -> Candidate | None:
+    """The fact just answered, when its text names ``word``, the one an elliptical follow-up contrasts:
+    it says the same thing of both ("지하철역사 4회, … 도서관 1회")."""
+    last = context.recent[-1] if context.recent else None
+    fact = ranker.facts.get(last) if last else None
+    if fact is None or squash(word) not in squash(f"{fact.title or ''} {fact.text}"):
+        return None
+    return next((c for c in ranker.rank(asked, context, limit=SAID_POOL) if c.fact.id == last), None)
 
 
 def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:

@@ -142,6 +142,14 @@ class GapFinder:
         text = self.stated_text(fact)
         return any(any(a in key for a in asks) and evidence.search(text) for _, asks, evidence in self.lex.aspects)
 
+    def asked(self, question: str) -> list[tuple[str, re.Pattern[str]]]:
+        """Every aspect ``question`` asks (its name and what shows it in a fact), those a fact may lack
+        (``aspects``) and those only a follow-up's topic decides (``topic_aspects``): "승인은 누가 해줘요?"
+        asks who."""
+        key = squash(question)
+        return [(name, evidence) for name, asks, evidence in (*self.lex.aspects, *self.lex.topic_aspects)
+                if any(a in key for a in asks)]
+
     def uncovered(self, question: str) -> list[str]:
         """Nouns of the question that appear in no fact (nor as an everyday synonym). A leading clause
         that only says who asks ("학부모입니다.", "40대 주부에요") names no topic the guide lacks, and a

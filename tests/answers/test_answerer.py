@@ -244,3 +244,44 @@ def test_a_topic_named_wins_over_who_says_they_ask(answerer: Answerer) -> None:
     # a question the audience's own facts speak of stays theirs
     assert answerer.ranker.audience_of("50대 재직자입니다. 상담은 어디서 받아요?") == "midcareer"
     assert not answerer.ranker.names_elsewhere(answerer.ranker.morph_terms("상담은 어디서 받아요?"), "midcareer")
+
+
+# --------------------------------------------------------------- follow-ups asking an aspect of the topic
+def test_an_amount_asked_after_a_topic_is_that_topics(answerer: Answerer) -> None:
+    # "총 얼마예요?" after the centre's 2016 budget: the student allowance's words are nearer, the centre's
+    # fact just answered states the amount
+    centre = AnswerContext(audience="centre", guide="job_center", recent=("job_center.status_2016",))
+    assert _ids(answerer.decide("총 얼마예요?", centre))[0] == "job_center.status_2016"
+
+
+def test_an_operator_asking_the_allowance_gets_the_operators_fact(answerer: Answerer) -> None:
+    operator = AnswerContext(audience="operator", guide="portal_program", recent=("portal_program.about",))
+    assert _ids(answerer.decide("수당은 얼마로 써요?", operator))[0] == "portal_program.example_tasks"
+
+
+def test_whether_a_field_is_required_is_asked_of_the_field_talked_about(answerer: Answerer) -> None:
+    account = AnswerContext(audience="operator", guide="portal_account", recent=("portal_account.consent",))
+    assert _ids(answerer.decide("그건 필수예요?", account))[0] == "portal_account.consent"
+
+
+def test_a_question_naming_its_own_topic_is_not_pulled_back(answerer: Answerer) -> None:
+    centre = AnswerContext(audience="centre", guide="job_center", recent=("job_center.status_2016",))
+    assert _ids(answerer.decide("재맞고 신청은 어디서 해요?", centre))[0].startswith("program_apply.")
+    # a word the topic's facts use only in passing ("수료증" of a student programme's examples) does not
+    # make the certificate question theirs
+    student = AnswerContext(audience="student", near=("iap.result_submit", "iap.points"))
+    assert _ids(answerer.decide("수료증은 어디서 받아요?", student))[0] == "portal_ops.certificate"
+
+
+def test_a_cost_asked_of_the_course_just_answered_is_its_own(answerer: Answerer) -> None:
+    # "돈 내야 돼요?" has no word of the online course's; the course's fact says it is free
+    course = AnswerContext(audience="midcareer", guide="midcareer", recent=("midcareer.online_course",))
+    decision = answerer.decide("돈 내야 돼요?", course)
+    assert _ids(decision) == ["midcareer.online_course"] and not decision.answers[0].gap
+
+
+def test_the_words_that_ask_an_aspect_are_left_out_whole() -> None:
+    from knowledge.answering.answerer import _without_cues
+
+    assert _without_cues("돈 내야 돼요?", ["돈내"]) == "돼요?"
+    assert _without_cues("상담 받으려면 어디로 가면 돼요", ["어디로가"]) == "상담 받으려면 돼요"
