@@ -41,6 +41,9 @@ NAMED_MARGIN = 0.3
 CARRY_NOUNS = 1
 #: an NLU this sure that a question asks the person's own progress keeps it from carrying a topic over
 OWN_PROGRESS_SURE = 0.9
+#: the fact just said answers a question read with the statement it was said to when, read so, it leads
+#: the runner-up by this much
+SITUATION_LEAD = 0.3
 #: a step belongs to that activity when its text uses one of them, or at least this share of its phrasings
 TOPIC_ASKS = 0.5
 
@@ -121,14 +124,16 @@ def carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: Answ
         return None
     if not set(telling_nouns(ranker, before)) - set(own):
         return None
-    best = answerer.best(f"{before} {text}", replace(context, intent=None, confidence=0.0))
+    asked, plain = f"{before} {text}", replace(context, intent=None, confidence=0.0)
+    best = answerer.best(asked, plain)
     if best is None or not all(ranker.uses(best, t) for t in own):
         return None  # the question's own word ("이용", "도움") says what is asked of the topic
     if context.near and (own or best.fact.id not in context.near):
         # someone who said where they are asks of a word of their own ("활동 계획은 어떻게 써요") or
         # about that step or the next, not the one done
         return None
-    if context.recent and best.fact.id == context.recent[-1] and not answerer.gaps.states_asked(text, best.fact):
+    if (context.recent and best.fact.id == context.recent[-1] and not answerer.gaps.states_asked(text, best.fact)
+            and not answers_situation(ctx, answerer, before, asked, best, plain)):
         # the fact just said of the topic, again: only when the question alone finds it too, or it
         # states the aspect asked ("총 얼마예요?" of the 2016 budget); "얼마나 받아요?" after the
         # programme's introduction asks something that introduction does not say
@@ -136,6 +141,21 @@ def carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: Answ
         if not alone or alone[0].fact.id != best.fact.id:
             return None
     return best
+
+
+def answers_situation(ctx: TurnContext, answerer: Answerer, before: str, asked: str, best: Candidate,
+                      context: AnswerContext) -> bool:
+    """Whether the fact just said, found again for a question read with the message before, answers
+    it: that message told the person's situation rather than asked ("개별 신청자 프로그램 검색했더니
+    예전 신청내용이 뜨네요"), so the fact said to it — a step, not a guide's introduction — was about
+    their situation, and read together the two prefer that fact clearly (by ``SITUATION_LEAD``):
+    "이럴땐 어떻게 하나요?" asks what it says."""
+    if answerer.requests(before) or best.fact.id in ctx.domain.about_of:
+        return False  # a guide's introduction says what something is, not what is asked of it ("얼마나 받아요?")
+    ranked = answerer.ranker.rank(asked, context, limit=2)
+    if not ranked or ranked[0].fact.id != best.fact.id:
+        return False
+    return len(ranked) < 2 or ranked[0].score - ranked[1].score >= SITUATION_LEAD
 
 
 def topicless(ranker: FactRanker, text: str) -> bool:

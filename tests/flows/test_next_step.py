@@ -102,7 +102,12 @@ def test_a_question_that_names_another_case_is_asked_for_it(chat: Chat) -> None:
 def answerer(domain):
     from flows.answers import build_answerer
 
-    return build_answerer(domain)
+    answerer = build_answerer(domain)
+    _DOMAINS[id(answerer)] = domain
+    return answerer
+
+
+_DOMAINS: dict[int, object] = {}
 
 
 def _carried(answerer, before: str, text: str, **context) -> str | None:
@@ -111,7 +116,8 @@ def _carried(answerer, before: str, text: str, **context) -> str | None:
     from flows.next_step import carried_topic
     from knowledge.answering import AnswerContext
 
-    found = carried_topic(SimpleNamespace(said_before=before), answerer, text, AnswerContext(**context))
+    ctx = SimpleNamespace(said_before=before, domain=_DOMAINS[id(answerer)])
+    found = carried_topic(ctx, answerer, text, AnswerContext(**context))
     return found.fact.id if found is not None else None
 
 
@@ -144,3 +150,15 @@ def test_a_pressed_button_is_no_activity_whose_later_steps_are_done(chat: Chat) 
     # step that mentions a search
     shown = _ask(chat, "간편입력 관심 키워드 칸에 파이썬 넣고 검색 눌렀어요", "그다음엔 뭐 해요?")
     assert "추천 직종" in shown
+
+
+def test_a_question_about_the_situation_just_told_gets_the_fact_said_to_it(chat: Chat) -> None:
+    # the statement was answered with the step about it; "이럴 땐 어떻게 해요?" asks what that step says
+    shown = _ask(chat, "개별 신청한 청년 프로그램을 검색하니까 예전에 신청한 내용이 나와요", "이럴 땐 어떻게 해요?")
+    assert "신규신청" in shown
+
+
+def test_the_fact_just_said_to_a_question_is_not_repeated_for_the_next_one(chat: Chat) -> None:
+    # after a request the fact said introduced the topic: "어디 있어요?" asks what it does not say
+    shown = _ask(chat, "성동구 희망일자리센터 알려줘", "어디 있어요?")
+    assert "3층" in shown
