@@ -162,3 +162,20 @@ def test_the_fact_just_said_to_a_question_is_not_repeated_for_the_next_one(chat:
     # after a request the fact said introduced the topic: "어디 있어요?" asks what it does not say
     shown = _ask(chat, "성동구 희망일자리센터 알려줘", "어디 있어요?")
     assert "3층" in shown
+
+
+def test_a_topic_said_two_messages_back_carries_over_a_statement_that_names_none(chat: Chat) -> None:
+    # "재취업" said two messages back; the message before only says what the person wants to know
+    shown = _ask(chat, "재취업 알아보고 있어요", "직무에 필요한 능력이 뭔지 알고싶어요",
+                 "그런거 알아볼 수 있는 데 있어요?")
+    assert "NCS" in shown
+
+
+def test_the_message_two_back_is_kept_in_the_state_and_a_button_forgets_it(chat: Chat) -> None:
+    from flows.payloads import Menu
+
+    _ask(chat, "재취업 알아보고 있어요", "직무 능력이 궁금해요")
+    assert (chat.state.said_earlier, chat.state.said) == ("재취업 알아보고 있어요", "직무 능력이 궁금해요")
+    assert type(chat.state).model_validate_json(chat.state.model_dump_json()).said_earlier == "재취업 알아보고 있어요"
+    chat.send(payload=Menu().encode())
+    assert chat.state.said_earlier is None and chat.state.said is None
