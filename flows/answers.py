@@ -228,6 +228,11 @@ def answer_context(ctx: TurnContext, ranker: FactRanker, intent: str | None, con
     said = situation(ctx, ranker, context)
     if said:  # the previous message (read after the one before, if need be) said where the person is
         context = replace(context, near=steps_near(ctx, ranker, said, context))
+    if context.near and context.guide is None:
+        # a statement no fact was said to ("취업능력평가 문항 다 체크했어요" ticked a test): the guide of
+        # the step it placed the person at is the one the conversation is in, and its area their audience
+        context = replace(context, guide=ctx.domain.flow_of_fact(context.near[0]),
+                          audience=context.audience or ranker.areas.get(context.near[0]))
     return context
 
 

@@ -179,3 +179,16 @@ def test_the_message_two_back_is_kept_in_the_state_and_a_button_forgets_it(chat:
     assert type(chat.state).model_validate_json(chat.state.model_dump_json()).said_earlier == "재취업 알아보고 있어요"
     chat.send(payload=Menu().encode())
     assert chat.state.said_earlier is None and chat.state.said is None
+
+
+def test_a_statement_no_fact_was_said_to_sets_the_guide_of_the_step_it_names(domain, answerer) -> None:
+    from types import SimpleNamespace
+
+    from flows.answers import answer_context
+    from flows.state import ConversationState
+
+    ctx = SimpleNamespace(state=ConversationState(), domain=domain, k=domain.knowledge, offer=None,
+                          said_before="취업능력평가 문항 다 체크했어요", said_earlier=None)
+    context = answer_context(ctx, answerer.ranker, None, 0.0, "저장은 어떻게 해요")
+    assert context.near and context.guide == domain.flow_of_fact(context.near[0]) == "assessments"
+    assert context.audience == "student"
