@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.context import TurnContext
+from flows.situation import answers_situation
 from knowledge.answering import AnswerContext, FactRanker, ellipsis
 from knowledge.answering.answerer import CHOICES, Answer, Answerer, Decision
 from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
@@ -41,9 +42,6 @@ NAMED_MARGIN = 0.3
 CARRY_NOUNS = 1
 #: an NLU this sure that a question asks the person's own progress keeps it from carrying a topic over
 OWN_PROGRESS_SURE = 0.9
-#: the fact just said answers a question read with the statement it was said to when, read so, it leads
-#: the runner-up by this much
-SITUATION_LEAD = 0.3
 #: a step belongs to that activity when its text uses one of them, or at least this share of its phrasings
 TOPIC_ASKS = 0.5
 
@@ -163,21 +161,6 @@ def _carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: Ans
         if not alone or alone[0].fact.id != best.fact.id:
             return None
     return best
-
-
-def answers_situation(ctx: TurnContext, answerer: Answerer, before: str, asked: str, best: Candidate,
-                      context: AnswerContext) -> bool:
-    """Whether the fact just said, found again for a question read with the message before, answers
-    it: that message told the person's situation rather than asked ("개별 신청자 프로그램 검색했더니
-    예전 신청내용이 뜨네요"), so the fact said to it — a step, not a guide's introduction — was about
-    their situation, and read together the two prefer that fact clearly (by ``SITUATION_LEAD``):
-    "이럴땐 어떻게 하나요?" asks what it says."""
-    if answerer.requests(before) or best.fact.id in ctx.domain.about_of:
-        return False  # a guide's introduction says what something is, not what is asked of it ("얼마나 받아요?")
-    ranked = answerer.ranker.rank(asked, context, limit=2)
-    if not ranked or ranked[0].fact.id != best.fact.id:
-        return False
-    return len(ranked) < 2 or ranked[0].score - ranked[1].score >= SITUATION_LEAD
 
 
 def topicless(ranker: FactRanker, text: str) -> bool:
