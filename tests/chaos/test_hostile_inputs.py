@@ -5,15 +5,14 @@ once than the process should queue."""
 from __future__ import annotations
 
 import json
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.assistant import Assistant, TurnResult
-from bot.messages import Inbound, Reply
+from bot.assistant import Assistant
+from bot.messages import Inbound
 from bot.server import create_app
 from bot.store.models import ProcessedMessage, Turn, User
 from tests.bot.conftest import KAKAO_SECRET, WEBHOOK_SECRET, fake_parse, wait_until
@@ -113,25 +112,12 @@ def test_huge_bodies_get_413_without_being_read(path, assistant, telegram_settin
     assert http.get(f"{base}/healthz").status_code == 200
 
 
-class HeldAssistant(SlowAssistant):
-    """Each turn runs until the test lets it end (at most 30 s)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-
-    def handle_turn(self, inbound: Inbound) -> TurnResult:
-        self.handled.append(inbound.user_key)
-        self.release.wait(30)
-        return TurnResult([Reply(text="늦은 답")])
-
-
 def test_turns_beyond_the_cap_get_busy_at_once(make_settings, serve_app, monkeypatch) -> None:
     import bot.channels.kakao_skill
 
     # only the cap can answer "busy" here: no turn reaches the channel's budget while the test runs
     monkeypatch.setattr(bot.channels.kakao_skill, "KAKAO_BUDGET_SECONDS", 60.0)
-    held = HeldAssistant()
+    held = SlowAssistant()  # its turns run until released
     base = serve_app(create_app(held, make_settings(max_turns_in_flight=2), turn_threads=2))
 
     def ask(user: str) -> str:
