@@ -18,7 +18,7 @@ import nlu
 from flows.context import TurnContext
 from flows.guides import render_step, start_button
 from flows.loader import Domain
-from flows.next_step import asked_of_before, follow_up, next_fact, steps_near
+from flows.next_step import asked_of_before, follow_up, next_fact, situation, steps_near
 from flows.ordinal import ordinal_answer
 from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
@@ -225,8 +225,14 @@ def answer_context(ctx: TurnContext, ranker: FactRanker, intent: str | None, con
                             intent=intent, confidence=confidence,
                             slots={**state.slots, **{k: v for k, v in ctx.domain.cases_named(text).items()
                                                      if k in state.slots}})
-    if ctx.said_before:  # the previous message said where the person is in a guide
-        context = replace(context, near=steps_near(ctx, ranker, ctx.said_before, context))
+    said = situation(ctx, ranker, context)
+    if said:  # the previous message (read after the one before, if need be) said where the person is
+        context = replace(context, near=steps_near(ctx, ranker, said, context))
+    if context.near and context.guide is None:
+        # a statement no fact was said to ("취업능력평가 문항 다 체크했어요" ticked a test): the guide of
+        # the step it placed the person at is the one the conversation is in, and its area their audience
+        context = replace(context, guide=ctx.domain.flow_of_fact(context.near[0]),
+                          audience=context.audience or ranker.areas.get(context.near[0]))
     return context
 
 

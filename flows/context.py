@@ -46,6 +46,8 @@ class TurnContext:
         self.offer: str | None = None
         #: the message typed the turn before this one (``state.said`` as the turn found it)
         self.said_before: str | None = state.said
+        #: the message typed the turn before that one (``state.said_earlier`` as the turn found it)
+        self.said_earlier: str | None = state.said_earlier
         #: a personal number was masked out of the message ("제 번호 ******-******* 이에요" tells, not asks)
         self.masked = False
         #: reads what storage keeps about the user (see flows/mydata.py); None when not given

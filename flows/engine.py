@@ -180,7 +180,8 @@ class Engine:
     def on_payload(self, ctx: TurnContext, raw: str) -> None:
         """A pressed button; malformed payloads and ids the content no longer has get 'unknown button'."""
         payload = decode(raw)
-        ctx.state.said = None  # a button pressed since: the typed message no longer says where someone is
+        # a button pressed since: the typed messages no longer say where someone is
+        ctx.state.said = ctx.state.said_earlier = None
         try:
             if payload is None or type(payload) not in self._payloads:
                 raise LookupError(raw)
@@ -201,7 +202,7 @@ class Engine:
         if number.isdigit() and 1 <= int(number) <= len(ctx.state.numbered):
             self.on_payload(ctx, ctx.state.numbered[int(number) - 1])
             return
-        ctx.state.said = text[:SAID_CHARS] or None
+        ctx.state.said_earlier, ctx.state.said = ctx.state.said, text[:SAID_CHARS] or None
         for entity in parse.get("entities") or []:
             if entity.get("entity") == "grade" and str(entity.get("value")) in {"1", "2", "3", "4"}:
                 ctx.state.slots["grade"] = str(entity["value"])

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.context import TurnContext
+from flows.situation import answers_situation
 from knowledge.answering import AnswerContext, FactRanker, ellipsis
 from knowledge.answering.answerer import CHOICES, Answer, Answerer, Decision
 from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
@@ -37,6 +38,8 @@ TOPIC_IDF = 4.5
 NAMED = 0.5
 #: ... preferring to the best a candidate this close that does
 NAMED_MARGIN = 0.3
+#: how many candidates the fact just answered is looked for among (the ranker always adds it)
+SAID_POOL = 100
 #: a question with at most this many telling nouns of its own may ask about the topic of the message before
 CARRY_NOUNS = 1
 #: an NLU this sure that a question asks the person's own progress keeps it from carrying a topic over
@@ -56,7 +59,7 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
         return None
     own = before_cue(text, lex.next_words) if statement is not None else None
     following = None
-    for said in (own, ctx.said_before):
+    for said in (own, situation(ctx, ranker, context)):
         anchor = step_done(ctx, ranker, said, context) if said else None
         if said and anchor:
             following = step_after(ctx, ranker, said, anchor)
@@ -65,6 +68,18 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
         if context.recent and context.recent[-1] in ctx.domain.fact_places:
             following = ctx.domain.following_fact(context.recent[-1], ctx.state.slots)
     return ctx.k.fact(following) if following else None
+
+
+def situation(ctx: TurnContext, ranker: FactRanker, context: AnswerContext) -> str | None:
+    """The statement that says where someone is: the message before, or — when that places them at
+    no guide step on its own ("학력사항 다 썼어요", "이름이랑 주소 넣었어요") — it read after the
+    statement before it ("잡케어 상세입력으로 프로필 쓰는중이에요"), which says what it is part of."""
+    said, earlier = ctx.said_before, getattr(ctx, "said_earlier", None)
+    if not said or not earlier or ranker.asks(earlier) or ranker.asks(said):
+        return said
+    if step_done(ctx, ranker, said, context) is not None:
+        return said
+    return f"{earlier} {said}"
 
 
 def steps_near(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> tuple[str, ...]:
@@ -111,9 +126,19 @@ def carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: Answ
     noun, which the answer must use) after a message that named one ("2015년 일자리발굴단 실적이
     궁금해요"): the topic carries over, so the two are ranked together — whatever the NLU heard in so
     few words. Someone who said where they are in a guide ("선발 메뉴에서 검색했는데 안 나와요") asks,
-    with no noun of their own ("왜 안 보이죠?"), about that step or the few after it."""
+    with no noun of their own ("왜 안 보이죠?"), about that step or the few after it. When the message
+    before carries nothing ("직무에 필요한 능력이 뭔지 알고싶어요" names no programme), it is read after
+    the statement before it ("재취업 알아보고 있어요"): the topic may have been said two messages back."""
+    found = _carried_topic(ctx, answerer, text, context, ctx.said_before)
+    earlier = getattr(ctx, "said_earlier", None)
+    if found is None and earlier and ctx.said_before and not answerer.ranker.asks(earlier):
+        found = _carried_topic(ctx, answerer, text, context, f"{earlier} {ctx.said_before}")
+    return found
+
+
+def _carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext,
+                   before: str | None) -> Candidate | None:
     ranker = answerer.ranker
-    before = ctx.said_before
     if context.intent == "progress_status" and context.confidence >= OWN_PROGRESS_SURE:
         return None  # "다음에 뭐 해야 돼?" asks the person's own checklist, whatever was said before
     own = telling_nouns(ranker, text) if before else []
@@ -121,14 +146,16 @@ def carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: Answ
         return None
     if not set(telling_nouns(ranker, before)) - set(own):
         return None
-    best = answerer.best(f"{before} {text}", replace(context, intent=None, confidence=0.0))
+    asked, plain = f"{before} {text}", replace(context, intent=None, confidence=0.0)
+    best = answerer.best(asked, plain)
     if best is None or not all(ranker.uses(best, t) for t in own):
         return None  # the question's own word ("이용", "도움") says what is asked of the topic
     if context.near and (own or best.fact.id not in context.near):
         # someone who said where they are asks of a word of their own ("활동 계획은 어떻게 써요") or
         # about that step or the next, not the one done
         return None
-    if context.recent and best.fact.id == context.recent[-1] and not answerer.gaps.states_asked(text, best.fact):
+    if (context.recent and best.fact.id == context.recent[-1] and not answerer.gaps.states_asked(text, best.fact)
+            and not answers_situation(ctx, answerer, before, asked, best, plain)):
         # the fact just said of the topic, again: only when the question alone finds it too, or it
         # states the aspect asked ("총 얼마예요?" of the 2016 budget); "얼마나 받아요?" after the
         # programme's introduction asks something that introduction does not say
@@ -181,6 +208,11 @@ def follow_up(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerCo
     decision = answerer.decide(asked, context)
     if decision.kind != "answers":
         return None
+    said = said_of(ranker, asked, found[0], context)
+    if said is not None and all(a.candidate.fact.id != said.fact.id for a in decision.answers):
+        # "도서관은요?" after the outreach counselling's "지하철역에서는 월 4회": the fact just said speaks of
+        # 도서관 too ("도서관 1회"), so it is the answer, not another fact about libraries
+        return Decision("answers", [answerer.answer(asked, said)], asked)
     named = terms(found[0])
     if not named or all(ranker.coverage(named, a.candidate.fact.id) >= NAMED for a in decision.answers):
         return decision
@@ -190,6 +222,16 @@ def follow_up(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerCo
         if c.score >= ranked[0].score - NAMED_MARGIN and ranker.coverage(named, c.fact.id) >= NAMED:
             return Decision("answers", [answerer.answer(asked, c)], asked)
     return None  # "주민증이면요?" is not answered by the 면허번호 fact: the question as it stands
+
+
+def said_of(ranker: FactRanker, asked: str, word: str, context: AnswerContext) -> Candidate | None:
+    """The fact just answered, when its text names ``word``, the one an elliptical follow-up contrasts:
+    it says the same thing of both ("지하철역사 4회, … 도서관 1회")."""
+    last = context.recent[-1] if context.recent else None
+    fact = ranker.facts.get(last) if last else None
+    if fact is None or squash(word) not in squash(f"{fact.title or ''} {fact.text}"):
+        return None
+    return next((c for c in ranker.rank(asked, context, limit=SAID_POOL) if c.fact.id == last), None)
 
 
 def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:

@@ -64,6 +64,9 @@ class ConversationState(BaseModel):
     #: the last typed message (masked, cut to SAID_CHARS): "사이렌24 실명등록은 끝냈어요" tells where
     #: someone is when the next message asks "그다음은요?"
     said: str | None = None
+    #: the typed message before ``said`` (masked, cut the same way): "잡케어 상세입력으로 프로필 쓰는중이에요"
+    #: before "학력사항 다 썼어요" says which guide that is
+    said_earlier: str | None = None
     #: "flow:step" -> the stage that step's chosen option marked done, undone if another option is chosen
     marks: dict[str, str] = Field(default_factory=dict)
     #: the IAP appointment, the job date and the reminder switches

@@ -43,6 +43,14 @@ KEY_MARGIN = 0.12
 #: does not, answers instead
 ASPECT_MARGIN = 0.25
 
+#: what ties a candidate to the conversation's topic: the fact just answered, the guide talked about or
+#: one recently answered from, the steps near where someone said they are, the person's audience
+IN_TOPIC = frozenset({"last", "near", "guide", "recent", "detail", "audience"})
+#: ... of which these tie it to the guide talked about itself
+TOPIC_TIES = frozenset({"last", "near", "guide"})
+#: how many candidates a follow-up's aspect is looked for among
+TOPIC_POOL = 10
+
 #: an acting intent heard with less confidence than this leaves the message to the facts
 ACTING_SURE = 0.7
 #: ... and so does one whose words match this well a question with a question word of its own ("직종비교
@@ -133,15 +141,17 @@ class Answerer:
             return Decision("answers", several, text, greeted)
         ranked = own_case_first(self.ranker.rank(text, context, limit=CHOICES + 1), self.ranker.conditions)
         ranked = self.words_first(text, ranked, acting, need)
+        ranked = self.keep_topic(text, ranked, context, acting, need)
         if not ranked or _measure(ranked[0], acting) < need:
             uncovered = bool(self.gaps.uncovered(self.ranker.topic_of(text)))
             topical = bool(ranked) and ranked[0].lexical >= ANSWER_AT / 2
             if uncovered and topical and (greeted or not acting):
                 return Decision("not_in_guide", [], text, greeted)
             return Decision("none", [], text, greeted)
-        ranked = self.prefer_stated(text, self.prefer_key(text, ranked))
+        ranked = self.keep_topic(text, self.prefer_stated(text, self.prefer_key(text, ranked)), context, acting, need)
         best = self.answer(text, ranked[0])
-        if (not best.gap and MISSING_KEY and self.ranker.missing_key(text, ranked[:CHOICES])
+        missing = MISSING_KEY and not best.gap and self.ranker.missing_key(text, ranked[:CHOICES])
+        if (missing and missing not in self.gaps.counters(text)  # "몇개임": a count asked, not a thing
                 and not self.gaps.states_asked(text, best.candidate.fact)):
             best = Answer(best.candidate, gap=True)
         close = self.close(ranked, context)
@@ -212,14 +222,58 @@ class Answerer:
         """A close runner-up that states the aspect asked (where, how long, a cost …) first, when the
         best does not: "희망일자리센터 어디에 있어요" is answered by the fact with its floor, not the
         one introducing the centre."""
-        if self.gaps.unstated(text, ranked[0].fact) is None:
-            return ranked
+        if self.gaps.unstated(text, ranked[0].fact) is None or self.gaps.admits(text, ranked[0].fact):
+            return ranked  # a best that says the sources are silent on what is asked answers just so
         for i, c in enumerate(ranked[1:CHOICES], start=1):
             if "case" in ranked[0].reasons and "other case" in c.reasons:
                 continue
             if (ranked[0].score - c.score < ASPECT_MARGIN and self.gaps.unstated(text, c.fact) is None
                     and _measure(c, False) >= ANSWER_AT):
                 return [c, *ranked[:i], *ranked[i + 1:]]
+        return ranked
+
+    def keep_topic(self, text: str, ranked: list[Candidate], context: AnswerContext, acting: bool,
+                   need: float) -> list[Candidate]:
+        """A follow-up that asks an aspect of the topic talked about ("승인은 누가 해줘요?", "총 얼마예요?",
+        "돈 내야 돼요?": who, an amount, a cost …) is answered by a fact of that topic (``IN_TOPIC``) that shows
+        the aspect, when the best is from elsewhere, or is of the topic but does not show it and one that
+        does is close (``ASPECT_MARGIN``). A question that names a topic of its own (a telling noun the
+        topic's fact does not use: "재맞고 신청은 어디서 해요?") is not pulled back."""
+        if acting or not ranked:
+            return ranked
+        asked = self.gaps.asked(text)
+        if not asked:
+            return ranked
+
+        def shows(c: Candidate) -> bool:
+            return any(evidence.search(f"{c.fact.title or ''}\n{c.fact.text}") for _, evidence in asked)
+
+        best = ranked[0]
+        own = IN_TOPIC.intersection(best.reasons)
+        if own and shows(best):
+            return ranked
+        # the question's words besides how it asks the aspect ("수료증은 어디서 받아요?" -> 수료증, 받다): a
+        # fact of the topic must use them at least as much as the best does, else the question has a topic
+        # of its own
+        rest = _without_cues(self.ranker.topic_of(text),
+                             [a for _, asks, _ in (*self.lex.aspects, *self.lex.topic_aspects) for a in asks])
+        terms = self.ranker.morph_terms(rest)
+        nouns = [t for t in self.ranker.morph_terms(rest, NOUN_TAGS)
+                 if self.ranker.idf.get(t, 0.0) >= KEY_IDF and t not in self.lex.generic_nouns]
+        covered = self.ranker.coverage(terms, best.fact.id)
+        # in the topic already, the best gives way only to the guide's own fact that shows the aspect
+        ties, margin = (TOPIC_TIES, ASPECT_MARGIN) if own else (IN_TOPIC, float("inf"))
+        for c in self.ranker.rank(text, context, limit=TOPIC_POOL):
+            if c.fact.id == best.fact.id or best.score - c.score >= margin:
+                continue
+            if "case" in best.reasons and "other case" in c.reasons:
+                continue
+            if (ties.intersection(c.reasons) and shows(c) and c.base >= need
+                    and all(self.ranker.uses(c, t) for t in nouns)
+                    and self.ranker.coverage(terms, c.fact.id) >= covered):
+                # chosen for the aspect it shows, not for words the question lacks ("돈 내야 돼요?")
+                c = replace(c, reasons=(*c.reasons, "aspect"))
+                return [c, *[r for r in ranked if r.fact.id != c.fact.id]]
         return ranked
 
     def answer(self, text: str, candidate: Candidate) -> Answer:
@@ -301,6 +355,26 @@ def names_only(text: str) -> bool:
     return bool(tags) and all(tag.startswith(("N", "J", "XSN", "XPN", "IC")) for tag in tags)
 
 
+def _without_cues(text: str, cues: list[str]) -> str:
+    """``text`` without the words that make up any of ``cues`` (squashed): "돈 내야 돼요?" less "돈 내" is
+    "돼요?", "상담 받으려면 어디로 가면 돼요" less "어디로 가" is "상담 받으려면 돼요"."""
+    words = text.split()
+    spans, at = [], 0
+    for word in words:
+        n = len(squash(word))
+        spans.append((at, at + n))
+        at += n
+    key = squash(text)
+    dropped: set[int] = set()
+    for cue in cues:
+        start = key.find(cue)
+        while start >= 0:
+            end = start + len(cue)
+            dropped |= {i for i, (a, b) in enumerate(spans) if a < end and start < b}
+            start = key.find(cue, start + 1)
+    return " ".join(w for i, w in enumerate(words) if i not in dropped)
+
+
 def _follows_up(candidate: Candidate) -> bool:
     """A short question about the fact just answered, in its words ("자격조회 했어요" -> "뭘 확인하면 돼요?")."""
     return "last" in candidate.reasons and candidate.cover >= FULL_COVER and candidate.lexical >= MIN_LEXICAL
@@ -309,7 +383,7 @@ def _follows_up(candidate: Candidate) -> bool:
 def _measure(candidate: Candidate, acting: bool) -> float:
     """Against an intent that acts only the words count; otherwise the context does too."""
     # a context's fact that uses every word of the question ("태블릿으로도 되나요?") matches, however long
-    covered = candidate.reasons and candidate.cover >= FULL_COVER
+    covered = candidate.reasons and candidate.cover >= FULL_COVER or "aspect" in candidate.reasons
     if not covered and candidate.lexical < (MIN_LEXICAL if candidate.reasons else MIN_LEXICAL_ALONE):
         return 0.0
     return candidate.lexical if acting else candidate.base

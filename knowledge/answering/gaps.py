@@ -15,13 +15,17 @@ import re
 from collections.abc import Iterable
 
 from knowledge.answering.lexicon import AnswerLexicon
+from knowledge.answering.lexicon import asks as asks_something
 from knowledge.occupations.text import CONTENT_TAGS, analyze
 from knowledge.retrieval import squash
 from knowledge.schema import Fact
 
-_SENTENCE = re.compile(r"(?<=[.!?。])\s+|\n+")
+#: a sentence ends at . ! ? before a space, but not at a date's or a number's dot ("2016.1.15. 1층에서")
+_SENTENCE = re.compile(r"(?<=[.!?。])(?<!\d\.)\s+|\n+")
 #: shortest noun that counts as a topic of its own
 MIN_NOUN = 2
+#: morpheme tags (a number, a determiner such as 몇) after which a glued noun is a counter
+COUNTED_AFTER = frozenset({"SN", "MM"})
 
 
 def sentences(text: str) -> list[str]:
@@ -44,7 +48,8 @@ class GapFinder:
             parts += [fact.title or "", fact.text, *fact.ask]
         self._sentences = [squash(s) for fact in facts_list for s in sentences(fact.text)]
         self._rarity: dict[str, float] = {}
-        words = [w for variant, canonical in lexicon.variants for w in (variant, canonical)]
+        # the lexicon's own words ("그담엔" for what comes next) are words the guides understand
+        words = [w for variant, canonical in lexicon.variants for w in (variant, canonical)] + list(lexicon.next_words)
         self.corpus = squash(" ".join(parts + words))
         self._synonyms = frozenset(w for variant, canonical in lexicon.variants for w in (variant, squash(canonical)))
 
@@ -66,11 +71,12 @@ class GapFinder:
         scored = []
         for i, sentence in enumerate(parts):
             key = squash(sentence)
-            scored.append((sum(self.rarity(n) for n in nouns if n in key) + 0.01 * len(asked & _grams(sentence)), i))
+            # on a tie the earlier sentence: a fact says its answer first, what it lacks after
+            scored.append((sum(self.rarity(n) for n in nouns if n in key) + 0.01 * len(asked & _grams(sentence)), -i))
         flags = [self.is_gap_sentence(s) for s in parts]
         for i, sentence in enumerate(parts):  # "… 나와 있지 않아요. 컨설턴트에게 확인해 주세요." belong together
-            flags[i] = flags[i] or any(p in squash(sentence) for p in self.lex.pointers)
-        return flags[max(scored)[1]] or flags[0]
+            flags[i] = flags[i] or (i > 0 and flags[i - 1] and any(p in squash(sentence) for p in self.lex.pointers))
+        return flags[-max(scored)[1]] or flags[0]
 
     def asks_as_gap(self, question: str, parts: list[str]) -> bool:
         """Whether a gap sentence of the fact asks what the question asks, in its words: a question word
@@ -109,30 +115,76 @@ class GapFinder:
         """The aspect ``question`` asks of its topic (its cost, how long, a phone number ...) that
         ``fact`` does not state, if any: "직업심리검사 비용 있어요?" of a fact with no cost in it."""
         key = squash(question)
-        text = f"{fact.title or ''}\n{fact.text}"
+        text = self.stated_text(fact)
         for name, asks, evidence in self.lex.aspects:
             if any(a in key for a in asks) and not evidence.search(text):
                 return name
         return None
 
+    def stated_text(self, fact: Fact) -> str:
+        """What ``fact`` states: its title and the sentences that do not say the sources are silent
+        ("전화번호는 문서에 없어요" states no phone number)."""
+        return "\n".join([fact.title or "", *(s for s in sentences(fact.text) if not self.is_gap_sentence(s))])
+
+    def admits(self, question: str, fact: Fact) -> bool:
+        """Whether a sentence of ``fact`` saying the sources are silent speaks of the aspect ``question``
+        asks ("신청 주소와 연락처는 문서에 없으니 …" for "주소 알려주세요"): the fact answers that it is not
+        said."""
+        key = squash(question)
+        silent = "\n".join(s for s in sentences(fact.text) if self.is_gap_sentence(s))
+        return bool(silent) and any(any(a in key for a in asks) and evidence.search(silent)
+                                    for _, asks, evidence in self.lex.aspects)
+
     def states_asked(self, question: str, fact: Fact) -> bool:
         """Whether ``question`` asks an aspect (where, how long …) that ``fact`` states: then its words
         for that aspect ("장소", "기간") need not be the fact's own."""
         key = squash(question)
-        text = f"{fact.title or ''}\n{fact.text}"
+        text = self.stated_text(fact)
         return any(any(a in key for a in asks) and evidence.search(text) for _, asks, evidence in self.lex.aspects)
 
+    def asked(self, question: str) -> list[tuple[str, re.Pattern[str]]]:
+        """Every aspect ``question`` asks (its name and what shows it in a fact), those a fact may lack
+        (``aspects``) and those only a follow-up's topic decides (``topic_aspects``): "승인은 누가 해줘요?"
+        asks who."""
+        key = squash(question)
+        return [(name, evidence) for name, asks, evidence in (*self.lex.aspects, *self.lex.topic_aspects)
+                if any(a in key for a in asks)]
+
     def uncovered(self, question: str) -> list[str]:
-        """Nouns of the question that appear in no fact (nor as an everyday synonym)."""
-        out = []
-        for surface, tag in analyze(question.lower()):
-            if tag not in CONTENT_TAGS or len(surface) < MIN_NOUN:
+        """Nouns of the question that appear in no fact (nor as an everyday synonym). A leading clause
+        that only says who asks ("학부모입니다.", "40대 주부에요") names no topic the guide lacks, and a
+        noun glued to a number or a determiner ("몇개야", "몇개임") is a counter with an ending, not a
+        thing asked about."""
+        text = self.asked_part(question).lower()
+        out, counted = [], self.counters(text)
+        for surface, tag in analyze(text):
+            if tag not in CONTENT_TAGS or len(surface) < MIN_NOUN or surface in counted:
                 continue
             key = squash(surface)
             if key in self.lex.generic_nouns or key in self.corpus:
                 continue
             out.append(surface)
         return out
+
+    def counters(self, question: str) -> set[str]:
+        """Nouns glued to a number or a determiner ("몇개야", "몇개임", "5회"): counters with an ending."""
+        text = question.lower()
+        out, at, previous = set(), 0, ""
+        for surface, tag in analyze(text):
+            found = text.find(surface, at)
+            if found > 0 and not text[found - 1].isspace() and previous in COUNTED_AFTER and tag in CONTENT_TAGS:
+                out.add(surface)
+            previous = tag
+            if found >= 0:
+                at = found + len(surface)
+        return out
+
+    def asked_part(self, question: str) -> str:
+        """The question without a leading clause that says who asks and asks nothing itself."""
+        match = self.lex.grammar.self_description.match(question)
+        if match is None or asks_something(match.group(0), self.lex) or not question[match.end():].strip():
+            return question
+        return question[match.end():]
 
 
 def _finds(text: str, word: str) -> list[int]:

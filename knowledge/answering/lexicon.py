@@ -72,6 +72,7 @@ class _LexiconFile(BaseModel):
     appeared_words: list[str] = Field(default_factory=list)
     press_words: list[str] = Field(default_factory=list)
     aspects: dict[str, _Aspect] = Field(default_factory=dict)
+    topic_aspects: dict[str, _Aspect] = Field(default_factory=dict)
     contrast_particles: list[str] = Field(default_factory=list)
     word_particles: list[str] = Field(default_factory=list)
     aspect_nouns: list[str] = Field(default_factory=list)
@@ -147,6 +148,9 @@ class AnswerLexicon:
     press_words: tuple[str, ...] = ()
     #: aspect -> (squashed ways of asking for it, what in a fact's text shows it)
     aspects: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = ()
+    #: aspect -> (ways of asking for it, what shows it): what a follow-up may ask of the topic just talked
+    #: about ("누가 승인해요?", "얼마예요?"); a fact of that topic that shows it answers, never a gap line
+    topic_aspects: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = ()
     #: "…은요?", "…엔요?", "…에선": the endings that make a word the topic a follow-up contrasts (raw, longest first)
     contrast_particles: tuple[str, ...] = ()
     #: the particles a word of a message may end with ("남자가", "재취업쪽"), raw, longest first
@@ -233,6 +237,8 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         press_words=_longest_first(data.press_words),
         aspects=tuple((name, _longest_first(a.ask), re.compile("|".join(f"(?:{e})" for e in a.evidence)))
                       for name, a in data.aspects.items()),
+        topic_aspects=tuple((name, _longest_first(a.ask), re.compile("|".join(f"(?:{e})" for e in a.evidence)))
+                            for name, a in data.topic_aspects.items()),
         contrast_particles=tuple(sorted(set(data.contrast_particles), key=lambda w: (-len(w), w))),
         word_particles=tuple(sorted(set(data.word_particles), key=lambda w: (-len(w), w))),
         aspect_nouns=frozenset(squash(w) for w in data.aspect_nouns),

@@ -77,6 +77,10 @@ LEARNED_POOL = 10
 #: asked of that audience ("승인은 누가 해요?" from an operator): the audience then decides by W_OWN
 OWN_COVER = 0.6
 W_OWN = 0.35
+#: a noun at most AREA_RARE of the audience's facts use, which at least ELSEWHERE_USED facts of other areas
+#: use, names another area's topic ("잡케어" asked by a 50대): the audience then gives no bonus
+AREA_RARE = 1
+ELSEWHERE_USED = 8
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,10 @@ def char_grams(text: str) -> Counter[str]:
     return Counter(key[i : i + n] for n in CHAR_NS for i in range(len(key) - n + 1))
 
 
+#: shortest word that can be a question's missing key
+MIN_KEY = 2
+
+
 class FactRanker:
     """Lexical candidates re-ranked by context. Only small caches change after construction (dict
     operations, safe across threads): share it freely."""
@@ -138,8 +146,26 @@ class FactRanker:
         self.idf = self.terms.idf
         self.asking = frozenset(squash(w) for w in (*lexicon.question_words, *lexicon.generic_nouns))
         self.area_terms: dict[str, set[str]] = {}
+        #: term -> area -> how many of that area's facts use it
+        self.term_areas: dict[str, Counter[str]] = {}
         for fid, terms in self.fact_terms.items():
-            self.area_terms.setdefault(self.areas.get(fid, "general"), set()).update(terms)
+            area = self.areas.get(fid, "general")
+            self.area_terms.setdefault(area, set()).update(terms)
+            for term in terms:
+                self.term_areas.setdefault(term, Counter())[area] += 1
+
+    def names_elsewhere(self, terms: Iterable[str], audience: str) -> bool:
+        """Whether the question names a topic of another area than ``audience``: a noun the audience's
+        facts barely use and other areas' facts often do ("50대 중반입니다. 잡케어라는 게 뭔지 …")."""
+        for term in terms:
+            used = self.term_areas.get(term)
+            if (used is None or term in self.asking or term in self.lex.aspect_nouns
+                    or self.idf.get(term, 0.0) < KEY_IDF):
+                continue
+            own = used.get(audience, 0)
+            if own <= AREA_RARE and sum(used.values()) - own >= ELSEWHERE_USED:
+                return True
+        return False
 
     def coverage(self, terms: Counter[str], fact_id: str) -> float:
         """The IDF-weighted share of the question's morphemes that the fact uses somewhere."""
@@ -167,12 +193,16 @@ class FactRanker:
     def missing_key(self, question: str, candidates: list[Candidate]) -> str | None:
         """The question's most telling known word when none of ``candidates`` uses it ("주차", "예약"):
         the facts found are about the topic, not about what was asked."""
+        # "선생님": whom, not what; one syllable ("전", "앞", "담") is too short to name what is asked
         terms = [t for t in self.morph_terms(self.topic_of(question), NOUN_TAGS)
-                 if self.idf.get(t, 0.0) >= KEY_IDF and t not in self.lex.generic_nouns]  # "선생님": whom, not what
+                 if self.idf.get(t, 0.0) >= KEY_IDF and t not in self.lex.generic_nouns and len(t) >= MIN_KEY]
         if not terms or not candidates:
             return None
         key = max(terms, key=lambda t: self.idf[t])
         if any(key in self.fact_terms.get(c.fact.id, frozenset()) for c in candidates):
+            return None
+        # a fragment of a word the fact says ("업무권한정보" cut as 업무권 + 한 + 정보) is said
+        if any(key in squash(f"{c.fact.title or ''} {c.fact.text}") for c in candidates):
             return None
         return key
 
@@ -273,6 +303,9 @@ class FactRanker:
         question = self.topic_of(question)
         recent_guides = {self.guides.get(f) for f in context.recent} - {None}
         terms = self.morph_terms(question)
+        if (described and self.audience_of(question) != described
+                and self.names_elsewhere(self.morph_terms(question, NOUN_TAGS), described)):
+            audience = None  # the topic named wins over who says they ask (unless it names their own)
         # the fewer words a question has of its own ("승인은 누가 해요?"), the more the context decides
         lean = 1.0 + W_SHORT * max(0, SHORT_TERMS - len(terms))
         # ... and the fewer the words, the less the learned ranker (which knows only words) can say

@@ -48,8 +48,13 @@ def test_thanks_before_a_question_does_not_swallow_it(answerer: Answerer) -> Non
 
 def test_who_asks_is_not_a_word_the_guide_lacks(answerer: Answerer) -> None:
     # "중반" in "50대 중반입니다" says who asks; no fact needs to mention it
-    assert answerer.gaps.uncovered("50대 중반입니다. 잡케어가 뭐예요?")
+    assert not answerer.gaps.uncovered("50대 중반입니다. 잡케어가 뭐예요?")
     assert not answerer.gaps.uncovered(answerer.ranker.topic_of("50대 중반입니다. 잡케어가 뭐예요?"))
+    # ... whoever it is, when the clause asks nothing ("학부모입니다.", "40대 주부에요")
+    assert not answerer.gaps.uncovered("학부모입니다. 아이가 재맞고 한다는데 참여하면 뭐가 좋은가요")
+    assert not answerer.gaps.uncovered("40대 주부에요 면접 연습같은것도 도와주나요")
+    # a clause that asks is the question: its nouns still count
+    assert answerer.gaps.uncovered("수당은 세금 떼고 들어와요?")
 
 
 def test_a_request_for_what_a_fact_states_is_answered_despite_an_acting_intent(answerer: Answerer) -> None:
@@ -218,3 +223,65 @@ def test_a_best_only_the_context_put_first_gives_way_to_one_the_words_support(an
                             near=("midcareer.path_reemploy",), slots={"midcareer_goal": "reemploy"})
     decision = answerer.decide("잡케어도 저한테 도움 돼요?", context)
     assert decision.kind == "answers" and _ids(decision) == ["jobcare_faq.seeker50"]
+
+
+def test_a_missing_key_is_a_telling_word_the_facts_do_not_say(answerer: Answerer) -> None:
+    # one syllable ("여" of "머에여"), a fragment of a word the fact says ("업무권" of 업무권한정보) or a
+    # generic noun ("동안", "해당") is no missing key: the answer states what was asked
+    for asked in ("고용행정통합포털 주소 머에여", "업무권한정보 어디 체크해야해요", "잡케어 민감정보 얼마동안 보관해",
+                  "저 이제 2학년 올라가는데 빌드업 점프업 중에 머에 해당돼요??"):
+        decision = answerer.decide(asked, AnswerContext())
+        assert decision.kind == "answers" and not decision.answers[0].gap, asked
+    # a telling word no fact says still is ("보험")
+    decision = answerer.decide("일경험 참여자 4대보험은 누가 가입시켜요?", AnswerContext())
+    assert decision.kind == "not_in_guide" or (decision.answers and decision.answers[0].gap)
+
+
+def test_a_topic_named_wins_over_who_says_they_ask(answerer: Answerer) -> None:
+    # "50대" makes a 중장년, but 잡케어 is another area's topic: its facts answer, not the 생애경력설계 card
+    decision = answerer.decide("50대 중반입니다. 잡케어라는 게 뭔지 설명해 주실래요?", AnswerContext())
+    assert _ids(decision)[0].startswith("jobcare"), _ids(decision)
+    # a question the audience's own facts speak of stays theirs
+    assert answerer.ranker.audience_of("50대 재직자입니다. 상담은 어디서 받아요?") == "midcareer"
+    assert not answerer.ranker.names_elsewhere(answerer.ranker.morph_terms("상담은 어디서 받아요?"), "midcareer")
+
+
+# --------------------------------------------------------------- follow-ups asking an aspect of the topic
+def test_an_amount_asked_after_a_topic_is_that_topics(answerer: Answerer) -> None:
+    # "총 얼마예요?" after the centre's 2016 budget: the student allowance's words are nearer, the centre's
+    # fact just answered states the amount
+    centre = AnswerContext(audience="centre", guide="job_center", recent=("job_center.status_2016",))
+    assert _ids(answerer.decide("총 얼마예요?", centre))[0] == "job_center.status_2016"
+
+
+def test_an_operator_asking_the_allowance_gets_the_operators_fact(answerer: Answerer) -> None:
+    operator = AnswerContext(audience="operator", guide="portal_program", recent=("portal_program.about",))
+    assert _ids(answerer.decide("수당은 얼마로 써요?", operator))[0] == "portal_program.example_tasks"
+
+
+def test_whether_a_field_is_required_is_asked_of_the_field_talked_about(answerer: Answerer) -> None:
+    account = AnswerContext(audience="operator", guide="portal_account", recent=("portal_account.consent",))
+    assert _ids(answerer.decide("그건 필수예요?", account))[0] == "portal_account.consent"
+
+
+def test_a_question_naming_its_own_topic_is_not_pulled_back(answerer: Answerer) -> None:
+    centre = AnswerContext(audience="centre", guide="job_center", recent=("job_center.status_2016",))
+    assert _ids(answerer.decide("재맞고 신청은 어디서 해요?", centre))[0].startswith("program_apply.")
+    # a word the topic's facts use only in passing ("수료증" of a student programme's examples) does not
+    # make the certificate question theirs
+    student = AnswerContext(audience="student", near=("iap.result_submit", "iap.points"))
+    assert _ids(answerer.decide("수료증은 어디서 받아요?", student))[0] == "portal_ops.certificate"
+
+
+def test_a_cost_asked_of_the_course_just_answered_is_its_own(answerer: Answerer) -> None:
+    # "돈 내야 돼요?" has no word of the online course's; the course's fact says it is free
+    course = AnswerContext(audience="midcareer", guide="midcareer", recent=("midcareer.online_course",))
+    decision = answerer.decide("돈 내야 돼요?", course)
+    assert _ids(decision) == ["midcareer.online_course"] and not decision.answers[0].gap
+
+
+def test_the_words_that_ask_an_aspect_are_left_out_whole() -> None:
+    from knowledge.answering.answerer import _without_cues
+
+    assert _without_cues("돈 내야 돼요?", ["돈내"]) == "돼요?"
+    assert _without_cues("상담 받으려면 어디로 가면 돼요", ["어디로가"]) == "상담 받으려면 돼요"

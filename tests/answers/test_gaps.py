@@ -70,3 +70,60 @@ def test_a_gap_sentence_asking_what_the_question_asks_answers(gaps: GapFinder) -
                                          "어떤 파일을 첨부하는지는 매뉴얼에 나와 있지 않아요.")
     assert gaps.gap_answer("보안서약서 첨부파일은 어떤 파일 올려야 돼요?", consent)
     assert not gaps.gap_answer("보안서약서는 어떻게 첨부해요?", consent)
+
+
+HOME = Fact(id="t.home", text="문서에는 센터 위치(성동구청 3층, 2016.1.15. 1층에서 이전)와 "
+            "홈페이지(job.seoul.go.kr)가 나와 있어요.\n준비물, 운영시간, 전화번호는 문서에 없어요.\n"
+            "지금 이용 방법은 사는 곳 구청 일자리센터에 확인해 주세요.")
+ASK = Fact(id="t.ask", text="문의는 각 학과 담당 컨설턴트에게 하면 돼요.\n"
+           "이 안내서에는 컨설턴트 이름이나 연락처가 나와 있지 않아요.\n대학일자리플러스센터에 확인해 주세요.")
+OFFICE = Fact(id="t.office", text="여기 없는 내용은 통합지원센터에 문의해 주세요.\n"
+              "매뉴얼에는 두 곳의 전화번호가 나와 있지 않아요.")
+SINCE = Fact(id="t.since", text="문서에 따르면 2015년부터 재직자를 대상으로 처음 도입했어요.")
+JOBDAY = Fact(id="t.jobday", text="2016년 계획에서 '일 잡는 데이'는 월 2회 열 계획이었어요.")
+
+
+def test_a_date_inside_a_sentence_does_not_end_it() -> None:
+    from knowledge.answering.gaps import sentences
+    assert len(sentences(HOME.text)) == 3  # "2016.1.15. 1층에서 이전" is one sentence with what it dates
+
+
+def test_a_sentence_sending_elsewhere_is_a_gap_only_after_one() -> None:
+    gaps = GapFinder([HOME, ASK], LEX)
+    # the home page is stated; "… 구청 일자리센터에 확인해 주세요" after "전화번호는 문서에 없어요" is not the answer
+    assert not gaps.gap_answer("희망일자리센터 홈페이지 주소", HOME)
+    # words matching no sentence: the fact's first sentence answers, not its last
+    assert not gaps.gap_answer("재맞고 하다가 궁금한거 생기면 누구한테 물어봐요", ASK)
+    assert gaps.gap_answer("희망일자리센터 운영시간 몇시까지예요", HOME)
+
+
+def test_an_aspect_named_only_where_the_fact_says_it_is_silent_is_unstated() -> None:
+    gaps = GapFinder([OFFICE], LEX)
+    assert gaps.unstated("통합지원센터 전화번호가 뭐예요?", OFFICE) == "phone"
+    assert gaps.admits("통합지원센터 전화번호가 뭐예요?", OFFICE)  # … and the fact says so
+    assert not gaps.admits("통합지원센터 전화번호가 뭐예요?", SINCE)
+
+
+def test_a_year_tells_since_when_but_no_date() -> None:
+    gaps = GapFinder([SINCE, JOBDAY], LEX)
+    assert gaps.unstated("생애경력설계는 언제부터 시작된 서비스예요?", SINCE) is None
+    assert gaps.unstated("다음 일잡는데이 날짜 언제에요", JOBDAY) == "date"
+
+
+def test_a_counter_glued_to_a_number_word_is_no_uncovered_noun() -> None:
+    gaps = GapFinder([SINCE], LEX)
+    assert "개야" not in gaps.uncovered("경력개발 유형 몇개야")
+    assert "세금" in gaps.uncovered("수당은 세금 떼고 들어와요?")
+
+
+def test_the_lexicons_own_words_and_who_is_meant_are_not_uncovered() -> None:
+    gaps = GapFinder([SINCE], LEX)
+    assert gaps.uncovered("폰으로 인증 끝났는데 그담엔?") == []  # "그담" is how the lexicon hears "what next"
+    # an honorific self-description of someone else ("아버지가 58세신데") says who, not what
+    assert "아버지" not in gaps.uncovered("저희 아버지가 58세신데 생애경력설계 받을 수 있나요")
+    assert gaps.counters("무료 동영상 강의 몇개임") == {"개임"}
+
+
+def test_a_mobile_number_states_the_phone_aspect() -> None:
+    fact = Fact(id="t.phone", text="※ 담당자 개인 휴대폰번호는 피하고 직통번호를 적어요.")
+    assert GapFinder([fact], LEX).unstated("담당자 연락처에 제 핸드폰번호 써도 되나요", fact) is None

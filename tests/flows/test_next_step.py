@@ -102,7 +102,12 @@ def test_a_question_that_names_another_case_is_asked_for_it(chat: Chat) -> None:
 def answerer(domain):
     from flows.answers import build_answerer
 
-    return build_answerer(domain)
+    answerer = build_answerer(domain)
+    _DOMAINS[id(answerer)] = domain
+    return answerer
+
+
+_DOMAINS: dict[int, object] = {}
 
 
 def _carried(answerer, before: str, text: str, **context) -> str | None:
@@ -111,7 +116,8 @@ def _carried(answerer, before: str, text: str, **context) -> str | None:
     from flows.next_step import carried_topic
     from knowledge.answering import AnswerContext
 
-    found = carried_topic(SimpleNamespace(said_before=before), answerer, text, AnswerContext(**context))
+    ctx = SimpleNamespace(said_before=before, domain=_DOMAINS[id(answerer)])
+    found = carried_topic(ctx, answerer, text, AnswerContext(**context))
     return found.fact.id if found is not None else None
 
 
@@ -144,3 +150,45 @@ def test_a_pressed_button_is_no_activity_whose_later_steps_are_done(chat: Chat) 
     # step that mentions a search
     shown = _ask(chat, "간편입력 관심 키워드 칸에 파이썬 넣고 검색 눌렀어요", "그다음엔 뭐 해요?")
     assert "추천 직종" in shown
+
+
+def test_a_question_about_the_situation_just_told_gets_the_fact_said_to_it(chat: Chat) -> None:
+    # the statement was answered with the step about it; "이럴 땐 어떻게 해요?" asks what that step says
+    shown = _ask(chat, "개별 신청한 청년 프로그램을 검색하니까 예전에 신청한 내용이 나와요", "이럴 땐 어떻게 해요?")
+    assert "신규신청" in shown
+
+
+def test_the_fact_just_said_to_a_question_is_not_repeated_for_the_next_one(chat: Chat) -> None:
+    # after a request the fact said introduced the topic: "어디 있어요?" asks what it does not say
+    shown = _ask(chat, "성동구 희망일자리센터 알려줘", "어디 있어요?")
+    assert "3층" in shown
+
+
+def test_a_topic_said_two_messages_back_carries_over_a_statement_that_names_none(chat: Chat) -> None:
+    # "재취업" said two messages back; the message before only says what the person wants to know
+    shown = _ask(chat, "재취업 알아보고 있어요", "직무에 필요한 능력이 뭔지 알고싶어요",
+                 "그런거 알아볼 수 있는 데 있어요?")
+    assert "NCS" in shown
+
+
+def test_the_message_two_back_is_kept_in_the_state_and_a_button_forgets_it(chat: Chat) -> None:
+    from flows.payloads import Menu
+
+    _ask(chat, "재취업 알아보고 있어요", "직무 능력이 궁금해요")
+    assert (chat.state.said_earlier, chat.state.said) == ("재취업 알아보고 있어요", "직무 능력이 궁금해요")
+    assert type(chat.state).model_validate_json(chat.state.model_dump_json()).said_earlier == "재취업 알아보고 있어요"
+    chat.send(payload=Menu().encode())
+    assert chat.state.said_earlier is None and chat.state.said is None
+
+
+def test_a_statement_no_fact_was_said_to_sets_the_guide_of_the_step_it_names(domain, answerer) -> None:
+    from types import SimpleNamespace
+
+    from flows.answers import answer_context
+    from flows.state import ConversationState
+
+    ctx = SimpleNamespace(state=ConversationState(), domain=domain, k=domain.knowledge, offer=None,
+                          said_before="취업능력평가 문항 다 체크했어요", said_earlier=None)
+    context = answer_context(ctx, answerer.ranker, None, 0.0, "저장은 어떻게 해요")
+    assert context.near and context.guide == domain.flow_of_fact(context.near[0]) == "assessments"
+    assert context.audience == "student"
