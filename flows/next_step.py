@@ -150,12 +150,16 @@ def _carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: Ans
     best = answerer.best(asked, plain)
     if best is None or not all(ranker.uses(best, t) for t in own):
         return None  # the question's own word ("이용", "도움") says what is asked of the topic
-    if context.near and (own or best.fact.id not in context.near):
+    # the fact said to a statement of the person's situation, found again clearly when the question is
+    # read with it ("선발관리에서 비선발로 처리했는데 실수였어요" -> "되돌릴 수 있어요?"): it answers there
+    situated = (bool(context.recent) and best.fact.id == context.recent[-1]
+                and answers_situation(ctx, answerer, before, asked, best, plain))
+    if context.near and (own or best.fact.id not in context.near) and not situated:
         # someone who said where they are asks of a word of their own ("활동 계획은 어떻게 써요") or
         # about that step or the next, not the one done
         return None
     if (context.recent and best.fact.id == context.recent[-1] and not answerer.gaps.states_asked(text, best.fact)
-            and not answers_situation(ctx, answerer, before, asked, best, plain)):
+            and not situated):
         # the fact just said of the topic, again: only when the question alone finds it too, or it
         # states the aspect asked ("총 얼마예요?" of the 2016 budget); "얼마나 받아요?" after the
         # programme's introduction asks something that introduction does not say
