@@ -18,7 +18,7 @@ import nlu
 from flows.context import TurnContext
 from flows.guides import render_step, start_button
 from flows.loader import Domain
-from flows.next_step import asked_of_before, follow_up, next_fact, situation, steps_near
+from flows.next_step import asked_of_before, first_of_named_guide, follow_up, next_fact, situation, steps_near
 from flows.ordinal import ordinal_answer
 from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
@@ -78,7 +78,8 @@ class Answers:
         context = answer_context(ctx, self.ranker, intent, confidence, text)
         if self.only_tells_a_number(ctx, text):
             return False
-        following = next_fact(ctx, self.ranker, text, context)  # "그다음은요?"
+        # "그다음은요?"; "처음에 뭐부터 해요?" after "간편입력으로 해보려구요"
+        following = next_fact(ctx, self.ranker, text, context) or first_of_named_guide(ctx, self.ranker, text)
         if following is not None:
             ctx.state.fallbacks = 0
             answer_fact(ctx, following)

@@ -41,3 +41,22 @@ def test_a_question_about_a_mistake_just_told_gets_the_fact_said_to_it(chat: Cha
 def test_a_question_about_a_screen_just_told_gets_the_fact_said_to_it(chat: Chat) -> None:
     shown = _ask(chat, "대시보드 들어갔는데 보고서가 없습니다 라고만 떠요", "그럼 뭐부터 눌러야 돼요?")
     assert "My 데이터 입력" in shown
+
+
+def test_where_to_start_asks_the_first_step_of_the_guide_named_before(chat: Chat) -> None:
+    # "간편입력" names one guide by the first word of its title; "처음에 뭐부터" asks where it starts
+    shown = _ask(chat, "간편입력으로 해보려구요", "처음에 뭐부터 해요?")
+    assert "STEP 1 관심 키워드" in shown
+
+
+def test_where_to_start_names_no_guide_when_two_are_named(chat: Chat, domain) -> None:
+    from types import SimpleNamespace
+
+    from flows.answers import build_answerer
+    from flows.next_step import guide_names
+
+    ctx = SimpleNamespace(domain=domain, k=domain.knowledge,
+                          flow_title=lambda f: domain.knowledge.fact(domain.flows[f].about).title)
+    names = guide_names(ctx, build_answerer(domain).ranker)
+    assert names.get("간편입력") == "jobcare_easy" and names.get("상세입력") == "jobcare_detail"
+    assert not any(name[0].isdigit() for name in names)
