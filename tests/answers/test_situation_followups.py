@@ -53,7 +53,7 @@ def test_where_to_start_names_no_guide_when_two_are_named(chat: Chat, domain) ->
     from types import SimpleNamespace
 
     from flows.answers import build_answerer
-    from flows.next_step import guide_names
+    from flows.guide_start import guide_names
 
     ctx = SimpleNamespace(domain=domain, k=domain.knowledge,
                           flow_title=lambda f: domain.knowledge.fact(domain.flows[f].about).title)
