@@ -9,6 +9,7 @@ import re
 from flows.context import TurnContext
 from flows.next_step import NEXT_TERMS
 from knowledge.answering import FactRanker
+from knowledge.answering.position import says_appeared, says_done
 from knowledge.retrieval import squash
 from knowledge.schema import Fact
 
@@ -28,6 +29,8 @@ def first_of_named_guide(ctx: TurnContext, ranker: FactRanker, text: str) -> Fac
     for said in (text, ctx.said_before, getattr(ctx, "said_earlier", None)):
         key = squash(said or "")
         named = {flow for name, flow in names.items() if name in key}
+        if named and said != text and (says_done(said or "", ranker.lex) or says_appeared(said or "", ranker.lex)):
+            return None  # "상세입력에 프로필 작성 눌렀어요" is past the start: the step it names decides
         if len(named) == 1:
             first = ctx.domain.following_fact(ctx.domain.flows[named.pop()].about, ctx.state.slots)
             return ctx.k.fact(first) if first else None

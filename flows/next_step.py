@@ -146,7 +146,9 @@ def _carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: Ans
         return None  # the question's own word ("이용", "도움") says what is asked of the topic
     # the fact said to a statement of the person's situation, found again clearly when the question is
     # read with it ("선발관리에서 비선발로 처리했는데 실수였어요" -> "되돌릴 수 있어요?"): it answers there
+    # ("검색 눌렀어요" pressed the step's button: the person is past it, at the screen after)
     situated = (bool(context.recent) and best.fact.id == context.recent[-1]
+                and ranker.without(last_clause(before), ranker.lex.press_words) is None
                 and answers_situation(ctx, answerer, before, asked, best, plain))
     if context.near and (own or best.fact.id not in context.near) and not situated:
         # someone who said where they are asks of a word of their own ("활동 계획은 어떻게 써요") or

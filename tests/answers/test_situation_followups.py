@@ -60,3 +60,15 @@ def test_where_to_start_names_no_guide_when_two_are_named(chat: Chat, domain) ->
     names = guide_names(ctx, build_answerer(domain).ranker)
     assert names.get("간편입력") == "jobcare_easy" and names.get("상세입력") == "jobcare_detail"
     assert not any(name[0].isdigit() for name in names)
+
+
+def test_where_to_start_gives_way_to_a_statement_past_the_start(chat: Chat) -> None:
+    # "프로필 작성 눌렀어요" says where in the 상세입력 guide the person is: not its first step
+    shown = _ask(chat, "잡케어 들어와서 상세입력에 프로필 작성 눌렀어요", "뭐부터 입력해요")
+    assert "학력사항" in shown
+
+
+def test_a_button_pressed_is_past_the_fact_said_to_it(chat: Chat) -> None:
+    # "등록 눌렀어요" pressed the step's button: "뭐 입력해요" asks about the screen after it
+    shown = _ask(chat, "재맞고 사이트 IAP계획관리에서 등록 눌렀어요", "뭐 입력하는거예요")
+    assert "희망진로" in shown
