@@ -80,7 +80,6 @@ class Answers:
         context = answer_context(ctx, self.ranker, intent, confidence, text)
         if self.only_tells_a_number(ctx, text):
             return False
-        # "그다음은요?"; "처음에 뭐부터 해요?" after "간편입력으로 해보려구요"
         following = next_fact(ctx, self.ranker, text, context) or first_of_named_guide(ctx, self.ranker, text)
         if following is not None:
             ctx.state.fallbacks = 0
