@@ -16,9 +16,10 @@ from typing import Any, ClassVar
 
 import nlu
 from flows.context import TurnContext
+from flows.follow_up import follow_up
 from flows.guides import render_step, start_button
 from flows.loader import Domain
-from flows.next_step import asked_of_before, follow_up, next_fact, situation, steps_near
+from flows.next_step import asked_of_before, next_fact, situation, steps_near
 from flows.ordinal import ordinal_answer
 from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button

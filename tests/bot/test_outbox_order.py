@@ -68,24 +68,45 @@ def test_a_dispatcher_waits_for_a_row_in_flight_elsewhere_then_sends_the_rest_in
     elsewhere = Claims(store, "elsewhere", LEASE)
     in_flight, _ = elsewhere.claim(now, 1, quiet=False, push=PUSH)
     assert [r.id for r in in_flight] == [rows[0]]
+    d = dispatcher(store, bot_api, Clock(now))
+    # The row in flight elsewhere is settled once the dispatcher is waiting for it (a claim that found
+    # only rows held back behind it), not after a fixed time: a loaded machine may take longer than
+    # any fixed time to start the dispatcher and send the other user's row.
+    waiting, finished = threading.Event(), threading.Event()
+    claim = d.claims.claim
+
+    def watched_claim(*args, **kwargs):
+        taken, counts = claim(*args, **kwargs)
+        if not taken and counts.get("blocked"):
+            waiting.set()
+        return taken, counts
+
+    d.claims.claim = watched_claim  # type: ignore[method-assign]
     before: list[str] = []
 
     def settle_elsewhere() -> None:
+        signalled = False
+        while not finished.is_set() and not signalled:  # the dispatcher may end without waiting (a bug)
+            signalled = waiting.wait(0.05)
         before.extend(p["text"] for p in bot_api.sent())
         elsewhere.record([Outcome(in_flight[0], "sent")], now)
 
-    done = threading.Timer(0.4, settle_elsewhere)
-    done.start()
-    d = dispatcher(store, bot_api, Clock(now))
+    settler = threading.Thread(target=settle_elsewhere)
+    settler.start()
 
     async def once() -> dict[str, int]:
         try:
             return dict(await d.run_once())
         finally:
+            finished.set()
             await d.senders["telegram"].close()
 
-    counts = asyncio.run(once())
-    done.join()
+    try:
+        counts = asyncio.run(asyncio.wait_for(once(), 60))
+    finally:
+        finished.set()
+        settler.join()
+    assert waiting.is_set()  # it waited for the row in flight instead of leaving the user's later rows
     assert counts["sent"] == 3
     assert before == ["둘째 0"]  # 첫째 1 and 2 only after 첫째 0 was settled elsewhere
     first_user = [p["text"] for p in bot_api.sent() if p["text"].startswith("첫째")]

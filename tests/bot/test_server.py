@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import time
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -14,7 +14,7 @@ from bot.cli import build_parser
 from bot.messages import Inbound, Reply
 from bot.server import create_app
 from flows.payloads import Handoff
-from tests.bot.conftest import KAKAO_SECRET
+from tests.bot.conftest import KAKAO_SECRET, wait_until
 from tests.bot.test_kakao import skill_request
 
 
@@ -106,6 +106,9 @@ def test_without_a_telegram_token_telegram_is_off_and_the_rest_runs(assistant, m
 
 
 class SlowAssistant:
+    """Each turn runs until the test lets it end (``release``; at most 30 s): a test that needs a turn
+    still running when something else happens holds it, rather than guessing how long it will take."""
+
     class store:  # noqa: N801 - mimics the attribute
         url = "sqlite://"
 
@@ -115,6 +118,7 @@ class SlowAssistant:
 
     def __init__(self) -> None:
         self.handled: list[str] = []
+        self.release = threading.Event()
 
     def warm_up(self) -> None:
         pass
@@ -124,7 +128,7 @@ class SlowAssistant:
 
     def handle_turn(self, inbound: Inbound) -> TurnResult:
         self.handled.append(inbound.user_key)
-        time.sleep(1.0)
+        self.release.wait(30)
         return TurnResult([Reply(text="늦은 답")])
 
 
@@ -132,12 +136,15 @@ def test_a_turn_over_the_kakao_budget_gets_a_busy_answer(make_settings, serve_ap
     import bot.channels.kakao_skill
 
     monkeypatch.setattr(bot.channels.kakao_skill, "KAKAO_BUDGET_SECONDS", 0.2)
-    base = serve_app(create_app(SlowAssistant(), make_settings()))
-    started = time.perf_counter()
-    response = kakao(http, base, "s1", "안녕")
-    assert time.perf_counter() - started < 0.9
-    assert response.status_code == 200
-    assert response.json()["template"]["outputs"][0]["simpleText"]["text"] == "[channel.busy]"
+    slow = SlowAssistant()
+    base = serve_app(create_app(slow, make_settings()))
+    try:
+        response = kakao(http, base, "s1", "안녕")  # the turn is held: only the budget can answer
+        assert response.status_code == 200
+        assert response.json()["template"]["outputs"][0]["simpleText"]["text"] == "[channel.busy]"
+        assert slow.handled == ["s1"] and not slow.release.is_set()
+    finally:
+        slow.release.set()
     metrics = http.get(f"{base}/metrics").text
     assert metric(metrics, 'giljabi_errors_total{channel="kakao",kind="timeout"}') == 1
 
@@ -150,11 +157,17 @@ def test_a_turn_still_queued_when_its_budget_ends_never_runs(make_settings, serv
     monkeypatch.setattr(bot.channels.kakao_skill, "KAKAO_BUDGET_SECONDS", 0.3)
     slow = SlowAssistant()
     base = serve_app(create_app(slow, make_settings(), turn_threads=1))
-    with ThreadPoolExecutor(2) as pool, httpx.Client(timeout=10) as client:
-        answers = list(pool.map(lambda user: kakao(client, base, user, "안녕"), ["q1", "q2"]))
-    assert all(a.json()["template"]["outputs"][0]["simpleText"]["text"] == "[channel.busy]" for a in answers)
-    time.sleep(1.2)  # the running turn ends; the queued one must not start
-    assert len(slow.handled) == 1
+    with ThreadPoolExecutor(2) as pool, httpx.Client(timeout=30) as client:
+        try:  # the one turn thread is held by the first turn while both budgets run out
+            answers = list(pool.map(lambda user: kakao(client, base, user, "안녕"), ["q1", "q2"]))
+            assert len(slow.handled) == 1
+        finally:
+            slow.release.set()
+        assert all(a.json()["template"]["outputs"][0]["simpleText"]["text"] == "[channel.busy]" for a in answers)
+        # the thread is free again: a later turn runs next, and the queued one is skipped on the way
+        kakao(client, base, "q3", "안녕")
+    wait_until(lambda: "q3" in slow.handled, 30, "the later turn")
+    assert len(slow.handled) == 2 and slow.handled[1] == "q3", slow.handled
 
 
 def test_serve_command_is_registered(data_dir, monkeypatch) -> None:

@@ -207,10 +207,13 @@ def test_a_polling_server_stops_without_a_polling_error(assistant, telegram_sett
 
 def test_updates_of_one_chat_are_handled_in_order(bot_api) -> None:
     seen: list[str] = []
+    other_done = asyncio.Event()
 
     async def handle(inbound: Inbound) -> list[Reply]:
         if inbound.payload == "first":
-            await asyncio.sleep(0.2)
+            # the other chat's update, submitted last, is handled and answered while this one is still
+            # running (chats run concurrently); no fixed pause, which a loaded machine can outlast
+            await asyncio.wait_for(other_done.wait(), 30)
         seen.append(str(inbound.payload))
         return [Reply(text=str(inbound.payload))]
 
@@ -220,7 +223,8 @@ def test_updates_of_one_chat_are_handled_in_order(bot_api) -> None:
         a = channel.submit(telegram_update(callback_update(1, "first")))
         b = channel.submit(telegram_update(callback_update(2, "second")))
         c = channel.submit(telegram_update(callback_update(3, "other", chat=CHAT + 1)))
-        await asyncio.gather(a, b, c)
+        c.add_done_callback(lambda _: other_done.set())
+        assert await asyncio.gather(a, b, c) == ["ok", "ok", "ok"]
         await channel.stop()
 
     def telegram_update(data: dict[str, Any]):

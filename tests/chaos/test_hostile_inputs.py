@@ -5,7 +5,6 @@ once than the process should queue."""
 from __future__ import annotations
 
 import json
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -18,7 +17,7 @@ from bot.server import create_app
 from bot.store.models import ProcessedMessage, Turn, User
 from tests.bot.conftest import KAKAO_SECRET, WEBHOOK_SECRET, fake_parse, wait_until
 from tests.bot.test_kakao import skill_request
-from tests.bot.test_server import SlowAssistant
+from tests.bot.test_server import SlowAssistant, metric
 from tests.bot.test_store import db_url, store  # noqa: F401 - fixtures: SQLite and PostgreSQL
 from tests.bot.test_telegram import message_update
 
@@ -113,18 +112,30 @@ def test_huge_bodies_get_413_without_being_read(path, assistant, telegram_settin
     assert http.get(f"{base}/healthz").status_code == 200
 
 
-def test_turns_beyond_the_cap_get_busy_at_once(make_settings, serve_app) -> None:
-    base = serve_app(create_app(SlowAssistant(), make_settings(max_turns_in_flight=2), turn_threads=2))
+def test_turns_beyond_the_cap_get_busy_at_once(make_settings, serve_app, monkeypatch) -> None:
+    import bot.channels.kakao_skill
 
-    def ask(n: int) -> tuple[float, str]:
-        started = time.monotonic()
-        with httpx.Client(timeout=10) as client:
-            response = kakao(client, base, skill_request(f"cap{n}", "안녕"))
-        return time.monotonic() - started, response.json()["template"]["outputs"][0]["simpleText"]["text"]
+    # only the cap can answer "busy" here: no turn reaches the channel's budget while the test runs
+    monkeypatch.setattr(bot.channels.kakao_skill, "KAKAO_BUDGET_SECONDS", 60.0)
+    held = SlowAssistant()  # its turns run until released
+    base = serve_app(create_app(held, make_settings(max_turns_in_flight=2), turn_threads=2))
+
+    def ask(user: str) -> str:
+        with httpx.Client(timeout=30) as client:
+            response = kakao(client, base, skill_request(user, "안녕"))
+        return response.json()["template"]["outputs"][0]["simpleText"]["text"]
 
     with ThreadPoolExecutor(6) as pool:
-        results = list(pool.map(ask, range(6)))
-    busy = [took for took, text in results if text == "[channel.busy]"]
-    answered = [took for took, text in results if text == "늦은 답"]
-    assert len(answered) == 2 and len(busy) == 4, results
-    assert max(busy) < 0.8  # not after waiting for the turns ahead
+        try:
+            admitted = [pool.submit(ask, f"cap{n}") for n in range(2)]
+            wait_until(lambda: len(held.handled) == 2, 30, "two turns running")
+            # the cap is full and its turns cannot end yet: the next ones are answered busy at once,
+            # not after the turns ahead (no turn ends before these answers are in)
+            busy = list(pool.map(ask, [f"cap{n}" for n in range(2, 6)]))
+            assert busy == ["[channel.busy]"] * 4 and not held.release.is_set()
+            assert sorted(held.handled) == ["cap0", "cap1"]
+        finally:
+            held.release.set()
+        assert [a.result() for a in admitted] == ["늦은 답", "늦은 답"]
+    metrics = httpx.get(f"{base}/metrics", timeout=30).text
+    assert metric(metrics, 'giljabi_errors_total{channel="kakao",kind="busy"}') == 4

@@ -101,12 +101,12 @@ def test_warm_search_is_fast():
     for q in queries:
         cat.index.search(q)
     times = []
-    for q in queries:
-        t0 = time.perf_counter()
+    for q in queries:  # CPU time of this thread: what the search costs, not how busy the machine is
+        t0 = time.thread_time()
         cat.index.search(q)
-        times.append(time.perf_counter() - t0)
+        times.append(time.thread_time() - t0)
     times.sort()
-    assert times[int(0.95 * (len(times) - 1))] < 0.05  # 10 ms target; generous under a loaded CI box
+    assert times[int(0.95 * (len(times) - 1))] < 0.05  # 10 ms target
 
 
 def test_larger_synthetic_catalogue_keeps_working():
