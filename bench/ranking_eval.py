@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DATA = ROOT / "tests" / "answers" / "data"
 DEV_SETS = ("dev_questions", "dev2_dev2a", "dev2_dev2b", "dev2_dev2c", "dev3_dev3a", "dev3_dev3b", "dev4_dev4",
-            "dev5_dev5a", "dev5_dev5b")
+            "dev5_dev5a", "dev5_dev5b", "dev6_dev6a", "dev6_dev6b")
 #: one held-out ask line in SHARE, for facts with at least MIN_ASK of them
 SHARE = 5
 MIN_ASK = 3

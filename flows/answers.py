@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import nlu
 from flows.context import TurnContext
 from flows.follow_up import follow_up
+from flows.guide_start import first_of_named_guide
 from flows.guides import render_step, start_button
 from flows.loader import Domain
 from flows.next_step import asked_of_before, next_fact, situation, steps_near
@@ -79,7 +80,7 @@ class Answers:
         context = answer_context(ctx, self.ranker, intent, confidence, text)
         if self.only_tells_a_number(ctx, text):
             return False
-        following = next_fact(ctx, self.ranker, text, context)  # "그다음은요?"
+        following = next_fact(ctx, self.ranker, text, context) or first_of_named_guide(ctx, self.ranker, text)
         if following is not None:
             ctx.state.fallbacks = 0
             answer_fact(ctx, following)

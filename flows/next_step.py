@@ -144,12 +144,18 @@ def _carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: Ans
     best = answerer.best(asked, plain)
     if best is None or not all(ranker.uses(best, t) for t in own):
         return None  # the question's own word ("이용", "도움") says what is asked of the topic
-    if context.near and (own or best.fact.id not in context.near):
+    # the fact said to a statement of the person's situation, found again clearly when the question is
+    # read with it ("선발관리에서 비선발로 처리했는데 실수였어요" -> "되돌릴 수 있어요?"): it answers there
+    # ("검색 눌렀어요" pressed the step's button: the person is past it, at the screen after)
+    situated = (bool(context.recent) and best.fact.id == context.recent[-1]
+                and ranker.without(last_clause(before), ranker.lex.press_words) is None
+                and answers_situation(ctx, answerer, before, asked, best, plain))
+    if context.near and (own or best.fact.id not in context.near) and not situated:
         # someone who said where they are asks of a word of their own ("활동 계획은 어떻게 써요") or
         # about that step or the next, not the one done
         return None
     if (context.recent and best.fact.id == context.recent[-1] and not answerer.gaps.states_asked(text, best.fact)
-            and not answers_situation(ctx, answerer, before, asked, best, plain)):
+            and not situated):
         # the fact just said of the topic, again: only when the question alone finds it too, or it
         # states the aspect asked ("총 얼마예요?" of the 2016 budget); "얼마나 받아요?" after the
         # programme's introduction asks something that introduction does not say
@@ -182,12 +188,34 @@ def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerCo
 def step_after(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> str | None:
     """What comes after ``anchor`` for someone whose statement ``said`` placed them there."""
     slots = ctx.state.slots
+    if only_chose_case(ctx, ranker, said, anchor):
+        return anchor
     appeared = says_appeared(said, ranker.lex)
     if not (appeared or says_done(said, ranker.lex)):
         return ctx.domain.following_fact(anchor, slots)
     if before_action(said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf, on_screen=appeared):
         return anchor
     return ctx.domain.following_fact(end_of_topic(ctx, ranker, said, anchor), slots)
+
+
+def only_chose_case(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> bool:
+    """Whether a finished statement only says which case was chosen, at the step for that case
+    ("주민등록증으로 선택했구요" at "주민등록증이면 '주민등록증 발급일자'를 입력해요"): it names the option
+    the step is for and no telling word of what the step says to do, so the step is still to do —
+    while "주민등록증 발급일자 넣었어요" names its action and is past it."""
+    place = ctx.domain.fact_places.get(anchor)
+    if place is None:
+        return False
+    step = next((s for s in ctx.domain.flows[place[0]].steps if s.key == place[1]), None)
+    clause = last_clause(said)
+    named = ctx.domain.cases_named(clause)
+    if step is None or not any(named.get(k) in v for k, v in step.when.items()):
+        return False
+    labels = [squash(label) for label, slot, value in ctx.domain.slot_cues() if named.get(slot) == value]
+    step_terms = set(ranker.morph_terms(ctx.k.fact(anchor).text))
+    rest = [t for t in ranker.morph_terms(clause, NOUN_TAGS)
+            if not any(squash(t) in label for label in labels) and ranker.idf.get(t, 0.0) >= TOPIC_IDF]
+    return not any(t in step_terms for t in rest)
 
 
 def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> str:

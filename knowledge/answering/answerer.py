@@ -14,7 +14,13 @@ from typing import Literal
 from knowledge.answering.gaps import GapFinder
 from knowledge.answering.lexicon import AnswerLexicon
 from knowledge.answering.ranker import KEY_IDF, NOUN_TAGS, AnswerContext, Candidate, FactRanker
-from knowledge.answering.split import question_start, split_questions, strip_greeting, strip_thanks
+from knowledge.answering.split import (
+    question_start,
+    split_questions,
+    split_sentences,
+    strip_greeting,
+    strip_thanks,
+)
 from knowledge.occupations.text import analyze
 from knowledge.retrieval import squash
 
@@ -120,7 +126,9 @@ class Answerer:
             text = question_start(rest or "", self.lex, keep=self.ranker.describes_self)
             if context.intent not in self.informing:  # "greet", or an act: the question is the facts' to answer
                 context = replace(context, intent=None, confidence=0.0)
-        elif context.intent in SMALL_TALK and (context.confidence >= ACTING_SURE or not self.ranker.asks(text)):
+        text = self.without_stranger(text)
+        if (context.intent in SMALL_TALK and not greeted
+                and (context.confidence >= ACTING_SURE or not self.ranker.asks(text))):
             return Decision("none")  # a question only half heard as "bye" ("몇 자까지 돼요") is still asked
         acting = (context.intent is not None and context.intent not in self.informing
                   and context.confidence >= ACTING_SURE and not acting_ok)
@@ -139,6 +147,9 @@ class Answerer:
         several = self.several(text, context, need, acting)
         if several:
             return Decision("answers", several, text, greeted)
+        told = self.after_background(text, context, acting_ok=acting_ok)
+        if told is not None:
+            return replace(told, greeted=greeted)
         ranked = own_case_first(self.ranker.rank(text, context, limit=CHOICES + 1), self.ranker.conditions)
         ranked = self.words_first(text, ranked, acting, need)
         ranked = self.keep_topic(text, ranked, context, acting, need)
@@ -158,6 +169,46 @@ class Answerer:
         if close and not best.gap:
             return Decision("choose", [Answer(c) for c in [ranked[0], *close]], text, greeted)
         return Decision("answers", [best], text, greeted)
+
+    def after_background(self, text: str, context: AnswerContext, *, acting_ok: bool) -> Decision | None:
+        """A message that tells something and then asks ("사용자계정 신청 넣었거든요. 승인은 어디서 해주는
+        건가요?"): the question is the last sentence, asked as a follow-up to what was told, the way it
+        would be in two messages: the told sentences set the audience and the topic (the guide of the
+        fact they match). ``None`` unless the told part finds a fact and the question alone, so asked, is
+        answered."""
+        sentences = [s.strip() for s in split_sentences(text) if len(squash(s)) >= 2]
+        if len(sentences) < 2 or not self.ranker.asks(sentences[-1]) \
+                or any(self.ranker.asks(s) for s in sentences[:-1]):
+            return None
+        audience = self.ranker.audience_of(" ".join(sentences[:-1])) or context.audience
+        # a sentence saying only who one is ("올해 쉰여섯 된 사람입니다.") tells no topic
+        told, question = " ".join(s for s in sentences[:-1] if not self.says_who(s)), sentences[-1]
+        if not told:
+            return None
+        ranked = self.ranker.rank(self.ranker.topic_of(told), replace(context, audience=audience), limit=1)
+        if not ranked or ranked[0].lexical < MIN_LEXICAL_ALONE:
+            return None
+        fact = ranked[0].fact.id
+        # what was told is the topic, not the answer: its guide counts, not the fact itself
+        asked = replace(context, audience=audience, guide=context.guide or self.ranker.guides.get(fact))
+        decision = self.decide(question, asked, acting_ok=acting_ok)
+        if decision.kind != "answers" or any(a.gap for a in decision.answers):
+            return None
+        return replace(decision, question=text)
+
+    def without_stranger(self, text: str) -> str:
+        """``text`` without a leading sentence that only says who one is in words naming no audience
+        ("올해 쉰여섯 된 사람입니다."): it tells neither who asks nor what, and its words are no topic the
+        guide lacks. A sentence naming an audience stays: it sets the audience."""
+        sentences = split_sentences(text)
+        if len(sentences) < 2 or not self.says_who(sentences[0]) or self.ranker.describes_self(sentences[0]):
+            return text
+        return " ".join(sentences[1:])
+
+    def says_who(self, sentence: str) -> bool:
+        """Whether a sentence only says who one is ("중장년 구직자입니다", "올해 쉰여섯 된 사람입니다"),
+        asking nothing, whether or not it names an audience the lexicon knows."""
+        return bool(self.lex.grammar.self_sentence.match(sentence.strip())) and not self.ranker.asks(sentence)
 
     def ask_back(self, text: str, context: AnswerContext) -> bool:
         """Whether a question the facts did not answer, heard only unsurely as an acting intent, should be
@@ -299,9 +350,8 @@ class Answerer:
         answers: list[Answer] = []
         previous = ""
         for said in parts:
-            described = self.ranker.describes_self(said)
-            if described:  # "중장년 구직자입니다." says who asks, not what
-                context = replace(context, audience=described)
+            if self.says_who(said):  # "중장년 구직자입니다." says who asks, not what
+                context = replace(context, audience=self.ranker.describes_self(said) or context.audience)
                 continue
             part, previous = self.elliptic(said, previous), said
             ranked = self.ranker.rank(part, context, limit=CHOICES)

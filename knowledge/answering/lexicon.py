@@ -66,6 +66,7 @@ class _LexiconFile(BaseModel):
     profile_preparing: list[str] = Field(default_factory=list)
     profile_tails: list[str] = Field(default_factory=list)
     next_words: list[str] = Field(default_factory=list)
+    first_words: list[str] = Field(default_factory=list)
     ordinal_words: dict[int, list[str]] = Field(default_factory=dict)
     ordinal_nouns: dict[str, str] = Field(default_factory=dict)
     doing_words: list[str] = Field(default_factory=list)
@@ -136,6 +137,8 @@ class AnswerLexicon:
     profile_tails: tuple[str, ...] = ()
     #: "그다음은요", "이제 뭐 해요": asking for the step after the one someone is at
     next_words: tuple[str, ...] = ()
+    #: "처음에 뭐부터 해요": asking for the first step of the guide someone named
+    first_words: tuple[str, ...] = ()
     #: (squashed ordinal word, position; -1 the last), longest first
     ordinal_words: tuple[tuple[str, int], ...] = ()
     #: list noun -> the stage of ``stage_parts`` it names, or "" (the list is the context's)
@@ -228,6 +231,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         profile_preparing=_longest_first(data.profile_preparing),
         profile_tails=tuple(sorted(data.profile_tails, key=len, reverse=True)),
         next_words=_longest_first(data.next_words),
+        first_words=_longest_first(data.first_words),
         ordinal_words=tuple(sorted(((squash(w), n) for n, words in data.ordinal_words.items() for w in words
                                     if squash(w)), key=lambda pair: len(pair[0]), reverse=True)),
         ordinal_nouns=tuple(sorted(((squash(k), v) for k, v in data.ordinal_nouns.items()),

@@ -104,6 +104,17 @@ def _prefix_end(text: str, squashed: str) -> int | None:
     return None
 
 
+def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text``, each with the mark that ends it (``?``, ``!``, a full stop, a line
+    break): "…나빠요? 그 숫자는 …" is two sentences, the first still asking."""
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        sentences.append(text[start : match.end()])
+        start = match.end()
+    sentences.append(text[start:])
+    return [s.strip() for s in sentences if s.strip(" \t\n?？!！。.")]
+
+
 def split_questions(text: str, lex: AnswerLexicon, limit: int = MAX_QUESTIONS) -> list[str]:
     """The questions in ``text`` in order, at most ``limit`` (the rest stays with the last one)."""
     parts: list[str] = []

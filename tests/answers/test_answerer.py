@@ -287,3 +287,17 @@ def test_the_words_that_ask_an_aspect_are_left_out_whole() -> None:
 
     assert _without_cues("돈 내야 돼요?", ["돈내"]) == "돼요?"
     assert _without_cues("상담 받으려면 어디로 가면 돼요", ["어디로가"]) == "상담 받으려면 돼요"
+
+
+def test_a_question_after_a_told_sentence_is_asked_in_its_topic(answerer: Answerer) -> None:
+    # "…신청 넣었거든요." tells what was done (the account's guide); the question after it is the real one
+    told = "운영기관 담당자인데 사용자계정 신청 넣었거든요. 승인은 어디서 해주는 건가요?"
+    assert _ids(answerer.decide(told, AnswerContext())) == ["portal_account.approver"]
+    greeted = answerer.decide("수고 많으십니다~ " + told, AnswerContext(intent="greet", confidence=0.9))
+    assert _ids(greeted) == ["portal_account.approver"] and greeted.greeted
+
+
+def test_a_sentence_saying_only_who_one_is_gets_no_answer_of_its_own(answerer: Answerer) -> None:
+    # "올해 쉰여섯 된 사람입니다." names no audience the lexicon knows, and still asks nothing
+    decision = answerer.decide("올해 쉰여섯 된 사람입니다. 잡케어 보고서는 몇 개까지 만들 수 있어요?", AnswerContext())
+    assert len(decision.answers) == 1 and not decision.answers[0].candidate.fact.id.startswith("portal_")

@@ -127,3 +127,9 @@ def test_the_lexicons_own_words_and_who_is_meant_are_not_uncovered() -> None:
 def test_a_mobile_number_states_the_phone_aspect() -> None:
     fact = Fact(id="t.phone", text="※ 담당자 개인 휴대폰번호는 피하고 직통번호를 적어요.")
     assert GapFinder([fact], LEX).unstated("담당자 연락처에 제 핸드폰번호 써도 되나요", fact) is None
+
+
+@pytest.mark.parametrize("question", ["상담 받으면 상담료가 따로 있나요?", "수수료 있어요?", "가입비 내야 돼요?"])
+def test_a_fee_asked_is_the_cost_a_fact_must_state(gaps: GapFinder, question: str) -> None:
+    # 상담료, 수수료 … ask what it costs: a fact that only says where to get counselling states no cost
+    assert gaps.unstated(question, CENTRE) == "cost"

@@ -109,3 +109,10 @@ def test_question_start(text: str, start: str) -> None:
 def test_question_start_keeps_a_sentence_saying_who_asks() -> None:
     text = "50대예요. 근데 잡케어 써도 돼요?"
     assert question_start(text, LEX, keep=lambda s: s.startswith("50대")) == text
+
+
+def test_sentences_keep_the_mark_that_ends_them() -> None:
+    from knowledge.answering.split import split_sentences
+
+    assert split_sentences("낮으면 나빠요? 그 숫자 어디예요") == ["낮으면 나빠요?", "그 숫자 어디예요"]
+    assert split_sentences("신청 넣었거든요. 승인은 어디서 해요?\n") == ["신청 넣었거든요.", "승인은 어디서 해요?"]
