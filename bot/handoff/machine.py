@@ -3,7 +3,8 @@
 Every transition is one ``UPDATE conversations … WHERE mode IN (…)`` whose row count says whether it
 happened: on PostgreSQL a second concurrent claim waits for the first one's row lock, re-reads the row
 and matches nothing, so two consultants can never both hold a conversation. The student's turn locks
-the same row (``Store.open_conversation``), so a message and a hand-back are ordered, never lost.
+the same row (``Store.open_conversation``), so a message and a hand-back are ordered, never lost; a
+transition that waits for a long turn longer than one statement's timeout waits again (``patiently``).
 Each transition also writes a ``handoff_events`` row: the history, and what live consoles poll.
 """
 
@@ -18,6 +19,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.outbox import enqueue
+from bot.store.locks import patiently
 from bot.store.models import Conversation, Handoff, HandoffEvent, User, utcnow
 
 
@@ -68,7 +70,9 @@ def _cas(s: Session, user_id: int, allowed: Iterable[str], values: dict[str, Any
     statement = update(Conversation).where(Conversation.user_id == user_id, Conversation.mode.in_(list(allowed)))
     for condition in extra:
         statement = statement.where(condition)
-    return s.execute(statement.values(**values)).rowcount == 1
+    statement = statement.values(**values)
+    # the student's turn may hold the row (a lock wait longer than one statement's timeout): wait again
+    return patiently(s, lambda: s.execute(statement).rowcount == 1)
 
 
 def request(s: Session, user_id: int, reason: str) -> int | None:

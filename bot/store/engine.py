@@ -3,6 +3,7 @@
 * connect: ``connect_timeout`` (PostgreSQL); SQLite opens a local file.
 * statement: a server-side ``statement_timeout`` / busy timeout, and the watchdog's deadline on every
   statement, commit, rollback and ping, for a database that does not answer at all.
+* size: a multi-row INSERT is sent ``INSERT_PAGE_ROWS`` rows per statement, each within the deadline.
 * pool: ``pool_timeout`` — a turn waits this long for a free connection, then fails.
 
 Bound parameters never appear in errors or logs (``hide_parameters``): they are users' messages.
@@ -17,6 +18,12 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 
 from bot.store import watchdog as wd
+
+#: rows per statement of a multi-row INSERT (``enqueue_many``): each statement is bounded by the
+#: statement deadline, so a large batch is sent as several small statements, not one that grows with
+#: the batch (SQLAlchemy's default, 1000 rows, is a 350 kB statement for the outbox, which a loaded
+#: machine did not send within 3 s: the watchdog broke the connection)
+INSERT_PAGE_ROWS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +40,7 @@ def make_engine(url: str, timeouts: DbTimeouts | None = None, watchdog: wd.Watch
     watchdog = watchdog or wd.Watchdog()
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, hide_parameters=True, pool_timeout=timeouts.pool,
+            url, hide_parameters=True, pool_timeout=timeouts.pool, insertmanyvalues_page_size=INSERT_PAGE_ROWS,
             connect_args={"check_same_thread": False, "timeout": timeouts.statement},
         )
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -41,7 +48,7 @@ def make_engine(url: str, timeouts: DbTimeouts | None = None, watchdog: wd.Watch
     else:
         engine = create_engine(
             url, hide_parameters=True, pool_size=10, max_overflow=20, pool_timeout=timeouts.pool,
-            pool_recycle=1800, pool_pre_ping=True,
+            pool_recycle=1800, pool_pre_ping=True, insertmanyvalues_page_size=INSERT_PAGE_ROWS,
             connect_args={"connect_timeout": max(2, math.ceil(timeouts.connect))},
         )
         statement_ms = int(timeouts.statement * 1000)
@@ -55,7 +62,7 @@ def make_engine(url: str, timeouts: DbTimeouts | None = None, watchdog: wd.Watch
             dbapi_conn.commit()
 
     _guard(engine.dialect, watchdog, timeouts.statement)
-    engine.info = {"watchdog": watchdog}  # type: ignore[attr-defined]
+    engine.info = {"watchdog": watchdog, "statement_timeout": timeouts.statement}  # type: ignore[attr-defined]
     return engine
 
 

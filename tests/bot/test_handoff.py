@@ -230,6 +230,43 @@ def test_a_message_racing_a_hand_back_is_never_lost(pg_store: Store, domain) -> 
         assert mode(pg_store, uid) == "bot"
 
 
+def test_a_hand_back_waits_for_a_turn_that_holds_the_row_past_the_statement_timeout(domain) -> None:
+    """A turn slower than one statement's timeout (a loaded machine) held the row: the hand-back's
+    UPDATE was cancelled and lost, the conversation left with the consultant. It now waits again."""
+    from bot.store.engine import DbTimeouts
+
+    with postgres_schema() as url:
+        store = Store(url, timeouts=DbTimeouts(statement=1.5))
+        try:
+            assistant = Assistant(store, domain, CountingParser())
+            uid = ask_for_person(assistant, "slow")
+            a = consultant(store)
+            with store.unit() as s:
+                assert machine.claim(s, uid, a)
+            locked, results = threading.Event(), []
+
+            def slow_turn() -> None:
+                with store.unit() as s:
+                    store.open_conversation(s, "telegram", "slow")  # the turn's row lock
+                    locked.set()
+                    threading.Event().wait(3.5)  # longer than two statement timeouts
+
+            def hand_back() -> None:
+                locked.wait(10)
+                with store.unit() as s:
+                    results.append(machine.hand_back(s, uid, a))
+
+            threads = [threading.Thread(target=slow_turn), threading.Thread(target=hand_back)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert results == [True]
+            assert mode(store, uid) == "bot"
+        finally:
+            store.close()
+
+
 def test_the_offer_after_two_fallbacks_records_why_a_person_was_asked_for(store: Store, domain) -> None:
     from bot.store.models import Handoff as HandoffRow
     from flows.payloads import Handoff

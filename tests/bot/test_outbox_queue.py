@@ -57,3 +57,31 @@ def test_enqueue_needs_replies_or_template(store: Store) -> None:
     uid = _user(store, "x")
     with store.unit() as s, pytest.raises(ValueError):
         enqueue(s, user_id=uid, channel="cli", kind="notice", dedupe_key="bad")
+
+
+def test_a_large_batch_is_sent_as_small_statements_each_within_the_deadline(store: Store) -> None:
+    """1000 rows in one ``enqueue_many``: pages of ``INSERT_PAGE_ROWS`` rows, never one 350 kB statement
+    (under load, that one statement passed the watchdog's deadline and its connection was broken)."""
+    from sqlalchemy import event
+
+    from bot.outbox import enqueue_many
+    from bot.store.engine import INSERT_PAGE_ROWS
+
+    uid = _user(store, f"big-{datetime.now(UTC).timestamp()}")
+    stamp = datetime.now(UTC).timestamp()
+    rows = [{"user_id": uid, "channel": "telegram", "kind": "notice", "dedupe_key": f"big:{stamp}:{n}",
+             "replies": [{"type": "text", "text": f"공지 {n}"}]} for n in range(1000)]
+    inserts: list[int] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        if statement.startswith("INSERT INTO outbox"):
+            inserts.append(statement.count("), (") + 1)  # rows in this statement
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        with store.unit() as s:
+            ids = enqueue_many(s, rows)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert None not in ids and len(set(ids)) == 1000
+    assert len(inserts) == 1000 // INSERT_PAGE_ROWS and max(inserts) == INSERT_PAGE_ROWS
