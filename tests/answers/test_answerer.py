@@ -283,10 +283,10 @@ def test_a_cost_asked_of_the_course_just_answered_is_its_own(answerer: Answerer)
 
 
 def test_the_words_that_ask_an_aspect_are_left_out_whole() -> None:
-    from knowledge.answering.answerer import _without_cues
+    from knowledge.answering.preferences import without_cues
 
-    assert _without_cues("돈 내야 돼요?", ["돈내"]) == "돼요?"
-    assert _without_cues("상담 받으려면 어디로 가면 돼요", ["어디로가"]) == "상담 받으려면 돼요"
+    assert without_cues("돈 내야 돼요?", ["돈내"]) == "돼요?"
+    assert without_cues("상담 받으려면 어디로 가면 돼요", ["어디로가"]) == "상담 받으려면 돼요"
 
 
 def test_a_question_after_a_told_sentence_is_asked_in_its_topic(answerer: Answerer) -> None:
