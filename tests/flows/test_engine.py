@@ -45,6 +45,12 @@ class Chat:
         assert self.last is not None
         return "\n".join(f"{r.title or ''}\n{r.text or ''}" for r in self.last.replies)
 
+    def typed(self, *texts: str) -> str:
+        """What the bot shows for the last of ``texts``, each typed with no intent the NLU is sure of."""
+        for text in texts:
+            self.send(text, p=parse("nlu_fallback", text))
+        return self.shown
+
 
 @pytest.fixture
 def chat(domain) -> Chat:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from flows.engine import Engine
-from tests.flows.test_engine import Chat, parse
+from tests.flows.test_engine import Chat
 
 
 @pytest.fixture
@@ -14,18 +14,13 @@ def chat(domain) -> Chat:
     return Chat(Engine(domain))
 
 
-def _ask(chat: Chat, *texts: str) -> str:
-    for text in texts:
-        chat.send(text, p=parse("nlu_fallback", text))
-    return chat.shown
-
 
 def test_a_contrast_the_fact_just_said_speaks_of_is_answered_by_it(chat: Chat) -> None:
     # the outreach counselling's fact says "지하철역사 4회, … 도서관 1회": not the other fact on libraries
-    shown = _ask(chat, "찾아가는 일자리상담실 지하철역에서는 월 4회 한다던데", "도서관은요")
+    shown = chat.typed("찾아가는 일자리상담실 지하철역에서는 월 4회 한다던데", "도서관은요")
     assert "도서관 1회" in shown
 
 
 def test_a_contrast_the_fact_just_said_names_gets_that_fact_again(chat: Chat) -> None:
-    shown = _ask(chat, "간편입력에선 내 직무역량 분석이 안된다던데", "그럼 상세입력에선 돼요?")
+    shown = chat.typed("간편입력에선 내 직무역량 분석이 안된다던데", "그럼 상세입력에선 돼요?")
     assert "'상세입력'에서 돼요" in shown

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from flows.engine import Engine
-from tests.flows.test_engine import Chat, parse
+from tests.flows.test_engine import Chat
 
 
 @pytest.fixture
@@ -15,27 +15,21 @@ def chat(domain) -> Chat:
     return Chat(Engine(domain))
 
 
-def _last(chat: Chat, *texts: str) -> str:
-    """What the bot shows for the last of ``texts``."""
-    for text in texts:
-        chat.send(text, p=parse("nlu_fallback", text))
-    return chat.shown
-
 
 def test_the_nth_test_is_the_nth_of_the_three_tests(chat: Chat) -> None:
-    shown = _last(chat, "잡케어까지 끝냈어요", "다음은 검사라던데", "첫번째 검사 어디서 해")
+    shown = chat.typed("잡케어까지 끝냈어요", "다음은 검사라던데", "첫번째 검사 어디서 해")
     assert "취업준비 진단 진행하기" in shown
 
 
 def test_the_last_test_is_the_third(chat: Chat) -> None:
-    assert "취업활동평가 등록하기" in _last(chat, "세번째 검사는 어디서 해요?")
+    assert "취업활동평가 등록하기" in chat.typed("세번째 검사는 어디서 해요?")
 
 
 def test_the_last_step_of_a_numbered_list_just_answered(chat: Chat) -> None:
-    shown = _last(chat, "생애경력설계 단계가 어떻게 돼요", "마지막 단계는 뭐예요")
+    shown = chat.typed("생애경력설계 단계가 어떻게 돼요", "마지막 단계는 뭐예요")
     assert "관리하기" in shown
 
 
 def test_the_nth_step_of_the_guide_talked_about(chat: Chat) -> None:
-    shown = _last(chat, "워크넷 가입 어떻게 해요", "두 번째 단계는요?")
+    shown = chat.typed("워크넷 가입 어떻게 해요", "두 번째 단계는요?")
     assert "개인회원" in shown
