@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.context import TurnContext
-from flows.next_step import _asked_of_before, asks_an_aspect, carried_topic, topicless
+from flows.next_step import asks_an_aspect, candidate_asked_of_before, carried_topic, topicless
 from knowledge.answering import AnswerContext, FactRanker, ellipsis
 from knowledge.answering.answerer import CHOICES, Answer, Answerer, Decision
 from knowledge.answering.ranker import NOUN_TAGS, Candidate
@@ -27,7 +27,7 @@ def follow_up(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerCo
     program_type: project), whatever the NLU heard in so few words, and answered by a fact about
     that word; None unless one is found."""
     if asks_an_aspect(answerer.ranker, text):  # "장소가 어디예요?" asks about what the message before was about
-        inherited = _asked_of_before(ctx, answerer, text, context)
+        inherited = candidate_asked_of_before(ctx, answerer, text, context)
         if inherited is not None:
             return Decision("answers", [Answer(inherited)], text)
     found = ellipsis.contrasted(text, answerer.ranker.lex)

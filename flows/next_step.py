@@ -97,11 +97,13 @@ def asked_of_before(ctx: TurnContext, answerer: Answerer, text: str, context: An
     """A question with no words of its own ("어디어디서 해요?", "그럼 어떻게 해요?") asks about what the
     message before it was about: the two are ranked together, whatever intent the NLU heard in
     so few words (a progress question names progress: "어디까지 했어요?")."""
-    best = _asked_of_before(ctx, answerer, text, context)
+    best = candidate_asked_of_before(ctx, answerer, text, context)
     return best.fact if best is not None else None
 
 
-def _asked_of_before(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext) -> Candidate | None:
+def candidate_asked_of_before(ctx: TurnContext, answerer: Answerer, text: str,
+                              context: AnswerContext) -> Candidate | None:
+    """``asked_of_before``'s candidate, whose score and reasons the follow-ups weigh."""
     ranker = answerer.ranker
     if not ctx.said_before or not ctx.state.recent or not ranker.asks(text) or not topicless(ranker, text):
         return None
