@@ -26,7 +26,7 @@ def first_of_named_guide(ctx: TurnContext, ranker: FactRanker, text: str) -> Fac
         rest = rest.replace(name, " ")
     if len(ranker.morph_terms(rest)) > NEXT_TERMS:
         return None
-    for said in (text, ctx.said_before, getattr(ctx, "said_earlier", None)):
+    for said in (text, ctx.said_before, ctx.said_earlier):
         key = squash(said or "")
         named = {flow for name, flow in names.items() if name in key}
         if named and said != text and (says_done(said or "", ranker.lex) or says_appeared(said or "", ranker.lex)):
@@ -39,7 +39,8 @@ def first_of_named_guide(ctx: TurnContext, ranker: FactRanker, text: str) -> Fac
     return None
 
 
-_NAMES: dict[int, dict[str, str]] = {}
+#: id(domain) -> (that domain, its guide names); the domain is kept so that its id is never reused
+_NAMES: dict[int, tuple[object, dict[str, str]]] = {}
 
 
 def guide_names(ctx: TurnContext, ranker: FactRanker) -> dict[str, str]:
@@ -58,5 +59,5 @@ def guide_names(ctx: TurnContext, ranker: FactRanker) -> dict[str, str]:
             word = squash(word)
             if len(word) >= 3 and word.isalpha() and sum(word in t for t in titles.values()) == 1:
                 names[word] = fid
-        _NAMES[key] = names
-    return _NAMES[key]
+        _NAMES[key] = (ctx.domain, names)
+    return _NAMES[key][1]
