@@ -77,6 +77,7 @@ class _LexiconFile(BaseModel):
     contrast_particles: list[str] = Field(default_factory=list)
     word_particles: list[str] = Field(default_factory=list)
     aspect_nouns: list[str] = Field(default_factory=list)
+    deictic_words: list[str] = Field(default_factory=list)
     grammar: GrammarWords
 
 
@@ -160,6 +161,8 @@ class AnswerLexicon:
     word_particles: tuple[str, ...] = ()
     #: "장소", "비용": what a question asks of the topic before it when it names none of its own
     aspect_nouns: frozenset[str] = frozenset()
+    #: "여기", "그거", "이제", "그럼": words that point at what the conversation is on (squashed, longest first)
+    deictic_words: tuple[str, ...] = ()
 
 
 def asks(text: str, lex: AnswerLexicon) -> bool:
@@ -246,4 +249,5 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         contrast_particles=tuple(sorted(set(data.contrast_particles), key=lambda w: (-len(w), w))),
         word_particles=tuple(sorted(set(data.word_particles), key=lambda w: (-len(w), w))),
         aspect_nouns=frozenset(squash(w) for w in data.aspect_nouns),
+        deictic_words=_longest_first(data.deictic_words),
     )
