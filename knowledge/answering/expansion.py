@@ -22,10 +22,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from knowledge.answering.answerer import ACTING_SURE, Answerer, Decision
-from knowledge.answering.preferences import ANSWER_AT, measure
+from knowledge.answering.preferences import ANSWER_AT, TOPIC_TIES, measure
 from knowledge.answering.ranker import KEY_IDF, NOUN_TAGS, POOL, AnswerContext, Candidate, FactRanker
 from knowledge.retrieval import squash
 
+#: acting intents too generic to act on when the question points at the conversation ("여기서 고를 수 있는 게
+#: 뭐예요" heard as "help"): the message before says what "여기" is
+POINTED_ACTS = frozenset({"help", "out_of_scope"})
 #: a question with at most this many telling nouns (rare, not generic) names no topic of its own
 MAX_OWN = 1
 #: ... and one with a pointing word ("여기서", "그럼") at most this many
@@ -68,6 +71,15 @@ def combined(alone: list[Candidate], joined: list[Candidate]) -> dict[str, tuple
             for fid in by_alone.keys() | by_joined.keys()}
 
 
+def held_in_topic(decision: Decision) -> Candidate | None:
+    """The answer the question alone got, when the conversation's topic (the guide talked about or one
+    saying it in more detail, the steps near where someone is, the fact just said) is what put it there."""
+    if decision.kind != "answers" or not decision.answers:
+        return None
+    candidate = decision.answers[0].candidate
+    return candidate if set(candidate.reasons) & (TOPIC_TIES | {"detail"}) else None
+
+
 def reread(answerer: Answerer, text: str, before: str, context: AnswerContext, decision: Decision) -> Decision | None:
     """The decision for ``text`` read with the message ``before`` it, when that reading should decide
     (see the module docstring); None keeps ``decision``."""
@@ -75,11 +87,12 @@ def reread(answerer: Answerer, text: str, before: str, context: AnswerContext, d
     if not before or squash(before) in squash(text) or not answerer.requests(text):
         return None
     if decision.kind == "none":
-        if context.intent not in answerer.informing and context.confidence >= ACTING_SURE:
+        if (context.intent not in answerer.informing and context.confidence >= ACTING_SURE
+                and not (context.intent in POINTED_ACTS and points(ranker, text))):
             return None  # an act heard surely ("메뉴 보여줘") is the dialogue's
         held = None
-    elif decision.kind in ("answers", "choose") and not any(a.gap for a in decision.answers) \
-            and (decision.kind == "choose" or len(decision.answers) == 1):
+    elif decision.kind == "choose" or (decision.kind == "answers" and len(decision.answers) == 1):
+        # a gap the question alone was answered with may be the words' too few to find the fact
         held = decision.answers[0].candidate.fact.id
     else:
         return None  # "not in the guide", several questions answered: what the question itself said
@@ -94,6 +107,12 @@ def reread(answerer: Answerer, text: str, before: str, context: AnswerContext, d
     best, score = scores[order[0]]
     if best.fact.id == held or measure(best, acting=False) < ANSWER_AT:
         return None
+    kept = None if points(ranker, text) else held_in_topic(decision)  # "거기선 …": what was said before
+    if kept is not None and any(ranker.uses(kept, t) and not ranker.uses(best, t) for t in telling_words(ranker, text)):
+        # the question alone found, in the conversation's topic, a fact that uses its own word ("학교명은
+        #직접 쳐요?" while writing the 상세입력 profile): that word says what is asked of the topic
+        return None
+
     if held is not None:
         rival = scores[held][1] if held in scores else (min(c.score for c in alone) + min(c.score for c in joined))
     else:
