@@ -11,7 +11,9 @@ lowest score there. The combined reading decides only when
 
 * the question is under-specified: at most ``MAX_OWN`` telling words of its own, or a word pointing at
   the conversation (여기, 그거, 이제, 그럼 …: ``lexicon.deictic_words``) with at most ``MAX_OWN_POINTING``;
-* and its best leads the answer the question alone got (or, with none, its runner-up) by ``LEAD``.
+* and its best leads the answer the question alone got (or, with none, its runner-up) by ``LEAD`` — or,
+  for a question that points, the joined reading prefers it among the facts the question alone ranks
+  near its best (``POINTED_NEAR``): the question says what is asked, the message before where "여기" is.
 
 A question that names its own topic ("IAP 상담은 어디서 신청해요?") has telling words of its own and keeps
 its answer, whatever was said before. Pure: the dialogue gives the messages and the decision so far.
@@ -33,6 +35,9 @@ POINTED_ACTS = frozenset({"help", "out_of_scope"})
 MAX_OWN = 1
 #: ... and one with a pointing word ("여기서", "그럼") at most this many
 MAX_OWN_POINTING = 2
+#: a pointing question's answer is the joined reading's best of the facts the question alone ranks this
+#: close to its own best
+POINTED_NEAR = 0.3
 #: the combined reading's best must lead the question-alone answer by this much (sum of two scores;
 #: chosen on every development set: 0.5 lets in more wrong pulls than right ones, 0.7 loses right ones)
 LEAD = 0.6
@@ -100,23 +105,40 @@ def reread(answerer: Answerer, text: str, before: str, context: AnswerContext, d
         return None
     alone = ranker.rank(text, context, limit=POOL)
     joined = ranker.rank(f"{before} {text}", replace(context, intent=None, confidence=0.0), limit=POOL)
+    pointing = points(ranker, text)
+    best = summed_best(alone, joined, held) or (pointed_best(alone, joined) if pointing else None)
+    if best is None or best.fact.id == held or measure(best, acting=False) < ANSWER_AT:
+        return None
+    kept = None if pointing else held_in_topic(decision)  # "거기선 …" asks about what was said before
+    if kept is not None and any(ranker.uses(kept, t) and not ranker.uses(best, t) for t in telling_words(ranker, text)):
+        # the question alone found, in the conversation's topic, a fact that uses its own word ("학교명은
+        # 직접 쳐요?" while writing the 상세입력 profile): that word says what is asked of the topic
+        return None
+    return Decision("answers", [answerer.answer(text, best)], text, decision.greeted)
+
+
+def summed_best(alone: list[Candidate], joined: list[Candidate], held: str | None) -> Candidate | None:
+    """The best of the summed readings when it leads the answer held (with none, its runner-up) by
+    ``LEAD``."""
     scores = combined(alone, joined)
     if not scores:
         return None
     order = sorted(scores, key=lambda fid: (-scores[fid][1], fid))
     best, score = scores[order[0]]
-    if best.fact.id == held or measure(best, acting=False) < ANSWER_AT:
-        return None
-    kept = None if points(ranker, text) else held_in_topic(decision)  # "거기선 …": what was said before
-    if kept is not None and any(ranker.uses(kept, t) and not ranker.uses(best, t) for t in telling_words(ranker, text)):
-        # the question alone found, in the conversation's topic, a fact that uses its own word ("학교명은
-        #직접 쳐요?" while writing the 상세입력 profile): that word says what is asked of the topic
-        return None
-
     if held is not None:
-        rival = scores[held][1] if held in scores else (min(c.score for c in alone) + min(c.score for c in joined))
+        rival = scores[held][1] if held in scores else min(c.score for c in alone) + min(c.score for c in joined)
     else:
         rival = scores[order[1]][1] if len(order) > 1 else 0.0
-    if score - rival < LEAD:
+    return best if score - rival >= LEAD else None
+
+
+def pointed_best(alone: list[Candidate], joined: list[Candidate]) -> Candidate | None:
+    """For a question pointing at what was said ("여기서 뭘 볼 수 있어요?"): of the facts the question
+    alone ranks within ``POINTED_NEAR`` of its best — what it asks — the one the joined reading ranks
+    highest — where "여기" is."""
+    if not alone or not joined:
         return None
-    return Decision("answers", [answerer.answer(text, best)], text, decision.greeted)
+    near = [c for c in alone if c.score >= alone[0].score - POINTED_NEAR]
+    rank = {c.fact.id: c.score for c in joined}
+    low = min(rank.values())
+    return max(near, key=lambda c: (rank.get(c.fact.id, low), c.score))
