@@ -16,7 +16,8 @@ lowest score there. The combined reading decides only when
   near its best (``POINTED_NEAR``): the question says what is asked, the message before where "여기" is.
 
 A question that names its own topic ("IAP 상담은 어디서 신청해요?") has telling words of its own and keeps
-its answer, whatever was said before. Pure: the dialogue gives the messages and the decision so far.
+its answer, whatever was said before; so does one whose own word the answer it got in the conversation's
+topic uses ("학교명은 직접 쳐요?" while writing the 상세입력 profile), unless it points at what was said. Pure: the dialogue gives the messages and the decision so far.
 """
 
 from __future__ import annotations
