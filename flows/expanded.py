@@ -7,7 +7,7 @@ from __future__ import annotations
 from flows.context import TurnContext
 from knowledge.answering import AnswerContext
 from knowledge.answering.answerer import Answerer, Decision
-from knowledge.answering.expansion import MAX_OWN, reread, telling_words
+from knowledge.answering.expansion import MAX_OWN, reread, rereadable, telling_words
 
 
 def said_just_before(ctx: TurnContext, answerer: Answerer) -> str | None:
@@ -27,6 +27,8 @@ def decide_in_context(ctx: TurnContext, answerer: Answerer, text: str, context: 
     """The answerer's decision for the question, or the one it gets read with the message before when
     its own words are too generic to decide."""
     decision = answerer.decide(text, context, acting_ok=acting_ok)
+    if not ctx.said_before or not rereadable(answerer, text, context, decision):
+        return decision  # the cheap tests first: most questions are read as they stand
     before = said_just_before(ctx, answerer)
     if not before:
         return decision

@@ -17,7 +17,8 @@ lowest score there. The combined reading decides only when
 
 A question that names its own topic ("IAP 상담은 어디서 신청해요?") has telling words of its own and keeps
 its answer, whatever was said before; so does one whose own word the answer it got in the conversation's
-topic uses ("학교명은 직접 쳐요?" while writing the 상세입력 profile), unless it points at what was said. Pure: the dialogue gives the messages and the decision so far.
+topic uses ("학교명은 직접 쳐요?" while writing the 상세입력 profile), unless it points at what was said.
+Pure: the dialogue gives the messages and the decision so far.
 """
 
 from __future__ import annotations
@@ -86,24 +87,27 @@ def held_in_topic(decision: Decision) -> Candidate | None:
     return candidate if set(candidate.reasons) & (TOPIC_TIES | {"detail"}) else None
 
 
+def rereadable(answerer: Answerer, text: str, context: AnswerContext, decision: Decision) -> bool:
+    """Whether the question, as the answerer decided it, may be read with the message before: it asks,
+    names no topic of its own, and got one answer, a choice, or nothing that an act heard surely owns."""
+    ranker = answerer.ranker
+    if decision.kind == "none":
+        if (context.intent not in answerer.informing and context.confidence >= ACTING_SURE
+                and not (context.intent in POINTED_ACTS and points(ranker, text))):
+            return False  # an act heard surely ("메뉴 보여줘") is the dialogue's
+    elif not (decision.kind == "choose" or (decision.kind == "answers" and len(decision.answers) == 1)):
+        return False  # "not in the guide", several questions answered: what the question itself said
+    # (a gap the question alone was answered with may be its words too few to find the fact)
+    return answerer.requests(text) and under_specified(ranker, text)
+
+
 def reread(answerer: Answerer, text: str, before: str, context: AnswerContext, decision: Decision) -> Decision | None:
     """The decision for ``text`` read with the message ``before`` it, when that reading should decide
     (see the module docstring); None keeps ``decision``."""
     ranker = answerer.ranker
-    if not before or squash(before) in squash(text) or not answerer.requests(text):
+    if not before or squash(before) in squash(text) or not rereadable(answerer, text, context, decision):
         return None
-    if decision.kind == "none":
-        if (context.intent not in answerer.informing and context.confidence >= ACTING_SURE
-                and not (context.intent in POINTED_ACTS and points(ranker, text))):
-            return None  # an act heard surely ("메뉴 보여줘") is the dialogue's
-        held = None
-    elif decision.kind == "choose" or (decision.kind == "answers" and len(decision.answers) == 1):
-        # a gap the question alone was answered with may be the words' too few to find the fact
-        held = decision.answers[0].candidate.fact.id
-    else:
-        return None  # "not in the guide", several questions answered: what the question itself said
-    if not under_specified(ranker, text):
-        return None
+    held = decision.answers[0].candidate.fact.id if decision.answers else None
     alone = ranker.rank(text, context, limit=POOL)
     joined = ranker.rank(f"{before} {text}", replace(context, intent=None, confidence=0.0), limit=POOL)
     pointing = points(ranker, text)
