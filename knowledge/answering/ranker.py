@@ -150,9 +150,9 @@ class FactRanker:
         self.index, self.terms, self.fact_terms, self.model = found.index, found.terms, found.fact_terms, found.model
         self.idf = self.terms.idf
         self.asking = frozenset(squash(w) for w in (*lexicon.question_words, *lexicon.generic_nouns))
-        #: fact id -> the kind of person it is written for (its title or first line says so)
+        #: fact id -> the kind of person it is written for (its title, first line or source section says so)
         self.written_for = {fid: name for fid, f in self.facts.items() if (name := self.person_in(
-            squash(f"{f.title or ''} {f.text.strip().splitlines()[0]}"), lexicon.people_for))}
+            squash(f"{f.title or ''} {f.text.strip().splitlines()[0]} {f.source or ''}"), lexicon.people_for))}
         self.area_terms: dict[str, set[str]] = {}
         #: term -> area -> how many of that area's facts use it
         self.term_areas: dict[str, Counter[str]] = {}
