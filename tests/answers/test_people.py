@@ -77,3 +77,15 @@ def test_a_question_word_meaning_some_says_rather_than_asks() -> None:
     assert asks("생애경력설계서비스가 뭔가요", lex)
     assert asks("이게 뭔가요", lex)
     assert asks("뭔가 이상한데 왜 그래요", lex)
+
+
+def test_a_facts_source_section_says_whom_it_is_written_for(answerer: Answerer) -> None:
+    written = answerer.ranker.written_for
+    assert written["portal_select.indiv_check"] == "individual_applicants"  # "이용 6.1 개별 신청 참여자"
+    assert written["portal_select.online_docs"] == "online_applicants"
+    assert answerer.ranker.person_of("통합포털 사이트로 인터넷 신청한 참여자들이 있는데요") == "online_applicants"
+
+
+def test_a_topic_named_in_a_question_is_not_who_asks(answerer: Answerer) -> None:
+    # the 입주 기업 asked about are the topic ("어떤 사람을 원한대요?"), not an employer asking
+    assert answerer.ranker.person_of("지식산업센터 입주 기업들은 어떤 사람을 원한대요?") is None
