@@ -3,8 +3,9 @@
 The words decide first: every fact's phrasings are matched as character n-grams (``FactIndex``),
 after everyday words are mapped to the facts' own ("돈" -> 수당). Then the conversation counts: a
 fact of the guide being walked, of the audience the person belongs to (student, mid-career,
-operator, centre visitor, JobCare user — the content area a fact comes from), of a recently answered
-topic, or of the topic the NLU heard, gains a fixed bonus. The audience's bonus grows by ``W_OWN``
+operator, centre visitor, JobCare user — the content area a fact comes from), written for the kind
+of person they said they are (lexicon ``people``: a 공공근로 participant, a first-time job seeker), of a
+recently answered topic, or of the topic the NLU heard, gains a fixed bonus. The audience's bonus grows by ``W_OWN``
 when the audience's own facts use (most of) the question's words, question words aside: a generic
 "승인은 누가 해요?" from an operator stays with the operator's facts, while "통합포털 계정 승인"
 from a student still reaches them. So "신청은 어디서 하나요?" inside the 생애경력설계 guide reaches

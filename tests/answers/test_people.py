@@ -46,7 +46,8 @@ def test_the_fact_for_the_person_comes_first_and_one_for_another_person_after(an
     # the same short question, by a newcomer and by a 50대 looking for work again
     newcomer = answerer.decide("잡케어가 도움돼요?", replace(faq, slots={PERSON_SLOT: "newcomer"}))
     assert newcomer.answers[0].candidate.fact.id == "jobcare_faq.new2"
-    reemployer = answerer.decide("잡케어가 도움돼요?", AnswerContext(audience="jobcare", slots={PERSON_SLOT: "reemployer"}))
+    reemployer = answerer.decide("잡케어가 도움돼요?",
+                                 AnswerContext(audience="jobcare", slots={PERSON_SLOT: "reemployer"}))
     assert reemployer.answers[0].candidate.fact.id == "jobcare_faq.seeker50"
 
 
