@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from flows.context import TurnContext
 from flows.situation import answers_situation
+from flows.told import asked_ahead, locate, placed, told_position, up_to
 from knowledge.answering import AnswerContext, FactRanker
 from knowledge.answering.answerer import Answerer
 from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
@@ -52,40 +53,28 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
     if len(ranker.morph_terms(statement if statement is not None else rest)) > NEXT_TERMS:
         return None
     own = before_cue(text, lex.next_words) if statement is not None else None
+    told = told_position(ctx, ranker, context)
     following = None
-    for said in (own, situation(ctx, ranker, context)):
-        anchor = step_done(ctx, ranker, said, context) if said else None
+    for said, anchor in ((own, step_done(ctx, ranker, own, context) if own else None), told or (None, None)):
         if said and anchor:
             following = step_after(ctx, ranker, said, anchor)
             break
     else:
         if context.recent and context.recent[-1] in ctx.domain.fact_places:
             following = ctx.domain.following_fact(context.recent[-1], ctx.state.slots)
+    if following and statement is None:  # "이제 어디 눌러요?": the step ahead that says where to press
+        following = asked_ahead(ctx, ranker, rest, following)
     return ctx.k.fact(following) if following else None
 
 
-def situation(ctx: TurnContext, ranker: FactRanker, context: AnswerContext) -> str | None:
-    """The statement that says where someone is: the message before, or — when that places them at
-    no guide step on its own ("학력사항 다 썼어요", "이름이랑 주소 넣었어요") — it read after the
-    statement before it ("잡케어 상세입력으로 프로필 쓰는중이에요"), which says what it is part of."""
-    said, earlier = ctx.said_before, getattr(ctx, "said_earlier", None)
-    if not said or not earlier or ranker.asks(earlier) or ranker.asks(said):
-        return said
-    if step_done(ctx, ranker, said, context) is not None:
-        return said
-    return f"{earlier} {said}"
-
-
-def steps_near(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> tuple[str, ...]:
-    """The steps a statement of where someone is ("IAP 계획관리 등록 화면이에요") makes likely for their
-    next question: the step they are at (or, finished, the one after) and the ``NEAR`` after it."""
-    lex = ranker.lex
-    if ranker.asks(said) or not (says_done(said, lex) or says_appeared(said, lex)
-                                 or ranker.without(said, lex.doing_words) is not None):
+def steps_near(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> tuple[str, ...]:
+    """The steps a statement of where someone is ("IAP 계획관리 등록 화면이에요", placed at ``anchor``)
+    makes likely for their next question: the step they are at (or, finished, the one after) and the
+    ``NEAR`` after it."""
+    if not placed(said, ranker):
         return ()
-    anchor = step_done(ctx, ranker, said, context)
     reached = says_done(said, ranker.lex) or says_appeared(said, ranker.lex)
-    at = step_after(ctx, ranker, said, anchor) if anchor and reached else anchor
+    at = step_after(ctx, ranker, said, anchor) if reached else anchor
     near: list[str] = []
     while at and len(near) <= NEAR and at not in near:
         near.append(at)
@@ -183,8 +172,7 @@ def asks_an_aspect(ranker: FactRanker, text: str) -> bool:
 
 def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:
     """The step a statement says someone is at: the guide step it matches best."""
-    found = ranker.steps_at(said, context, ctx.domain.fact_places)
-    return found[0] if found else None
+    return locate(ctx, ranker, said, context)
 
 
 def step_after(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> str | None:
@@ -195,6 +183,9 @@ def step_after(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> 
     appeared = says_appeared(said, ranker.lex)
     if not (appeared or says_done(said, ranker.lex)):
         return ctx.domain.following_fact(anchor, slots)
+    last = up_to(ctx, ranker, said, anchor)  # "보안서약서까지 다 작성했어요": past the 보안서약서 step
+    if last is not None:
+        return ctx.domain.following_fact(last, slots)
     if before_action(said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf, on_screen=appeared):
         return anchor
     return ctx.domain.following_fact(end_of_topic(ctx, ranker, said, anchor), slots)
