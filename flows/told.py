@@ -44,6 +44,11 @@ def told_position(ctx: TurnContext, ranker: FactRanker, context: AnswerContext) 
         earlier = ctx.said_earlier
         if found is None and earlier and not ranker.asks(earlier) and not state.told_at:
             found = _locate_pair(ctx, ranker, f"{earlier} {said}", context)
+        named = named_guide(ctx, ranker, said) if found is None else None
+        if named:  # "잡케어 상세입력으로 프로필 쓰는중이에요": in that guide, at no step yet
+            state.told, state.told_at = said, ctx.domain.flows[named].about
+            ctx.told = None
+            return None
         if found is None and state.told and state.told_at in ctx.domain.fact_places:
             found = (state.told, state.told_at)  # a statement adding nothing of place keeps the place
     state.told, state.told_at = found if found else (None, None)
@@ -58,8 +63,11 @@ def _locate_pair(ctx: TurnContext, ranker: FactRanker, said: str, context: Answe
 
 def locate(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:
     """The guide step a statement says someone is at, read in the guide it is most likely about."""
-    guide = named_guide(ctx, ranker, said) or guide_of(ctx, ctx.state.told_at) or context.guide
+    named = named_guide(ctx, ranker, said)
+    guide = named or guide_of(ctx, ctx.state.told_at) or context.guide
     found = ranker.steps_at(said, replace(context, guide=guide), ctx.domain.fact_places)
+    if named:  # "상세입력으로 프로필 쓰는중" is at no step of another guide
+        found = [f for f in found if guide_of(ctx, f) == guide]
     if not found:
         return None
     ahead = window(ctx, ctx.state.told_at)
@@ -67,14 +75,15 @@ def locate(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerConte
 
 
 def guide_of(ctx: TurnContext, fact_id: str | None) -> str | None:
+    """The guide of a step's fact, or of a guide's summary."""
     place = ctx.domain.fact_places.get(fact_id or "")
-    return place[0] if place else None
+    return place[0] if place else ctx.domain.about_of.get(fact_id or "")
 
 
 def window(ctx: TurnContext, fact_id: str | None) -> tuple[str, ...]:
     """The step ``fact_id`` and the ``AHEAD`` after it (the person's next statement is likely about them)."""
     out: list[str] = []
-    at = fact_id if fact_id in ctx.domain.fact_places else None
+    at = fact_id if fact_id in ctx.domain.fact_places or fact_id in ctx.domain.about_of else None
     while at and len(out) <= AHEAD and at not in out:
         out.append(at)
         at = ctx.domain.following_fact(at, ctx.state.slots)
@@ -91,8 +100,9 @@ def named_guide(ctx: TurnContext, ranker: FactRanker, text: str) -> str | None:
 
 def up_to(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> str | None:
     """For a finished "X까지" statement, the last step of ``anchor``'s guide, from ``anchor`` on, whose
-    text names X's rare words: the person has done everything up to it. None when there is no such
-    statement or step."""
+    text names X's rare words: the person has done everything up to and including it ("사업관리기관까지
+    선택했어요" is past that item, whatever the next item's phrasings share with it). None when there is
+    no such statement or step."""
     if not says_done(said, ranker.lex) or anchor not in ctx.domain.fact_places:
         return None
     cue = "|".join(map(re.escape, ranker.lex.stage_up_to))
@@ -111,7 +121,7 @@ def up_to(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> str |
             continue
         if topic <= set(ranker.morph_terms(ctx.k.fact(step.fact_id).text)):
             last = step.fact_id
-    return last if last != anchor else None
+    return last
 
 
 def placed(said: str, ranker: FactRanker) -> bool:
