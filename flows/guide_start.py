@@ -4,9 +4,10 @@ that compares 간편입력 with 상세입력)."""
 
 from __future__ import annotations
 
+import re
+
 from flows.context import TurnContext
 from flows.next_step import NEXT_TERMS
-from flows.told import guide_names
 from knowledge.answering import FactRanker
 from knowledge.answering.position import says_appeared, says_done
 from knowledge.retrieval import squash
@@ -36,3 +37,27 @@ def first_of_named_guide(ctx: TurnContext, ranker: FactRanker, text: str) -> Fac
         if named:
             return None
     return None
+
+
+#: id(domain) -> (that domain, its guide names); the domain is kept so that its id is never reused
+_NAMES: dict[int, tuple[object, dict[str, str]]] = {}
+
+
+def guide_names(ctx: TurnContext, ranker: FactRanker) -> dict[str, str]:
+    """Squashed guide name -> flow: the first word of a guide's title (before a particle, "·" or
+    "("), of three syllables or more, that no other guide's title contains."""
+    key = id(ctx.domain)
+    if key not in _NAMES:
+        titles = {fid: squash(ctx.flow_title(fid)) for fid in ctx.domain.flows}
+        names: dict[str, str] = {}
+        for fid in ctx.domain.flows:
+            word = re.split(r"[\s·(/]", ctx.flow_title(fid).strip())[0]
+            for particle in ranker.lex.word_particles:
+                if word.endswith(particle) and len(word) > len(particle) + 2:
+                    word = word[: -len(particle)]
+                    break
+            word = squash(word)
+            if len(word) >= 3 and word.isalpha() and sum(word in t for t in titles.values()) == 1:
+                names[word] = fid
+        _NAMES[key] = (ctx.domain, names)
+    return _NAMES[key][1]

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from flows.context import TurnContext
 from flows.situation import answers_situation
-from flows.told import asked_ahead, locate, placed, told_position, up_to
+from flows.told import asked_ahead, locate, placed, told_position, up_to, up_to_word
 from knowledge.answering import AnswerContext, FactRanker
 from knowledge.answering.answerer import Answerer
 from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
@@ -184,11 +184,12 @@ def step_after(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> 
     if not (appeared or says_done(said, ranker.lex)):
         return ctx.domain.following_fact(anchor, slots)
     last = up_to(ctx, ranker, said, anchor)  # "보안서약서까지 다 작성했어요": past the 보안서약서 step
-    if last is not None:
+    if last is not None and last != anchor:
         return ctx.domain.following_fact(last, slots)
     if before_action(said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf, on_screen=appeared):
         return anchor
-    return ctx.domain.following_fact(end_of_topic(ctx, ranker, said, anchor), slots)
+    named = up_to_word(said, ranker) if last else None  # "사업관리기관까지 선택했어요": the item, not "선택"
+    return ctx.domain.following_fact(end_of_topic(ctx, ranker, said, anchor, named), slots)
 
 
 def only_chose_case(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> bool:
@@ -211,14 +212,16 @@ def only_chose_case(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str
     return not any(t in step_terms for t in rest)
 
 
-def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> str:
+def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str, named: str | None = None) -> str:
     """The last step, from ``anchor`` on, of the activity a finished statement names: the steps that
-    use its rare words (or whose phrasings mostly do), a choice's branches going with the choice."""
+    use its rare words (or whose phrasings mostly do), a choice's branches going with the choice. The
+    thing ``named`` with "까지" ("사업관리기관까지") is that activity, all of its rare words used."""
     flow_id, key = ctx.domain.fact_places[anchor]
     steps = ctx.domain.flows[flow_id].steps
     text_terms = set(ranker.morph_terms(ctx.k.fact(anchor).text))
     topic: set[str] = set()
-    for word in reversed(last_clause(said).split()):  # the thing finished is named last ("…에서 준비도검사 끝냈어요")
+    # the thing finished is named last ("…에서 준비도검사 끝냈어요")
+    for word in [named] if named else reversed(last_clause(said).split()):
         topic = {t for t in ranker.morph_terms(word, NOUN_TAGS) if ranker.idf.get(t, 0.0) >= TOPIC_IDF} & text_terms
         if topic:
             break
@@ -233,7 +236,7 @@ def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -
             continue  # a step for another case (인턴형's, for a 프로젝트형 programme) is no part of it
         if step.when and set(step.when) <= chosen:
             pass
-        elif not uses_topic(ranker, ctx.k.fact(step.fact_id), topic):
+        elif not uses_topic(ranker, ctx.k.fact(step.fact_id), topic, whole=bool(named)):
             break
         if step.slot_name:
             chosen.add(step.slot_name)
@@ -241,11 +244,14 @@ def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -
     return anchor
 
 
-def uses_topic(ranker: FactRanker, fact: Fact, topic: set[str]) -> bool:
-    if topic & set(ranker.morph_terms(fact.text)):
+def uses_topic(ranker: FactRanker, fact: Fact, topic: set[str], whole: bool = False) -> bool:
+    def meets(terms: set[str] | frozenset[str]) -> bool:
+        return topic <= terms if whole else bool(topic & terms)
+
+    if meets(set(ranker.morph_terms(fact.text))):
         return True
     asks = _ask_terms(ranker, fact)
-    return bool(asks) and sum(bool(topic & terms) for terms in asks) >= TOPIC_ASKS * len(asks)
+    return bool(asks) and sum(meets(terms) for terms in asks) >= TOPIC_ASKS * len(asks)
 
 
 #: each fact's phrasings read once (the content's words do not change in a process): reading them

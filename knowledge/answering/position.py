@@ -27,8 +27,6 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 #: a numbered action of a step ("② 참여자 자격요건을 확인해요.")
 _NUMBERED = re.compile(r"\s*[①-⑳]")
 _HANGUL_BASE, _JONG_SS = 0xAC00, 20
-#: a short heading before a colon that opens a sentence ("① STEP 1 관심 키워드 검색: ")
-_LABEL = re.compile(r"[^:.\n]{1,30}:\s")
 #: how much a statement's word counts against the word after it
 DECAY = 0.5
 
@@ -65,8 +63,7 @@ def clauses(step_text: str, on_screen: bool = False, lex: AnswerLexicon | None =
     grammar = (lex or load_lexicon()).grammar
     out: list[tuple[str, bool]] = []
     for sentence in _SENTENCE.split(step_text):
-        label = _LABEL.match(sentence)  # "STEP 1 관심 키워드 검색: …" names the step, it is no clause of it
-        start = label.end() if label else 0
+        start = 0
         screen = grammar.on_screen.finditer(sentence) if on_screen else ()
         cuts = sorted([*grammar.lead_in.finditer(sentence), *screen], key=lambda m: m.start())
         for match in cuts:
