@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from flows.context import TurnContext
 from flows.situation import answers_situation
-from flows.told import asked_ahead, locate, placed, told_position, up_to, up_to_word
+from flows.told import asked_ahead, heads, locate, placed, told_position, up_to, up_to_word
 from knowledge.answering import AnswerContext, FactRanker
 from knowledge.answering.answerer import Answerer
 from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
@@ -186,7 +186,8 @@ def step_after(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> 
     last = up_to(ctx, ranker, said, anchor)  # "보안서약서까지 다 작성했어요": past the 보안서약서 step
     if last is not None and last != anchor:
         return ctx.domain.following_fact(last, slots)
-    if before_action(said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf, on_screen=appeared):
+    if not (last and heads(ctx, ranker, said, anchor)) and before_action(
+            said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf, on_screen=appeared):
         return anchor
     named = up_to_word(said, ranker) if last else None  # "사업관리기관까지 선택했어요": the item, not "선택"
     return ctx.domain.following_fact(end_of_topic(ctx, ranker, said, anchor, named), slots)

@@ -27,6 +27,8 @@ from knowledge.answering.ranker import NOUN_TAGS
 
 #: how many steps after the one someone was last placed at count as where they may have got to
 AHEAD = 4
+#: a step's heading: a few words before a colon that opens it ("'사업관리기관' 항목: ")
+_HEAD = re.compile(r"([^:.\n]{1,30}):\s")
 #: a word before "까지" this rare (IDF over phrasings) names a thing of the guide ("보안서약서")
 UP_TO_IDF = 4.5
 
@@ -109,6 +111,14 @@ def up_to_word(said: str, ranker: FactRanker) -> str | None:
     cue = "|".join(map(re.escape, ranker.lex.stage_up_to))
     words = re.findall(rf"(\S+?)(?:{cue})", said) if cue else []
     return words[-1] if words else None
+
+
+def heads(ctx: TurnContext, ranker: FactRanker, said: str, step: str) -> bool:
+    """Whether the X of "X까지" is what ``step`` is headed with ("'사업관리기관' 항목: …"): done up to the
+    step's own item, the step is done, whichever of its words the statement's verb shares."""
+    word, text = up_to_word(said, ranker), ctx.k.fact(step).text
+    head = _HEAD.match(text)
+    return bool(word and head and set(ranker.morph_terms(word, NOUN_TAGS)) <= set(ranker.morph_terms(head.group(1))))
 
 
 def placed(said: str, ranker: FactRanker) -> bool:

@@ -12,7 +12,7 @@ import pytest
 from flows.engine import Engine
 from flows.payloads import Menu
 from flows.state import ConversationState
-from flows.told import asked_ahead, up_to, window
+from flows.told import asked_ahead, heads, up_to, window
 from tests.flows.test_engine import Chat
 
 
@@ -45,6 +45,13 @@ def test_up_to_x_is_the_last_step_of_the_guide_naming_x(domain, answerer) -> Non
     assert up_to(ctx, answerer.ranker, said, "jobseeker.resume") == "jobseeker.resume"
 
 
+def test_up_to_the_item_a_step_is_headed_with_is_past_that_step(domain, answerer) -> None:
+    ctx = _ctx(domain)
+    assert heads(ctx, answerer.ranker, "사업관리기관까지 골랐어요", "portal_account.mgmt_org")
+    # 로그인 is a lead-in of the step, not what it is headed with: its action is still to do
+    assert not heads(ctx, answerer.ranker, "워크넷에 로그인까지 마쳤어요", "program_apply.login_tab")
+
+
 def test_a_next_question_with_a_word_of_its_own_gets_the_step_ahead_that_uses_it(domain, answerer) -> None:
     ctx = _ctx(domain)
     assert asked_ahead(ctx, answerer.ranker, "눌러요?", "portal_account.approver") == "portal_account.submit"
@@ -58,7 +65,7 @@ def test_up_to_x_then_where_to_press_is_the_submit_button(chat: Chat) -> None:
 
 
 def test_an_item_up_to_which_the_form_is_filled_is_past_that_item(chat: Chat) -> None:
-    shown = chat.typed("통합포털 계정 신청서 작성 중이에요", "사업관리기관까지 입력했어요", "다음 칸은요?")
+    shown = chat.typed("통합포털 계정 신청서 작성 중이에요", "사업관리기관까지 골랐어요", "다음 칸은요?")
     assert "사업수탁기관" in shown
 
 
