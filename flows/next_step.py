@@ -20,11 +20,11 @@ from dataclasses import replace
 
 from flows.context import TurnContext
 from flows.situation import answers_situation
-from flows.told import asked_ahead, heads, locate, placed, told_position, up_to, up_to_word
+from flows.told import asked_ahead, asked_near, heads, locate, placed, telling_nouns, told_position, up_to, up_to_word
 from knowledge.answering import AnswerContext, FactRanker
 from knowledge.answering.answerer import Answerer
 from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
-from knowledge.answering.ranker import KEY_IDF, NOUN_TAGS, Candidate
+from knowledge.answering.ranker import NOUN_TAGS, Candidate
 from knowledge.retrieval import squash
 from knowledge.schema import Fact
 
@@ -44,11 +44,12 @@ TOPIC_ASKS = 0.5
 
 
 def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerContext) -> Fact | None:
-    """The following step's fact when ``text`` asks what comes next, else None."""
+    """The following step's fact when ``text`` asks what comes next (or a step ahead, ``asked_near``), else None."""
     lex = ranker.lex
     rest = ranker.without(text, lex.next_words)
-    if rest is None:
-        return None
+    if rest is None:  # no "what next", yet asked of the steps ahead of a told position ("사이트엔 어떻게 올려요")
+        near = asked_near(ctx, ranker, text, context)
+        return ctx.k.fact(near) if near else None
     statement = ranker.without(rest, lex.done_words)
     if len(ranker.morph_terms(statement if statement is not None else rest)) > NEXT_TERMS:
         return None
@@ -97,13 +98,6 @@ def candidate_asked_of_before(ctx: TurnContext, answerer: Answerer, text: str,
     if not ctx.said_before or not ctx.state.recent or not ranker.asks(text) or not topicless(ranker, text):
         return None
     return answerer.best(f"{ctx.said_before} {text}", replace(context, intent=None, confidence=0.0))
-
-
-def telling_nouns(ranker: FactRanker, text: str) -> list[str]:
-    """The nouns of ``text`` that name a topic: rare over the phrasings (at least ``KEY_IDF``) and not
-    generic ("것", "방법"); a leading self-description is left out."""
-    return [t for t in ranker.morph_terms(ranker.topic_of(text), NOUN_TAGS)
-            if ranker.idf.get(t, 0.0) >= KEY_IDF and t not in ranker.lex.generic_nouns]
 
 
 def carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext) -> Candidate | None:

@@ -9,10 +9,11 @@ that placed the person (``ConversationState.told``) and the guide step it placed
 comes after its answer).
 
 A statement is located among the steps of the guide the person was last placed in, else the
-conversation's guide; of the steps that match it, one just after where they were comes first, and a
-summary guide's step gives way to one of the guide that details it. "X까지 다 했어요" is past X: past
-the last matching step that names X ("보안서약서까지 다 작성했어요" is past the 보안서약서 step, not at
-the step that lists the form's items up to it), and past X only ("사업관리기관까지 선택했어요").
+conversation's guide; of the steps that match it, one just after where they were comes first.
+"X까지 다 했어요" is past X: past the last matching step that names X ("보안서약서까지 다 작성했어요" is
+past the 보안서약서 step, not at the step that lists the form's items up to it), and past X only
+("사업관리기관까지 선택했어요"). A question with a word of its own asked at a told position is answered
+by the step ahead that uses it ("이제 어디 눌러요?", "사이트엔 어떻게 올려요?").
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import replace
 from flows.context import TurnContext
 from knowledge.answering import AnswerContext, FactRanker
 from knowledge.answering.position import says_appeared, says_done
-from knowledge.answering.ranker import NOUN_TAGS
+from knowledge.answering.ranker import KEY_IDF, NOUN_TAGS
 
 #: how many steps after the one someone was last placed at count as where they may have got to
 AHEAD = 4
@@ -59,17 +60,13 @@ def _locate_pair(ctx: TurnContext, ranker: FactRanker, said: str, context: Answe
 
 def locate(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:
     """The guide step a statement says someone is at, read in the guide they were last placed in (else
-    the conversation's): of the steps it matches, one just after where they were first; and a step of a
-    summary guide ("③ 기본 프로필을 입력해요. '학력사항'부터 차례대로") gives way to a matching step of
-    the guide that details it ("① 학력사항: 학력, 학교명 … 입력해요"), which tells what comes next finely."""
+    the conversation's): of the steps it matches, one just after where they were first."""
     guide = guide_of(ctx, ctx.state.told_at) or context.guide
     found = ranker.steps_at(said, replace(context, guide=guide), ctx.domain.fact_places)
     if not found:
         return None
     ahead = window(ctx, ctx.state.told_at)
-    best = next((f for f in found if f in ahead), found[0])
-    details = ctx.domain.flows[guide_of(ctx, best) or ""].details
-    return next((f for f in found if guide_of(ctx, f) in details), best)
+    return next((f for f in found if f in ahead), found[0])
 
 
 def guide_of(ctx: TurnContext, fact_id: str | None) -> str | None:
@@ -139,3 +136,25 @@ def asked_ahead(ctx: TurnContext, ranker: FactRanker, rest: str, following: str)
         if all(any(t.startswith(w) for t in terms) for w in own):
             return step
     return following
+
+
+def asked_near(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerContext) -> str | None:
+    """A question after a told position ("IAP 계획서 다 썼어요, DOOR에 사진도 냈고" -> "이제 사이트엔 어떻게
+    올려요") whose telling nouns the best-ranked fact does not use but a step just ahead does ("…재학생
+    맞춤형고용서비스 사이트에 접속해…"): that step, the nearest such; else None."""
+    if not context.near or not ranker.asks(text):
+        return None
+    own = set(telling_nouns(ranker, text))
+    if not own:
+        return None
+    best = ranker.rank(text, context, limit=1)
+    if not best or best[0].fact.id in context.near or own <= set(ranker.morph_terms(best[0].fact.text)):
+        return None
+    return next((f for f in context.near if own <= set(ranker.morph_terms(ctx.k.fact(f).text))), None)
+
+
+def telling_nouns(ranker: FactRanker, text: str) -> list[str]:
+    """The nouns of ``text`` that name a topic: rare over the phrasings (at least ``KEY_IDF``) and not
+    generic ("것", "방법"); a leading self-description is left out."""
+    return [t for t in ranker.morph_terms(ranker.topic_of(text), NOUN_TAGS)
+            if ranker.idf.get(t, 0.0) >= KEY_IDF and t not in ranker.lex.generic_nouns]

@@ -1,7 +1,6 @@
-"""Where someone told us they are in a guide (flows.told): located in the guide they were last placed in (a
-summary guide's step giving way to its detailed guide's), remembered in the state from turn to turn, "X까지"
-past the last step naming X, and a "what next" question with a word of its own answered by the step ahead
-that uses it. Content and ranker are real."""
+"""Where someone told us they are in a guide (flows.told): located in the guide they were last placed in,
+remembered in the state from turn to turn, "X까지" past the last step naming X, and a question with a word of
+its own answered by the step ahead that uses it. Content and ranker are real."""
 
 from __future__ import annotations
 
@@ -67,11 +66,6 @@ def test_up_to_x_then_where_to_press_is_the_submit_button(chat: Chat) -> None:
 def test_an_item_up_to_which_the_form_is_filled_is_past_that_item(chat: Chat) -> None:
     shown = chat.typed("통합포털 계정 신청서 작성 중이에요", "사업관리기관까지 골랐어요", "다음 칸은요?")
     assert "사업수탁기관" in shown
-
-
-def test_a_summary_guides_step_gives_way_to_the_detailed_guides(chat: Chat) -> None:
-    shown = chat.typed("상세입력으로 프로필 작성하고 있어요", "학력사항 입력 끝났어요", "그다음엔 뭐 써요?")
-    assert "HRD 직업훈련 이력보기" in shown
 
 
 def test_the_told_place_is_kept_by_a_statement_without_one_and_forgotten_after_a_question(chat: Chat) -> None:
