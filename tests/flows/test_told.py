@@ -83,3 +83,9 @@ def test_the_told_place_is_kept_by_a_statement_without_one_and_forgotten_after_a
 def test_next_said_in_chat_slang_is_a_next_question(chat: Chat) -> None:
     shown = chat.typed("폰으로 워크넷 로그인하고 이력서 등록하기 눌렀어요", "다음 ㄱㄱ")
     assert "구직신청" in shown
+
+
+def test_a_question_with_a_noun_of_its_own_is_answered_by_the_step_ahead_that_uses_it(chat: Chat) -> None:
+    said = ("컨설턴트랑 IAP 계획서 작성 끝났어요", "DOOR에 사진 제출했어요")
+    shown = chat.typed(*said, "그럼 사이트에는 어떻게 등록해요?")
+    assert "IAP계획관리" in shown
