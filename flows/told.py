@@ -30,6 +30,9 @@ from knowledge.answering.ranker import KEY_IDF, NOUN_TAGS
 AHEAD = 4
 #: a step's heading: a few words before a colon that opens it ("'사업관리기관' 항목: ")
 _HEAD = re.compile(r"([^:.\n]{1,30}):\s")
+#: how many steps from the next one a "what next" question with a word of its own looks at: the next
+#: step and, when that is a check to make first, the one after it
+ASKED_AHEAD = 2
 #: a word before "까지" this rare (IDF over phrasings) names a thing of the guide ("보안서약서")
 UP_TO_IDF = 4.5
 
@@ -126,12 +129,13 @@ def placed(said: str, ranker: FactRanker) -> bool:
 
 def asked_ahead(ctx: TurnContext, ranker: FactRanker, rest: str, following: str) -> str:
     """A "what next" question with a word of its own ("이제 어디 눌러요?" -> 눌러요) asks for the first step,
-    from ``following`` on (``AHEAD`` of them), whose text uses that word (its first two syllables): "신청서
-    화면 오른쪽 위의 '신청' 버튼을 눌러요", not the check to make before it. Else ``following``."""
+    of ``following`` and the one after it (``ASKED_AHEAD``), whose text uses that word (its first two
+    syllables): "신청서 화면 오른쪽 위의 '신청' 버튼을 눌러요", not the check to make before it. Else
+    ``following``: a step further on that happens to use the word ("프린트 버튼을 누르고") is not next."""
     own = [t[:2] for t in ranker.morph_terms(rest) if not any(w.startswith(t) for w in ranker.asking)]
     if not own:
         return following
-    for step in window(ctx, following):
+    for step in window(ctx, following)[:ASKED_AHEAD]:
         terms = ranker.morph_terms(ctx.k.fact(step).text)
         if all(any(t.startswith(w) for t in terms) for w in own):
             return step

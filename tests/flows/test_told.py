@@ -89,3 +89,9 @@ def test_a_question_with_a_noun_of_its_own_is_answered_by_the_step_ahead_that_us
     said = ("컨설턴트랑 IAP 계획서 작성 끝났어요", "DOOR에 사진 제출했어요")
     shown = chat.typed(*said, "그럼 사이트에는 어떻게 등록해요?")
     assert "IAP계획관리" in shown
+
+
+def test_a_word_of_its_own_looks_only_one_step_past_the_next(domain, answerer) -> None:
+    # "버튼 누르고" is said by the PDF step far on; the next step (연관직종 분석) is still what comes next
+    ctx = _ctx(domain)
+    assert asked_ahead(ctx, answerer.ranker, "누르는 버튼 머임", "jobcare_student.analyze") == "jobcare_student.analyze"
