@@ -69,3 +69,13 @@ def test_who_asks_from_everyday_cues(answerer: Answerer, text: str, audience: st
 def test_everyday_forms_reach_the_fact(answerer: Answerer, text: str, fact: str) -> None:
     decision = answerer.decide(text, AnswerContext())
     assert decision.kind == "answers" and decision.answers[0].candidate.fact.id == fact
+
+
+def test_a_told_clause_before_the_question_sets_its_topic(answerer: Answerer) -> None:
+    # "…들었는데 | 나이 제한이 있나요?": the clause tells the topic (잡케어), the rest is what is asked
+    assert answerer.background_clause("잡케어라는 걸 처음 들었는데 나이 제한이 있나요?") == \
+        ["잡케어라는 걸 처음 들었", "나이 제한이 있나요?"]
+    assert answerer.background_clause("신청했는데 뭐 해요?") == ["신청했는데 뭐 해요?"]  # too little asked
+    assert answerer.background_clause("어디서 하는데 언제 해요?") == ["어디서 하는데 언제 해요?"]  # both ask
+    decision = answerer.decide("58살 재직자입니다. 잡케어라는 걸 들어봤는데 누가 쓸 수 있어요?", AnswerContext())
+    assert decision.kind == "answers" and decision.answers[0].candidate.fact.id == "jobcare_intro.who"
