@@ -165,7 +165,7 @@ class Answerer:
         fact they match). ``None`` unless the told part finds a fact and the question alone, so asked, is
         answered."""
         sentences = [s.strip() for s in split_sentences(text) if len(squash(s)) >= 2]
-        if sentences:  # "잡케어라는 걸 처음 들었는데 나이 제한이 있나요?": the told clause is a sentence too
+        if sentences:  # "잡케어라는 걸 처음 들었는데 나이 제한이 있나요?": what one heard is a told sentence too
             sentences[-1:] = self.background_clause(sentences[-1])
         if len(sentences) < 2 or not self.ranker.asks(sentences[-1]) \
                 or any(self.ranker.asks(s) for s in sentences[:-1]):
@@ -189,16 +189,18 @@ class Answerer:
         return replace(decision, question=text)
 
     def background_clause(self, sentence: str) -> list[str]:
-        """A sentence cut after its last told clause ("아들이 잡케어를 해보라고 하는데 | 이걸 쓰려면 먼저 뭘
-        해야 하나요"), when what follows asks and names something of its own; else the sentence whole."""
+        """A sentence cut after its last clause telling what one heard or was told ("잡케어라는 걸 처음
+        들었는데 | 나이 제한이 있나요?"), when what follows asks about a thing it names; else the sentence whole. A clause saying what one
+        does ("전공이 검색이 안 되는데 어떡해요") stays: its words are what is asked about."""
         cut = None
-        for match in self.lex.grammar.background_join.finditer(sentence):
+        for match in self.lex.grammar.hearsay_join.finditer(sentence):
             cut = match
         if cut is None:
             return [sentence]
-        told, asked = sentence[: cut.start()].strip(), sentence[cut.end() :].strip()
-        if len(squash(asked)) < MIN_ASKED or not self.ranker.asks(asked) or self.ranker.asks(told):
-            return [sentence]
+        told, asked = sentence[: cut.end()].strip(), sentence[cut.end() :].strip()
+        own = [t for t in self.ranker.morph_terms(asked, NOUN_TAGS) if t not in self.lex.generic_nouns]
+        if len(squash(asked)) < MIN_ASKED or not own or not self.ranker.asks(asked) or self.ranker.asks(told):
+            return [sentence]  # "…동의하라는데 해도 되는 거죠?" asks nothing of its own: the sentence is one question
         return [told, asked]
 
     def without_stranger(self, text: str) -> str:

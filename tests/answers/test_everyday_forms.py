@@ -72,10 +72,14 @@ def test_everyday_forms_reach_the_fact(answerer: Answerer, text: str, fact: str)
 
 
 def test_a_told_clause_before_the_question_sets_its_topic(answerer: Answerer) -> None:
-    # "…들었는데 | 나이 제한이 있나요?": the clause tells the topic (잡케어), the rest is what is asked
+    # "…들었는데 | 나이 제한이 있나요?": what one heard tells the topic (잡케어), the rest is what is asked
     assert answerer.background_clause("잡케어라는 걸 처음 들었는데 나이 제한이 있나요?") == \
-        ["잡케어라는 걸 처음 들었", "나이 제한이 있나요?"]
-    assert answerer.background_clause("신청했는데 뭐 해요?") == ["신청했는데 뭐 해요?"]  # too little asked
-    assert answerer.background_clause("어디서 하는데 언제 해요?") == ["어디서 하는데 언제 해요?"]  # both ask
+        ["잡케어라는 걸 처음 들었는데", "나이 제한이 있나요?"]
+    assert answerer.background_clause("아이가 결과를 올린다는데 수료증이 꼭 있어야 해요?") == \
+        ["아이가 결과를 올린다는데", "수료증이 꼭 있어야 해요?"]
+    # what one does is what is asked about; a clause that asks is no told one
+    for whole in ["전공이 검색이 안 되는데 어떡해요", "신청했는데 다음엔 뭐 해요?", "어디서 한다는데 언제 해요?",
+                  "동의하라고 하는데 해도 되는 거죠?"]:
+        assert answerer.background_clause(whole) == [whole]
     decision = answerer.decide("58살 재직자입니다. 잡케어라는 걸 들어봤는데 누가 쓸 수 있어요?", AnswerContext())
     assert decision.kind == "answers" and decision.answers[0].candidate.fact.id == "jobcare_intro.who"
