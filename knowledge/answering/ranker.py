@@ -122,10 +122,9 @@ def char_grams(text: str) -> Counter[str]:
 
 def _rank_key(question: str, context: AnswerContext) -> tuple[object, ...] | None:
     """What a ranking depends on, hashable (mappings as their items); ``None`` if a field cannot be."""
-    values = [frozenset(v.items()) if isinstance(v, Mapping) else v
-              for v in (getattr(context, f.name) for f in fields(context))]
-    key = (question, *values)
     try:
+        key = (question, *(frozenset(v.items()) if isinstance(v, Mapping) else v
+                           for v in (getattr(context, f.name) for f in fields(context))))
         hash(key)
     except TypeError:
         return None
