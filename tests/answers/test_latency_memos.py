@@ -129,3 +129,21 @@ def test_the_classifiers_weights_read_as_python_numbers_give_the_same_vector() -
         idx, values, expected = _reference(model, features)
         assert ia.tolist() == idx and va.tolist() == values and evidence == expected
     assert len(nlu_model._TABLES) <= 4
+
+
+def test_one_edit_finds_what_extract_one_finds() -> None:
+    import random
+
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    from knowledge.answering.occupation_names import OneEdit
+
+    rnd = random.Random(8)
+    letters = "ㄱㄴㄷㅏㅓㅗ"
+    strings = ["".join(rnd.choice(letters) for _ in range(rnd.randint(1, 7))) for _ in range(300)]
+    near = OneEdit(strings)
+    pieces = {"".join(rnd.choice(letters) for _ in range(rnd.randint(0, 8))) for _ in range(2000)} | set(strings)
+    for piece in pieces:
+        found = process.extractOne(piece, strings, scorer=Levenshtein.distance, score_cutoff=1)
+        assert near.best(piece) == (tuple(found) if found is not None else None), piece
