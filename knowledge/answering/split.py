@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from knowledge.answering.lexicon import AnswerLexicon, asks
 from knowledge.occupations.text import analyze
@@ -131,9 +132,15 @@ def split_questions(text: str, lex: AnswerLexicon, limit: int = MAX_QUESTIONS) -
 def _split_joiners(sentence: str, lex: AnswerLexicon) -> list[str]:
     if not lex.joiners:
         return [sentence]
-    words = "|".join(re.escape(w) for w in sorted(lex.joiners, key=len, reverse=True))
-    pieces = re.split(rf"(?:^|[\s,]+)(?:{words})(?:[\s,]+|$)|,\s+", sentence)
+    pieces = _joiners_pattern(tuple(lex.joiners)).split(sentence)
     return [p for p in pieces if p and p.strip()]
+
+
+@lru_cache(maxsize=8)
+def _joiners_pattern(joiners: tuple[str, ...]) -> re.Pattern[str]:
+    """A joining word between clauses, or a comma: built once per lexicon, not at every question."""
+    words = "|".join(re.escape(w) for w in sorted(joiners, key=len, reverse=True))
+    return re.compile(rf"(?:^|[\s,]+)(?:{words})(?:[\s,]+|$)|,\s+")
 
 
 def _split_go_clauses(clause: str, lex: AnswerLexicon) -> list[str]:
