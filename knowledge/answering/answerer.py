@@ -139,7 +139,9 @@ class Answerer:
         ranked = self.prefer.words_first(text, ranked, acting, need)
         ranked = self.prefer.keep_topic(text, ranked, context, acting, need)
         if not ranked or measure(ranked[0], acting) < need:
-            uncovered = bool(self.gaps.uncovered(self.ranker.topic_of(text)))
+            # a word no fact knows, or an aspect (its password, an English version) the nearest fact does not state
+            uncovered = bool(self.gaps.uncovered(self.ranker.topic_of(text))) or (
+                bool(ranked) and self.gaps.unstated(text, ranked[0].fact) is not None)
             topical = bool(ranked) and ranked[0].lexical >= ANSWER_AT / 2
             if uncovered and topical and (greeted or not acting):
                 return Decision("not_in_guide", [], text, greeted)

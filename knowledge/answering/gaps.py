@@ -52,6 +52,9 @@ class GapFinder:
         words = [w for variant, canonical in lexicon.variants for w in (variant, canonical)] + list(lexicon.next_words)
         self.corpus = squash(" ".join(parts + words))
         self._synonyms = frozenset(w for variant, canonical in lexicon.variants for w in (variant, squash(canonical)))
+        #: every aspect a fact may fail to state: how it is asked (``aspects``) and what it names
+        #: (``subject_aspects``: a certificate, a passport, a scholarship)
+        self.missable = (*lexicon.aspects, *lexicon.subject_aspects)
 
     def is_gap_sentence(self, sentence: str) -> bool:
         key = squash(sentence)
@@ -116,7 +119,7 @@ class GapFinder:
         ``fact`` does not state, if any: "직업심리검사 비용 있어요?" of a fact with no cost in it."""
         key = squash(question)
         text = self.stated_text(fact)
-        for name, asks, evidence in self.lex.aspects:
+        for name, asks, evidence in self.missable:
             if any(a in key for a in asks) and not evidence.search(text):
                 return name
         return None
@@ -133,14 +136,14 @@ class GapFinder:
         key = squash(question)
         silent = "\n".join(s for s in sentences(fact.text) if self.is_gap_sentence(s))
         return bool(silent) and any(any(a in key for a in asks) and evidence.search(silent)
-                                    for _, asks, evidence in self.lex.aspects)
+                                    for _, asks, evidence in self.missable)
 
     def states_asked(self, question: str, fact: Fact) -> bool:
         """Whether ``question`` asks an aspect (where, how long …) that ``fact`` states: then its words
         for that aspect ("장소", "기간") need not be the fact's own."""
         key = squash(question)
         text = self.stated_text(fact)
-        return any(any(a in key for a in asks) and evidence.search(text) for _, asks, evidence in self.lex.aspects)
+        return any(any(a in key for a in asks) and evidence.search(text) for _, asks, evidence in self.missable)
 
     def asked(self, question: str) -> list[tuple[str, re.Pattern[str]]]:
         """Every aspect ``question`` asks (its name and what shows it in a fact), those a fact may lack

@@ -74,6 +74,7 @@ class _LexiconFile(BaseModel):
     press_words: list[str] = Field(default_factory=list)
     aspects: dict[str, _Aspect] = Field(default_factory=dict)
     topic_aspects: dict[str, _Aspect] = Field(default_factory=dict)
+    subject_aspects: dict[str, _Aspect] = Field(default_factory=dict)
     contrast_particles: list[str] = Field(default_factory=list)
     word_particles: list[str] = Field(default_factory=list)
     aspect_nouns: list[str] = Field(default_factory=list)
@@ -154,6 +155,10 @@ class AnswerLexicon:
     #: aspect -> (ways of asking for it, what shows it): what a follow-up may ask of the topic just talked
     #: about ("누가 승인해요?", "얼마예요?"); a fact of that topic that shows it answers, never a gap line
     topic_aspects: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = ()
+    #: aspect -> (ways of asking for it, what shows it): things asked of a topic that are named by a noun of
+    #: their own (수료증, 여권, 장학금): like ``aspects`` a fact not showing one is missing it, but the words
+    #: name what is asked, so they stay in the question's topic
+    subject_aspects: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = ()
     #: "…은요?", "…엔요?", "…에선": the endings that make a word the topic a follow-up contrasts (raw, longest first)
     contrast_particles: tuple[str, ...] = ()
     #: the particles a word of a message may end with ("남자가", "재취업쪽"), raw, longest first
@@ -243,6 +248,8 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
                       for name, a in data.aspects.items()),
         topic_aspects=tuple((name, _longest_first(a.ask), re.compile("|".join(f"(?:{e})" for e in a.evidence)))
                             for name, a in data.topic_aspects.items()),
+        subject_aspects=tuple((name, _longest_first(a.ask), re.compile("|".join(f"(?:{e})" for e in a.evidence)))
+                              for name, a in data.subject_aspects.items()),
         contrast_particles=tuple(sorted(set(data.contrast_particles), key=lambda w: (-len(w), w))),
         word_particles=tuple(sorted(set(data.word_particles), key=lambda w: (-len(w), w))),
         aspect_nouns=frozenset(squash(w) for w in data.aspect_nouns),
