@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from knowledge.answering import ellipsis
 from knowledge.answering.gaps import GapFinder
 from knowledge.answering.lexicon import AnswerLexicon
 from knowledge.answering.preferences import (
@@ -28,6 +29,7 @@ from knowledge.answering.split import (
     split_questions,
     split_sentences,
     strip_greeting,
+    subject,
     strip_thanks,
 )
 from knowledge.occupations.text import analyze
@@ -249,15 +251,22 @@ class Answerer:
         if len(parts) < 2:
             return None
         answers: list[Answer] = []
-        previous = ""
+        previous, before = "", set[str]()
         for said in parts:
             if self.says_who(said):  # "중장년 구직자입니다." says who asks, not what
                 context = replace(context, audience=self.ranker.describes_self(said) or context.audience)
                 continue
-            part, previous = self.elliptic(said, previous), said
-            ranked = self.ranker.rank(part, context, limit=CHOICES)
+            (part, other_case), previous = self.in_light_of(said, previous), said
+            ranked = self.ranker.rank(part, context, limit=CHOICES + len(before))
+            if other_case:  # the part before asked of another case: what answered it does not answer this
+                ranked = [c for c in ranked if c.fact.id not in before]
+            ranked = ranked[:CHOICES]
+            before = {ranked[0].fact.id} if ranked else set()
             ranked = self.prefer.prefer_stated(part, self.prefer.prefer_key(part, ranked)) if ranked else ranked
-            if not ranked or measure(ranked[0], acting) < max(need, PART_AT):
+            before |= {ranked[0].fact.id} if ranked else set()
+            # a part that plainly asks a fact is answered though the whole message was heard as an act
+            own = acting and not self.asks_a_fact(part, context)
+            if not ranked or measure(ranked[0], own) < max(need if own else ANSWER_AT, PART_AT):
                 continue  # a part without its own answer ("그리고요") is left to the others
             if all(a.candidate.fact.id != ranked[0].fact.id for a in answers):
                 answers.append(self.answer(part, ranked[0]))
@@ -265,6 +274,35 @@ class Answerer:
             context = replace(context, recent=(*context.recent, ranked[0].fact.id),
                               guide=context.guide or self.ranker.guides.get(ranked[0].fact.id))
         return answers if len(answers) >= 2 else None
+
+    def in_light_of(self, part: str, previous: str) -> tuple[str, bool]:
+        """A later part of a message read with the part before it: one naming only one thing
+        (``elliptic``); one contrasting a word of it ("자기주도형은 영역 몇 개고 서비스참여형은 몇 개예요" ->
+        the part before asked of 서비스참여형); one naming only what is asked of a thing ("재맞고 수당은
+        얼마예요 그리고 신청은 어디서 해요" -> "재맞고 신청은 어디서 해요": the thing the part before named).
+        The text to rank, and whether it asks of another case what the part before asked."""
+        if not previous:
+            return part, False
+        found = ellipsis.contrasted(part, self.lex)
+        if found is not None and self.headless(" ".join(found[1]), False):
+            tokens = previous.split()
+            at = ellipsis.parallel(found[0], tokens, self.lex)
+            # only a word of the same kind (서비스참여형 for 자기주도형): "신청은" does not stand for "수당은"
+            if at is not None and squash(at[1])[-1:] == squash(found[0])[-1:]:
+                tokens[at[0]] = found[0] + tokens[at[0]][len(at[1]):]
+                return " ".join([*tokens, *found[1]]), True
+        elliptic = self.elliptic(part, previous)
+        if elliptic != part or not self.headless(part, True):
+            return elliptic, False
+        named = subject(previous, self.lex)
+        return (f"{named} {part}" if named and squash(named) not in squash(part) else part), False
+
+    def headless(self, text: str, heads: bool) -> bool:
+        """Whether ``text`` names nothing of its own: only question words, what may be asked of any topic
+        ("비용", "장소") and, with ``heads``, what asks about a thing rather than names it ("신청", "승인")."""
+        words = self.ranker.asking | self.lex.aspect_nouns | (self.lex.part_heads if heads else frozenset())
+        return all(t in self.lex.generic_nouns or any(w.startswith(t) for w in words)
+                   for t in self.ranker.morph_terms(text, NOUN_TAGS))
 
     def elliptic(self, part: str, previous: str) -> str:
         """A part that only names one thing ("장소는요?"), with the previous part's nouns it lacks before

@@ -78,6 +78,8 @@ class _LexiconFile(BaseModel):
     contrast_particles: list[str] = Field(default_factory=list)
     word_particles: list[str] = Field(default_factory=list)
     aspect_nouns: list[str] = Field(default_factory=list)
+    part_heads: list[str] = Field(default_factory=list)
+    question_joins: list[str] = Field(default_factory=list)
     grammar: GrammarWords
 
 
@@ -165,6 +167,11 @@ class AnswerLexicon:
     word_particles: tuple[str, ...] = ()
     #: "장소", "비용": what a question asks of the topic before it when it names none of its own
     aspect_nouns: frozenset[str] = frozenset()
+    #: nouns that ask about a thing rather than name it ("신청은 어디서 해요"): a later part of a message
+    #: whose nouns are only these asks about the thing the part before named
+    part_heads: frozenset[str] = frozenset()
+    #: "-는데" endings that close a question before another ("뭔데", "어떻게 하는데"), raw, longest first
+    question_joins: tuple[str, ...] = ()
 
 
 def asks(text: str, lex: AnswerLexicon) -> bool:
@@ -253,4 +260,6 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         contrast_particles=tuple(sorted(set(data.contrast_particles), key=lambda w: (-len(w), w))),
         word_particles=tuple(sorted(set(data.word_particles), key=lambda w: (-len(w), w))),
         aspect_nouns=frozenset(squash(w) for w in data.aspect_nouns),
+        part_heads=frozenset(squash(w) for w in data.part_heads),
+        question_joins=tuple(sorted(set(data.question_joins), key=lambda w: (-len(w), w))),
     )
