@@ -253,7 +253,8 @@ class Answerer:
         answers: list[Answer] = []
         previous, before = "", set[str]()
         for said in parts:
-            if self.says_who(said):  # "중장년 구직자입니다." says who asks, not what
+            # "중장년 구직자입니다." says who asks, not what; "… 학생 말고 아무나 쓸 수 있는거에요?" asks
+            if self.says_who(said) and not _questioned(said, text):
                 context = replace(context, audience=self.ranker.describes_self(said) or context.audience)
                 continue
             (part, other_case), previous = self.in_light_of(said, previous), said
@@ -330,6 +331,12 @@ def names_only(text: str) -> bool:
     predicate, no question word of its own."""
     tags = [tag for _, tag in analyze(text.lower()) if not tag.startswith("S")]
     return bool(tags) and all(tag.startswith(("N", "J", "XSN", "XPN", "IC")) for tag in tags)
+
+
+def _questioned(part: str, text: str) -> bool:
+    """Whether ``part`` of ``text`` was followed there by a question mark (cutting took it off)."""
+    at = text.find(part)
+    return at >= 0 and text[at + len(part):].lstrip()[:1] in ("?", "？")
 
 
 def _follows_up(candidate: Candidate) -> bool:
