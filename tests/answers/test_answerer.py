@@ -320,7 +320,8 @@ def test_a_second_question_naming_only_what_it_asks_is_asked_of_the_first_ones_s
 
 
 def test_a_part_asked_with_a_question_mark_is_no_sentence_saying_who_asks(answerer: Answerer) -> None:
-    decision = answerer.decide("잡케어는 워크넷 어디서 들어가요? 그리고 학생 말고 아무나 쓸 수 있는거에요?", AnswerContext())
+    text = "잡케어는 워크넷 어디서 들어가요? 그리고 학생 말고 아무나 쓸 수 있는거에요?"
+    decision = answerer.decide(text, AnswerContext())
     assert len(decision.answers) == 2 and _ids(decision)[1] == "jobcare_intro.who"
 
 

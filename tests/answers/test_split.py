@@ -60,7 +60,7 @@ def test_strip_greeting(text: str, rest: str | None) -> None:
         ("워크넷이랑 잡케어 연동돼요?", ["워크넷이랑 잡케어 연동돼요"]),
         # "-는데" right after a question word closes a question; after a statement it leads to one
         ("IAP가 뭔데 어디서 작성해요?", ["IAP가 뭔데", "어디서 작성해요"]),
-        ("워크넷 가입은 어떻게 하는데 구직회원 전환은 왜 해요?", ["워크넷 가입은 어떻게 하는데", "구직회원 전환은 왜 해요"]),
+        ("워크넷 가입은 어떻게 하는데 전환은 왜 해요?", ["워크넷 가입은 어떻게 하는데", "전환은 왜 해요"]),
         ("워크넷 가입하려는데 어떻게 해요", ["워크넷 가입하려는데 어떻게 해요"]),
     ],
 )
