@@ -7,7 +7,8 @@ import pytest
 
 from flows.answers import build_answerer
 from knowledge.answering import AnswerContext
-from knowledge.answering.answerer import Answerer, names_only
+from knowledge.answering.answerer import Answerer
+from knowledge.answering.parts import names_only
 
 
 @pytest.fixture(scope="module")
