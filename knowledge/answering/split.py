@@ -150,9 +150,8 @@ def _split_go_clauses(clause: str, lex: AnswerLexicon) -> list[str]:
         go = ((bare.endswith(lex.grammar.go_ends) and not bare.endswith(lex.grammar.not_go_ends))
               or bare.endswith(lex.clause_ends))
         # "IAP가 뭔데 어디서 써요", "가입은 어떻게 하는데 …": -는데 right after a question word closes a question
-        near = squash(" ".join(words[max(start, i - 1) : i + 1]))
         joins = (bool(lex.question_joins) and bare.endswith(lex.question_joins) and not bare.endswith(lex.wondering)
-                 and any(q in near for q in lex.question_words))
+                 and any(q in squash(" ".join(words[max(start, i - 1) : i + 1])) for q in lex.question_words))
         if not ends and not go and not joins:
             continue
         so_far = squash(" ".join(words[start : i + 1]))
