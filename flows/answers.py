@@ -24,7 +24,7 @@ from flows.next_step import asked_of_before, next_fact, situation, steps_near
 from flows.ordinal import ordinal_answer
 from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
-from knowledge.answering import AnswerContext, FactRanker, GapFinder, load_lexicon
+from knowledge.answering import PERSON_SLOT, AnswerContext, FactRanker, GapFinder, load_lexicon
 from knowledge.answering.answerer import Answer, Answerer, Decision
 from knowledge.loader import CONTENT_DIR
 from knowledge.schema import Fact
@@ -74,9 +74,9 @@ class Answers:
         """Claim a typed message the facts answer (or honestly cannot); ``False`` leaves it to the intents."""
         top = parse.get("intent") or {}
         intent, confidence = top.get("name"), float(top.get("confidence") or 0.0)
-        named = self.ranker.audience_of(text)
-        if named:
-            ctx.state.audience = named
+        named, person = self.ranker.audience_of(text), self.ranker.person_of(text)
+        ctx.state.audience = named or ctx.state.audience
+        ctx.state.slots.update({PERSON_SLOT: person} if person else {})  # the kind of person said outlasts the turn
         context = answer_context(ctx, self.ranker, intent, confidence, text)
         if self.only_tells_a_number(ctx, text):
             return False

@@ -4,6 +4,6 @@ glue is ``flows``' business."""
 
 from knowledge.answering.gaps import GapFinder
 from knowledge.answering.lexicon import AnswerLexicon, load_lexicon
-from knowledge.answering.ranker import AnswerContext, Candidate, FactRanker
+from knowledge.answering.ranker import PERSON_SLOT, AnswerContext, Candidate, FactRanker
 
-__all__ = ["AnswerContext", "AnswerLexicon", "Candidate", "FactRanker", "GapFinder", "load_lexicon"]
+__all__ = ["PERSON_SLOT", "AnswerContext", "AnswerLexicon", "Candidate", "FactRanker", "GapFinder", "load_lexicon"]

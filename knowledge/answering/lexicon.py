@@ -30,6 +30,13 @@ class _Aspect(BaseModel):
         return patterns
 
 
+class _Person(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    say: list[str] = Field(min_length=1)
+    written_for: list[str] = Field(min_length=1, alias="for")
+
+
 class _LexiconFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -46,6 +53,8 @@ class _LexiconFile(BaseModel):
     wondering: list[str] = Field(default_factory=list)
     question_words: list[str] = Field(default_factory=list)
     question_ends: list[str] = Field(default_factory=list)
+    indefinites: list[str] = Field(default_factory=list)
+    self_words: list[str] = Field(default_factory=list)
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
     audiences: dict[str, list[str]] = Field(default_factory=dict)
     gap_markers: list[str] = Field(default_factory=list)
@@ -80,6 +89,7 @@ class _LexiconFile(BaseModel):
     aspect_nouns: list[str] = Field(default_factory=list)
     part_heads: list[str] = Field(default_factory=list)
     question_joins: list[str] = Field(default_factory=list)
+    people: dict[str, _Person] = Field(default_factory=dict)
     grammar: GrammarWords
 
 
@@ -103,6 +113,10 @@ class AnswerLexicon:
     clause_ends: tuple[str, ...] = ()
     #: endings that ask without a question mark ("있나요", "고를까")
     question_ends: tuple[str, ...] = ()
+    #: "뭔가 하고 싶어요": a question word meaning "some" when another word follows it (raw, alternation)
+    indefinite: re.Pattern[str] | None = None
+    #: "저 같은 사람", "저한테": a question asked of the asker themself (squashed)
+    self_words: tuple[str, ...] = ()
     #: "…랑": joins two things asked with one predicate; "각각", "둘 다": each is wanted; "차이", "같이":
     #: the two are asked about together (all squashed)
     pair_joiners: tuple[str, ...] = ()
@@ -172,11 +186,17 @@ class AnswerLexicon:
     part_heads: frozenset[str] = frozenset()
     #: "-는데" endings that close a question before another ("뭔데", "어떻게 하는데"), raw, longest first
     question_joins: tuple[str, ...] = ()
+    #: squashed words someone says who is one kind of person the sources write for -> that kind, longest first
+    people_cues: tuple[tuple[str, str], ...] = ()
+    #: kind of person -> squashed words of the facts written for them (in a fact's title or first line)
+    people_for: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def asks(text: str, lex: AnswerLexicon) -> bool:
     """Whether a message asks something (a question mark or a question word), rather than says
     something ("저 올해 52세 직장인이에요", "취업했어요")."""
+    if lex.indefinite is not None:
+        text = lex.indefinite.sub(" ", text)
     key = squash(text)
     return "?" in text or any(w in key for w in lex.question_words) or key.endswith(lex.question_ends)
 
@@ -205,6 +225,9 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         question_words=_longest_first(data.question_words),
         clause_ends=_longest_first(data.clause_ends),
         question_ends=_longest_first(data.question_ends),
+        indefinite=(re.compile(rf"(?:{'|'.join(re.escape(w) for w in data.indefinites)})(?=\s+\S)")
+                    if data.indefinites else None),
+        self_words=_longest_first(data.self_words),
         pair_joiners=_longest_first(data.pair_joiners),
         each_words=_longest_first(data.each_words),
         pair_keep=_longest_first(data.pair_keep),
@@ -262,4 +285,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         aspect_nouns=frozenset(squash(w) for w in data.aspect_nouns),
         part_heads=frozenset(squash(w) for w in data.part_heads),
         question_joins=tuple(sorted(set(data.question_joins), key=lambda w: (-len(w), w))),
+        people_cues=tuple(sorted({(squash(w), name) for name, p in data.people.items() for w in p.say if squash(w)},
+                                 key=lambda pair: (-len(pair[0]), pair[0]))),
+        people_for=tuple((name, _longest_first(p.written_for)) for name, p in data.people.items()),
     )

@@ -3,8 +3,9 @@
 The words decide first: every fact's phrasings are matched as character n-grams (``FactIndex``),
 after everyday words are mapped to the facts' own ("돈" -> 수당). Then the conversation counts: a
 fact of the guide being walked, of the audience the person belongs to (student, mid-career,
-operator, centre visitor, JobCare user — the content area a fact comes from), of a recently answered
-topic, or of the topic the NLU heard, gains a fixed bonus. The audience's bonus grows by ``W_OWN``
+operator, centre visitor, JobCare user — the content area a fact comes from), written for the kind
+of person they said they are (lexicon ``people``: a 공공근로 participant, a first-time job seeker), of a
+recently answered topic, or of the topic the NLU heard, gains a fixed bonus. The audience's bonus grows by ``W_OWN``
 when the audience's own facts use (most of) the question's words, question words aside: a generic
 "승인은 누가 해요?" from an operator stays with the operator's facts, while "통합포털 계정 승인"
 from a student still reaches them. So "신청은 어디서 하나요?" inside the 생애경력설계 guide reaches
@@ -44,6 +45,11 @@ W_RECENT = 0.06
 W_DETAIL = 0.15
 #: bonus for a fact said for the person's case, and as much off for one said for another case
 W_CASE = 0.3
+#: bonus for a fact written for the kind of person someone said they are ("공공근로 하는 중인데요" -> the
+#: public workers' consultations), and as much off for one written for another kind (lexicon ``people``)
+W_PERSON = 0.3
+#: the slot the kind of person someone said they are is kept in
+PERSON_SLOT = "person"
 #: bonus for the fact answered last ("찾아가는 일자리상담실이 뭐예요" -> "어디어디서 해요?")
 W_LAST = 0.10
 #: bonus for a step where the person just said they are, or one of the few after it
@@ -145,6 +151,9 @@ class FactRanker:
         self.index, self.terms, self.fact_terms, self.model = found.index, found.terms, found.fact_terms, found.model
         self.idf = self.terms.idf
         self.asking = frozenset(squash(w) for w in (*lexicon.question_words, *lexicon.generic_nouns))
+        #: fact id -> the kind of person it is written for (its title, first line or source section says so)
+        self.written_for = {fid: name for fid, f in self.facts.items() if (name := self.person_in(
+            squash(f"{f.title or ''} {f.text.strip().splitlines()[0]} {f.source or ''}"), lexicon.people_for))}
         self.area_terms: dict[str, set[str]] = {}
         #: term -> area -> how many of that area's facts use it
         self.term_areas: dict[str, Counter[str]] = {}
@@ -153,6 +162,25 @@ class FactRanker:
             self.area_terms.setdefault(area, set()).update(terms)
             for term in terms:
                 self.term_areas.setdefault(term, Counter())[area] += 1
+
+    @staticmethod
+    def person_in(key: str, people_for: Iterable[tuple[str, tuple[str, ...]]]) -> str | None:
+        return next((name for name, words in people_for if any(w in key for w in words)), None)
+
+    def person_of(self, text: str) -> str | None:
+        """The kind of person a message says someone is ("졸업하고 처음 취업 준비하는데" -> newcomer), if any."""
+        key = squash(text)
+        return next((name for cue, name in self.lex.people_cues if cue in key), None)
+
+    def about_asker(self, text: str) -> bool:
+        """Whether a question asks about the asker themself ("저 같은 사람한테도 쓸모가 있을까요")."""
+        key = squash(text)
+        return any(w in key for w in self.lex.self_words)
+
+    def fits_person(self, fact_id: str, person: str | None) -> int:
+        """+1 when the fact is written for the kind of person someone is, -1 when for another kind."""
+        written = self.written_for.get(fact_id)
+        return 0 if person is None or written is None else (1 if written == person else -1)
 
     def names_elsewhere(self, terms: Iterable[str], audience: str) -> bool:
         """Whether the question names a topic of another area than ``audience``: a noun the audience's
@@ -300,6 +328,9 @@ class FactRanker:
         audience = described or context.audience
         # who someone says they are, asking nothing yet, is answered from their own facts
         about_self = described is not None and not self.asks(question)
+        person = self.person_of(question) or context.slots.get(PERSON_SLOT)
+        # a question about the asker themself ("저 같은 사람도 …?") leans on who they said they are twice
+        for_person = W_PERSON * (2 if person and self.about_asker(question) else 1)
         question = self.topic_of(question)
         recent_guides = {self.guides.get(f) for f in context.recent} - {None}
         terms = self.morph_terms(question)
@@ -340,10 +371,10 @@ class FactRanker:
             if audience and self.areas.get(fact.id) == audience:
                 bonus += W_AUDIENCE + (W_OWN if own else 0.0)
                 reasons.append("audience")
-            case = self.fits_case(fact.id, context.slots)
-            if case:
-                bonus += W_CASE * case
-                reasons.append("case" if case > 0 else "other case")
+            case, fit = self.fits_case(fact.id, context.slots), self.fits_person(fact.id, person)
+            if case or fit:
+                bonus += W_CASE * case + (for_person if fit > 0 else -W_PERSON) * abs(fit)
+                reasons.append("case" if (case or fit) > 0 else "other case")
             if context.intent and fact.intent == context.intent:
                 cover += W_INTENT * context.confidence
                 reasons.append("intent")
