@@ -20,7 +20,7 @@ from flows.follow_up import follow_up
 from flows.guide_start import first_of_named_guide
 from flows.guides import render_step, start_button
 from flows.loader import Domain
-from flows.next_step import asked_of_before, next_fact, situation, steps_near
+from flows.next_step import asked_of_before, next_fact, steps_near, told_position
 from flows.ordinal import ordinal_answer
 from flows.payloads import Clarify, Handoff, Menu, Payload, StartFlow
 from flows.replies import Button
@@ -227,9 +227,9 @@ def answer_context(ctx: TurnContext, ranker: FactRanker, intent: str | None, con
                             intent=intent, confidence=confidence,
                             slots={**state.slots, **{k: v for k, v in ctx.domain.cases_named(text).items()
                                                      if k in state.slots}})
-    said = situation(ctx, ranker, context)
-    if said:  # the previous message (read after the one before, if need be) said where the person is
-        context = replace(context, near=steps_near(ctx, ranker, said, context))
+    told = told_position(ctx, ranker, context)
+    if told:  # the messages before said where the person is (flows.told)
+        context = replace(context, near=steps_near(ctx, ranker, *told))
     if context.near and context.guide is None:
         # a statement no fact was said to ("취업능력평가 문항 다 체크했어요" ticked a test): the guide of
         # the step it placed the person at is the one the conversation is in, and its area their audience

@@ -48,6 +48,10 @@ class TurnContext:
         self.said_before: str | None = state.said
         #: the message typed the turn before that one (``state.said_earlier`` as the turn found it)
         self.said_earlier: str | None = state.said_earlier
+        #: where the messages so far placed the person in a guide (statement, step), read once a turn
+        #: (``flows.told``)
+        self.told: tuple[str, str] | None = None
+        self.told_read = False
         #: a personal number was masked out of the message ("제 번호 ******-******* 이에요" tells, not asks)
         self.masked = False
         #: reads what storage keeps about the user (see flows/mydata.py); None when not given

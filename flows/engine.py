@@ -22,6 +22,7 @@ intent belongs to one *dialogue part*:
 A part is any object with ``payloads`` (payload types it handles), ``intents`` (intent names) and
 ``on_payload(ctx, payload)`` / ``on_intent(ctx, intent, text, parse)``; optionally
 ``on_text(ctx, text, parse) -> bool`` (claim typed text before the intent is looked at),
+``before_text(ctx, text)`` (read every typed turn before any part claims it),
 ``intercept(ctx, intent, text, parse) -> bool`` (claim an intent before its own part),
 ``observe(ctx, payload)`` (see every pressed button before its part handles it) and
 ``catch_all = True`` (receives intents nobody registered). To add one, write the module and call
@@ -52,6 +53,7 @@ from flows.reminders import REQUIRED_TEXTS as REMINDER_TEXTS
 from flows.reminders import reminder_parts
 from flows.replies import Reply, numbered_payloads
 from flows.state import ConversationState, Effect, UserInput
+from flows.told_reader import ToldReader
 from knowledge.answering import load_lexicon
 from knowledge.answering.lexicon import asks
 from knowledge.retrieval import squash
@@ -105,6 +107,7 @@ class Engine:
         self._payloads: dict[type[Payload], Any] = {}  # parts (Any: their hooks are optional)
         self._intents: dict[str, Any] = {}
         self._text_hooks: list[Any] = []
+        self._readers: list[Any] = []
         self._intercepts: list[Any] = []
         self._observers: list[Any] = []
         self._catch_all: Any = None
@@ -114,7 +117,7 @@ class Engine:
         # reminders (a booking said with its time), progress in words, and last the answers (which claim any
         # question the facts answer)
         parts = (self.guides, Menus(), Centre(), Deletion(), Notifications(domain.knowledge.words), jobs or NoJobs(),
-                 *reminder_parts(timezone), ProgressPart(), MyData(), Answers(domain))
+                 *reminder_parts(timezone), ProgressPart(), MyData(), Answers(domain), ToldReader(domain))
         for part in parts:
             self.register(part)
 
@@ -130,6 +133,8 @@ class Engine:
             self._intents[intent] = part
         if hasattr(part, "on_text"):
             self._text_hooks.append(part)
+        if hasattr(part, "before_text"):
+            self._readers.append(part)
         if hasattr(part, "intercept"):
             self._intercepts.append(part)
         if hasattr(part, "observe"):
@@ -181,7 +186,7 @@ class Engine:
         """A pressed button; malformed payloads and ids the content no longer has get 'unknown button'."""
         payload = decode(raw)
         # a button pressed since: the typed messages no longer say where someone is
-        ctx.state.said = ctx.state.said_earlier = None
+        ctx.state.said = ctx.state.said_earlier = ctx.state.told = ctx.state.told_at = None
         try:
             if payload is None or type(payload) not in self._payloads:
                 raise LookupError(raw)
@@ -207,6 +212,8 @@ class Engine:
             if entity.get("entity") == "grade" and str(entity.get("value")) in {"1", "2", "3", "4"}:
                 ctx.state.slots["grade"] = str(entity["value"])
         ctx.state.slots.update(self.case_said(text))
+        for part in self._readers:  # what the messages before said, read before any part claims this one
+            part.before_text(ctx, text)
         for part in self._text_hooks:
             if part.on_text(ctx, text, parse):
                 return

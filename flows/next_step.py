@@ -20,10 +20,11 @@ from dataclasses import replace
 
 from flows.context import TurnContext
 from flows.situation import answers_situation
+from flows.told import asked_ahead, asked_near, heads, locate, placed, telling_nouns, told_position, up_to, up_to_word
 from knowledge.answering import AnswerContext, FactRanker
 from knowledge.answering.answerer import Answerer
 from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
-from knowledge.answering.ranker import KEY_IDF, NOUN_TAGS, Candidate
+from knowledge.answering.ranker import NOUN_TAGS, Candidate
 from knowledge.retrieval import squash
 from knowledge.schema import Fact
 
@@ -43,49 +44,38 @@ TOPIC_ASKS = 0.5
 
 
 def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerContext) -> Fact | None:
-    """The following step's fact when ``text`` asks what comes next, else None."""
+    """The following step's fact when ``text`` asks what comes next (or a step ahead, ``asked_near``), else None."""
     lex = ranker.lex
     rest = ranker.without(text, lex.next_words)
-    if rest is None:
-        return None
+    if rest is None:  # no "what next", yet asked of the steps ahead of a told position ("사이트엔 어떻게 올려요")
+        near = asked_near(ctx, ranker, text, context)
+        return ctx.k.fact(near) if near else None
     statement = ranker.without(rest, lex.done_words)
     if len(ranker.morph_terms(statement if statement is not None else rest)) > NEXT_TERMS:
         return None
     own = before_cue(text, lex.next_words) if statement is not None else None
+    told = told_position(ctx, ranker, context)
     following = None
-    for said in (own, situation(ctx, ranker, context)):
-        anchor = step_done(ctx, ranker, said, context) if said else None
+    for said, anchor in ((own, step_done(ctx, ranker, own, context) if own else None), told or (None, None)):
         if said and anchor:
             following = step_after(ctx, ranker, said, anchor)
             break
     else:
         if context.recent and context.recent[-1] in ctx.domain.fact_places:
             following = ctx.domain.following_fact(context.recent[-1], ctx.state.slots)
+    if following and statement is None:  # "이제 어디 눌러요?": the step ahead that says where to press
+        following = asked_ahead(ctx, ranker, rest, following)
     return ctx.k.fact(following) if following else None
 
 
-def situation(ctx: TurnContext, ranker: FactRanker, context: AnswerContext) -> str | None:
-    """The statement that says where someone is: the message before, or — when that places them at
-    no guide step on its own ("학력사항 다 썼어요", "이름이랑 주소 넣었어요") — it read after the
-    statement before it ("잡케어 상세입력으로 프로필 쓰는중이에요"), which says what it is part of."""
-    said, earlier = ctx.said_before, getattr(ctx, "said_earlier", None)
-    if not said or not earlier or ranker.asks(earlier) or ranker.asks(said):
-        return said
-    if step_done(ctx, ranker, said, context) is not None:
-        return said
-    return f"{earlier} {said}"
-
-
-def steps_near(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> tuple[str, ...]:
-    """The steps a statement of where someone is ("IAP 계획관리 등록 화면이에요") makes likely for their
-    next question: the step they are at (or, finished, the one after) and the ``NEAR`` after it."""
-    lex = ranker.lex
-    if ranker.asks(said) or not (says_done(said, lex) or says_appeared(said, lex)
-                                 or ranker.without(said, lex.doing_words) is not None):
+def steps_near(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> tuple[str, ...]:
+    """The steps a statement of where someone is ("IAP 계획관리 등록 화면이에요", placed at ``anchor``)
+    makes likely for their next question: the step they are at (or, finished, the one after) and the
+    ``NEAR`` after it."""
+    if not placed(said, ranker):
         return ()
-    anchor = step_done(ctx, ranker, said, context)
     reached = says_done(said, ranker.lex) or says_appeared(said, ranker.lex)
-    at = step_after(ctx, ranker, said, anchor) if anchor and reached else anchor
+    at = step_after(ctx, ranker, said, anchor) if reached else anchor
     near: list[str] = []
     while at and len(near) <= NEAR and at not in near:
         near.append(at)
@@ -108,13 +98,6 @@ def candidate_asked_of_before(ctx: TurnContext, answerer: Answerer, text: str,
     if not ctx.said_before or not ctx.state.recent or not ranker.asks(text) or not topicless(ranker, text):
         return None
     return answerer.best(f"{ctx.said_before} {text}", replace(context, intent=None, confidence=0.0))
-
-
-def telling_nouns(ranker: FactRanker, text: str) -> list[str]:
-    """The nouns of ``text`` that name a topic: rare over the phrasings (at least ``KEY_IDF``) and not
-    generic ("것", "방법"); a leading self-description is left out."""
-    return [t for t in ranker.morph_terms(ranker.topic_of(text), NOUN_TAGS)
-            if ranker.idf.get(t, 0.0) >= KEY_IDF and t not in ranker.lex.generic_nouns]
 
 
 def carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext) -> Candidate | None:
@@ -183,8 +166,7 @@ def asks_an_aspect(ranker: FactRanker, text: str) -> bool:
 
 def step_done(ctx: TurnContext, ranker: FactRanker, said: str, context: AnswerContext) -> str | None:
     """The step a statement says someone is at: the guide step it matches best."""
-    found = ranker.steps_at(said, context, ctx.domain.fact_places)
-    return found[0] if found else None
+    return locate(ctx, ranker, said, context)
 
 
 def step_after(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> str | None:
@@ -195,9 +177,14 @@ def step_after(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> 
     appeared = says_appeared(said, ranker.lex)
     if not (appeared or says_done(said, ranker.lex)):
         return ctx.domain.following_fact(anchor, slots)
-    if before_action(said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf, on_screen=appeared):
+    last = up_to(ctx, ranker, said, anchor)  # "보안서약서까지 다 작성했어요": past the 보안서약서 step
+    if last is not None and last != anchor:
+        return ctx.domain.following_fact(last, slots)
+    if not (last and heads(ctx, ranker, said, anchor)) and before_action(
+            said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf, on_screen=appeared):
         return anchor
-    return ctx.domain.following_fact(end_of_topic(ctx, ranker, said, anchor), slots)
+    named = up_to_word(said, ranker) if last else None  # "사업관리기관까지 선택했어요": the item, not "선택"
+    return ctx.domain.following_fact(end_of_topic(ctx, ranker, said, anchor, named), slots)
 
 
 def only_chose_case(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> bool:
@@ -220,14 +207,16 @@ def only_chose_case(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str
     return not any(t in step_terms for t in rest)
 
 
-def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> str:
+def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str, named: str | None = None) -> str:
     """The last step, from ``anchor`` on, of the activity a finished statement names: the steps that
-    use its rare words (or whose phrasings mostly do), a choice's branches going with the choice."""
+    use its rare words (or whose phrasings mostly do), a choice's branches going with the choice. The
+    thing ``named`` with "까지" ("사업관리기관까지") is that activity, all of its rare words used."""
     flow_id, key = ctx.domain.fact_places[anchor]
     steps = ctx.domain.flows[flow_id].steps
     text_terms = set(ranker.morph_terms(ctx.k.fact(anchor).text))
     topic: set[str] = set()
-    for word in reversed(last_clause(said).split()):  # the thing finished is named last ("…에서 준비도검사 끝냈어요")
+    # the thing finished is named last ("…에서 준비도검사 끝냈어요")
+    for word in [named] if named else reversed(last_clause(said).split()):
         topic = {t for t in ranker.morph_terms(word, NOUN_TAGS) if ranker.idf.get(t, 0.0) >= TOPIC_IDF} & text_terms
         if topic:
             break
@@ -242,7 +231,7 @@ def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -
             continue  # a step for another case (인턴형's, for a 프로젝트형 programme) is no part of it
         if step.when and set(step.when) <= chosen:
             pass
-        elif not uses_topic(ranker, ctx.k.fact(step.fact_id), topic):
+        elif not uses_topic(ranker, ctx.k.fact(step.fact_id), topic, whole=bool(named)):
             break
         if step.slot_name:
             chosen.add(step.slot_name)
@@ -250,11 +239,14 @@ def end_of_topic(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -
     return anchor
 
 
-def uses_topic(ranker: FactRanker, fact: Fact, topic: set[str]) -> bool:
-    if topic & set(ranker.morph_terms(fact.text)):
+def uses_topic(ranker: FactRanker, fact: Fact, topic: set[str], whole: bool = False) -> bool:
+    def meets(terms: set[str] | frozenset[str]) -> bool:
+        return topic <= terms if whole else bool(topic & terms)
+
+    if meets(set(ranker.morph_terms(fact.text))):
         return True
     asks = _ask_terms(ranker, fact)
-    return bool(asks) and sum(bool(topic & terms) for terms in asks) >= TOPIC_ASKS * len(asks)
+    return bool(asks) and sum(meets(terms) for terms in asks) >= TOPIC_ASKS * len(asks)
 
 
 #: each fact's phrasings read once (the content's words do not change in a process): reading them

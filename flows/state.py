@@ -67,6 +67,10 @@ class ConversationState(BaseModel):
     #: the typed message before ``said`` (masked, cut the same way): "잡케어 상세입력으로 프로필 쓰는중이에요"
     #: before "학력사항 다 썼어요" says which guide that is
     said_earlier: str | None = None
+    #: the statement that last placed the person at a guide step, and that step's fact ("학력사항 다
+    #: 썼어요" at the 학력사항 step): a later statement that says no place keeps it, a question clears it
+    told: str | None = None
+    told_at: str | None = None
     #: "flow:step" -> the stage that step's chosen option marked done, undone if another option is chosen
     marks: dict[str, str] = Field(default_factory=dict)
     #: the IAP appointment, the job date and the reminder switches

@@ -87,3 +87,4 @@ def test_a_word_said_on_its_own_beats_the_same_word_inside_a_compound(words: Wor
     step = "④ 약관 화면에서 '동의'를 누르고, 주소를 입력한 뒤 '전체동의'를 눌러요."
     assert before_action("동의 눌렀어요", step, words.terms, Flat())
     assert not before_action("전체동의 눌렀어요", step, words.terms, Flat())
+
