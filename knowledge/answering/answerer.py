@@ -33,6 +33,8 @@ from knowledge.answering.split import (
 )
 from knowledge.retrieval import squash
 
+#: shortest question (characters, spaces aside) left after a told clause is cut off it
+MIN_ASKED = 4
 #: lowest score for each part of a message cut into several questions
 PART_AT = 0.36
 #: a fact's words alone must match this well (plus SURE_INTENT x confidence) to outweigh an intent that acts
@@ -166,6 +168,8 @@ class Answerer:
         fact they match). ``None`` unless the told part finds a fact and the question alone, so asked, is
         answered."""
         sentences = [s.strip() for s in split_sentences(text) if len(squash(s)) >= 2]
+        if sentences:  # "잡케어라는 걸 처음 들었는데 나이 제한이 있나요?": what one heard is a told sentence too
+            sentences[-1:] = self.background_clause(sentences[-1])
         if len(sentences) < 2 or not self.ranker.asks(sentences[-1]) \
                 or any(self.ranker.asks(s) for s in sentences[:-1]):
             return None
@@ -174,6 +178,8 @@ class Answerer:
         told, question = " ".join(s for s in sentences[:-1] if not self.says_who(s)), sentences[-1]
         if not told:
             return None
+        if audience and self.ranker.names_elsewhere(self.ranker.morph_terms(told, NOUN_TAGS), audience):
+            audience = None  # "52세 구직자예요. 잡케어라는 걸 처음 들었는데 …": the topic told is another area's
         ranked = self.ranker.rank(self.ranker.topic_of(told), replace(context, audience=audience), limit=1)
         if not ranked or ranked[0].lexical < MIN_LEXICAL_ALONE:
             return None
@@ -184,6 +190,21 @@ class Answerer:
         if decision.kind != "answers" or any(a.gap for a in decision.answers):
             return None
         return replace(decision, question=text)
+
+    def background_clause(self, sentence: str) -> list[str]:
+        """A sentence cut after its last clause telling what one heard or was told ("잡케어라는 걸 처음
+        들었는데 | 나이 제한이 있나요?"), when what follows asks about a thing it names; else the sentence whole. A clause saying what one
+        does ("전공이 검색이 안 되는데 어떡해요") stays: its words are what is asked about."""
+        cut = None
+        for match in self.lex.grammar.hearsay_join.finditer(sentence):
+            cut = match
+        if cut is None:
+            return [sentence]
+        told, asked = sentence[: cut.end()].strip(), sentence[cut.end() :].strip()
+        own = [t for t in self.ranker.morph_terms(asked, NOUN_TAGS) if t not in self.lex.generic_nouns]
+        if len(squash(asked)) < MIN_ASKED or not own or not self.ranker.asks(asked) or self.ranker.asks(told):
+            return [sentence]  # "…동의하라는데 해도 되는 거죠?" asks nothing of its own: the sentence is one question
+        return [told, asked]
 
     def without_stranger(self, text: str) -> str:
         """``text`` without a leading sentence that only says who one is in words naming no audience

@@ -39,6 +39,7 @@ class GrammarWords(BaseModel):
     condition_ends: list[str] = _Words
     quote_syllables: list[str] = _Words
     statement_joins: list[str] = _Words
+    hearsay_joins: list[str] = _Words
     infinitive_syllables: list[str] = _Words
     infinitive_joins: list[str] = _Words
     past_exceptions: list[str] = _Words
@@ -76,6 +77,8 @@ class Grammar:
     on_screen: re.Pattern[str]
     #: where a statement is cut into what was done in turn ("…누르고", "…들어가니까")
     statement_join: re.Pattern[str]
+    #: the end of a clause telling what one heard or was told to do ("…처음 들었는데", "…하라고 하는데")
+    hearsay_join: re.Pattern[str]
     past_exceptions: frozenset[str]
     past_tails: frozenset[str]
     question_closers: tuple[str, ...]
@@ -126,6 +129,7 @@ def build_grammar(words: GrammarWords, path: Path) -> Grammar:
         lead_in=_compile(path, "after_syllables/after_words/finish_conditions/past_conditions/go_ends", lead_in),
         on_screen=_compile(path, "condition_ends", rf"(?<=[가-힣])(?:{_alt(w.condition_ends)})(?=[,\s])"),
         statement_join=_compile(path, "statement_joins/infinitive_joins", statement_join),
+        hearsay_join=_compile(path, "hearsay_joins", rf"(?:{_alt(w.hearsay_joins)})[,\s]+"),
         past_exceptions=frozenset(w.past_exceptions),
         past_tails=frozenset(w.past_tails),
         question_closers=tuple(w.question_closers),

@@ -97,6 +97,10 @@ def names() -> OccupationNames:
         ("바리스타 되려면?", "바리스타", "requirements"),
         ("데이터분석가 보고서 보여줘", "데이터분석가", "report"),
         ("배우 되려면", "배우", "requirements"),
+        # "되고 싶어요" is one frame, not 되고싶 + a stray 어; "있어야 돼요" frames as 필요 does
+        ("선생님 되고 싶어요", "중등학교 교사", "requirements"),
+        ("번역가 되고싶어요", "번역가·통역가", "requirements"),
+        ("경비원 되려면 자격증 있어야 돼요?", "경비원", "requirements"),
     ],
 )
 def test_occupation_named(names: OccupationNames, text: str, name: str, view: str) -> None:
