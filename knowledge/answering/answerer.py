@@ -23,7 +23,7 @@ from knowledge.answering.preferences import (
     measure,
     own_case_first,
 )
-from knowledge.answering.ranker import AnswerContext, Candidate, FactRanker
+from knowledge.answering.ranker import NOUN_TAGS, AnswerContext, Candidate, FactRanker
 from knowledge.answering.split import (
     question_start,
     split_questions,
@@ -193,8 +193,9 @@ class Answerer:
 
     def background_clause(self, sentence: str) -> list[str]:
         """A sentence cut after its last clause telling what one heard or was told ("잡케어라는 걸 처음
-        들었는데 | 나이 제한이 있나요?"), when what follows asks about a thing it names; else the sentence whole. A clause saying what one
-        does ("전공이 검색이 안 되는데 어떡해요") stays: its words are what is asked about."""
+        들었는데 | 나이 제한이 있나요?"), when what follows asks about a thing it names; else the sentence
+        whole. A clause saying what one does ("전공이 검색이 안 되는데 어떡해요") stays: its words are what
+        is asked about."""
         cut = None
         for match in self.lex.grammar.hearsay_join.finditer(sentence):
             cut = match
