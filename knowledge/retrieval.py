@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -26,8 +27,11 @@ _WEIGHTS = {"ask": 1.0, "title": 0.9, "text": 0.6}
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
+@lru_cache(maxsize=8192)
 def squash(text: str) -> str:
-    """NFKC, lower case, no spaces or punctuation: the form facts are compared in."""
+    """NFKC, lower case, no spaces or punctuation: the form facts are compared in. One answer squashes
+    the same texts (the question, its characters, facts' sentences) hundreds of times: the last ones
+    are kept (bounded, thread-safe)."""
     return _NOISE.sub("", unicodedata.normalize("NFKC", text).lower())
 
 

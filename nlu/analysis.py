@@ -30,8 +30,7 @@ class Analysis:
 def _ngrams(seq: str, lo: int, hi: int, prefix: str, out: Counter[str]) -> None:
     n = len(seq)
     for size in range(lo, hi + 1):
-        for i in range(0, n - size + 1):
-            out[prefix + seq[i : i + size]] += 1
+        out.update([prefix + seq[i : i + size] for i in range(0, n - size + 1)])  # counted in C, same order
 
 
 def _features(norm: str, tokens: list[Token], hits: list[Hit], dts: list[datetime_ko.DateTimeHit]) -> Counter:

@@ -34,6 +34,23 @@ def _is_evidence(feature: str) -> bool:
     return feature.startswith("k:=")
 
 
+#: feature -> whether it is evidence, for the last features seen (a message has hundreds)
+_EVIDENCE: dict[str, bool] = {}
+EVIDENCE_MEMO = 1 << 16
+#: model (by id, kept beside them) -> its IDF weights and feature groups as Python numbers: reading
+#: numpy scalars one by one cost more than the rest of ``vectorize``; the same values, so the same sums
+_TABLES: dict[int, tuple[CompiledModel, list[float], list[int]]] = {}
+
+
+def _tables(model: CompiledModel) -> tuple[list[float], list[int]]:
+    found = _TABLES.get(id(model))
+    if found is None or found[0] is not model:
+        if len(_TABLES) >= 4:  # a few models at a time (tests train small ones)
+            _TABLES.clear()
+        found = _TABLES[id(model)] = (model, model.idf.tolist(), model.groups.tolist())
+    return found[1], found[2]
+
+
 @dataclass(slots=True)
 class CompiledModel:
     """Everything needed to score a message; built by ``nlu.training.train_model``."""
@@ -56,15 +73,19 @@ class CompiledModel:
         val: list[float] = []
         sumsq = [0.0] * len(GROUPS)
         known = total = 0
-        vocab, idf, groups = self.vocab, self.idf, self.groups
+        vocab, (idf, groups), evidences = self.vocab, _tables(self), _EVIDENCE
         for feat, count in features.items():
-            ev = _is_evidence(feat)
+            ev = evidences.get(feat)
+            if ev is None:
+                if len(evidences) >= EVIDENCE_MEMO:
+                    evidences.clear()
+                ev = evidences[feat] = _is_evidence(feat)
             total += ev
             i = vocab.get(feat)
             if i is None:
                 continue
             known += ev
-            v = (1.0 + math.log(count)) * float(idf[i])
+            v = (1.0 + math.log(count)) * idf[i]
             idx.append(i)
             val.append(v)
             sumsq[groups[i]] += v * v

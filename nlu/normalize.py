@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nlu import resources
 from nlu.hangul import to_compat_jamo
@@ -47,6 +48,7 @@ class Normalized:
         return self.starts[start], self.ends[end - 1]
 
 
+@lru_cache(maxsize=4096)
 def is_emoji(ch: str) -> bool:
     cp = ord(ch)
     return any(lo <= cp <= hi for lo, hi in _EMOJI_RANGES)

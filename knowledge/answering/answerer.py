@@ -12,6 +12,7 @@ from typing import Literal
 
 from knowledge.answering.gaps import GapFinder
 from knowledge.answering.lexicon import AnswerLexicon
+from knowledge.answering.parts import PartReader
 from knowledge.answering.preferences import (
     ANSWER_AT,
     CHOICES,
@@ -30,7 +31,6 @@ from knowledge.answering.split import (
     strip_greeting,
     strip_thanks,
 )
-from knowledge.occupations.text import analyze
 from knowledge.retrieval import squash
 
 #: shortest question (characters, spaces aside) left after a told clause is cut off it
@@ -98,6 +98,7 @@ class Answerer:
     def __init__(self, ranker: FactRanker, gaps: GapFinder, lexicon: AnswerLexicon) -> None:
         self.ranker, self.gaps, self.lex = ranker, gaps, lexicon
         self.prefer = Preferences(ranker, gaps, lexicon)
+        self.parts = PartReader(ranker, lexicon)
         self.informing = frozenset(f.intent for f in ranker.facts.values() if f.intent) | INFORMING_EXTRA
 
     def decide(self, text: str, context: AnswerContext, *, acting_ok: bool = False) -> Decision:
@@ -141,7 +142,9 @@ class Answerer:
         ranked = self.prefer.words_first(text, ranked, acting, need)
         ranked = self.prefer.keep_topic(text, ranked, context, acting, need)
         if not ranked or measure(ranked[0], acting) < need:
-            uncovered = bool(self.gaps.uncovered(self.ranker.topic_of(text)))
+            # a word no fact knows, or an aspect (its password, an English version) the nearest fact does not state
+            uncovered = bool(self.gaps.uncovered(self.ranker.topic_of(text))) or (
+                bool(ranked) and self.gaps.unstated(text, ranked[0].fact) is not None)
             topical = bool(ranked) and ranked[0].lexical >= ANSWER_AT / 2
             if uncovered and topical and (greeted or not acting):
                 return Decision("not_in_guide", [], text, greeted)
@@ -190,8 +193,9 @@ class Answerer:
 
     def background_clause(self, sentence: str) -> list[str]:
         """A sentence cut after its last clause telling what one heard or was told ("잡케어라는 걸 처음
-        들었는데 | 나이 제한이 있나요?"), when what follows asks about a thing it names; else the sentence whole. A clause saying what one
-        does ("전공이 검색이 안 되는데 어떡해요") stays: its words are what is asked about."""
+        들었는데 | 나이 제한이 있나요?"), when what follows asks about a thing it names; else the sentence
+        whole. A clause saying what one does ("전공이 검색이 안 되는데 어떡해요") stays: its words are what
+        is asked about."""
         cut = None
         for match in self.lex.grammar.hearsay_join.finditer(sentence):
             cut = match
@@ -268,15 +272,23 @@ class Answerer:
         if len(parts) < 2:
             return None
         answers: list[Answer] = []
-        previous = ""
+        previous, before = "", set[str]()
         for said in parts:
-            if self.says_who(said):  # "중장년 구직자입니다." says who asks, not what
+            # "중장년 구직자입니다." says who asks, not what; "… 학생 말고 아무나 쓸 수 있는거에요?" asks
+            if self.says_who(said) and not _questioned(said, text):
                 context = replace(context, audience=self.ranker.describes_self(said) or context.audience)
                 continue
-            part, previous = self.elliptic(said, previous), said
-            ranked = self.ranker.rank(part, context, limit=CHOICES)
+            (part, other_case), previous = self.parts.in_light_of(said, previous), said
+            ranked = self.ranker.rank(part, context, limit=CHOICES + len(before))
+            if other_case:  # the part before asked of another case: what answered it does not answer this
+                ranked = [c for c in ranked if c.fact.id not in before]
+            ranked = ranked[:CHOICES]
+            before = {ranked[0].fact.id} if ranked else set()
             ranked = self.prefer.prefer_stated(part, self.prefer.prefer_key(part, ranked)) if ranked else ranked
-            if not ranked or measure(ranked[0], acting) < max(need, PART_AT):
+            before |= {ranked[0].fact.id} if ranked else set()
+            # a part that plainly asks a fact is answered though the whole message was heard as an act
+            own = acting and not self.asks_a_fact(part, context)
+            if not ranked or measure(ranked[0], own) < max(need if own else ANSWER_AT, PART_AT):
                 continue  # a part without its own answer ("그리고요") is left to the others
             if all(a.candidate.fact.id != ranked[0].fact.id for a in answers):
                 answers.append(self.answer(part, ranked[0]))
@@ -284,19 +296,6 @@ class Answerer:
             context = replace(context, recent=(*context.recent, ranked[0].fact.id),
                               guide=context.guide or self.ranker.guides.get(ranked[0].fact.id))
         return answers if len(answers) >= 2 else None
-
-    def elliptic(self, part: str, previous: str) -> str:
-        """A part that only names one thing ("장소는요?"), with the previous part's nouns it lacks before
-        it: "직업심리검사 대상은 누구예요? 장소는요?" asks the 장소 of 직업심리검사, and "생애경력설계 신청은
-        어디서 해요? 비용은요?" its cost. A noun of the same kind as the part's own (인턴형 beside
-        프로젝트형: the same last syllable) is what the part replaces, so it is left out. A part with a
-        predicate of its own ("직원은 몇 명이에요?") is a question of its own."""
-        own = [t for t in self.ranker.morph_terms(part, NOUN_TAGS) if t not in self.lex.generic_nouns]
-        if not previous or len(own) != 1 or not names_only(part):
-            return part
-        carried = [t for t in self.ranker.morph_terms(previous, NOUN_TAGS)
-                   if t not in own and t not in self.lex.generic_nouns and not any(t[-1] == o[-1] for o in own)]
-        return " ".join([*carried, part]) if carried else part
 
     def best(self, text: str, context: AnswerContext) -> Candidate | None:
         """The best fact for a question whose topic is known (``context.intent``), if one is good enough."""
@@ -306,11 +305,10 @@ class Answerer:
         return ranked[0] if context.intent is None or ranked[0].fact.intent == context.intent else None
 
 
-def names_only(text: str) -> bool:
-    """Whether a text only names something, with particles ("장소는요", "프로젝트형은요?"): no
-    predicate, no question word of its own."""
-    tags = [tag for _, tag in analyze(text.lower()) if not tag.startswith("S")]
-    return bool(tags) and all(tag.startswith(("N", "J", "XSN", "XPN", "IC")) for tag in tags)
+def _questioned(part: str, text: str) -> bool:
+    """Whether ``part`` of ``text`` was followed there by a question mark (cutting took it off)."""
+    at = text.find(part)
+    return at >= 0 and text[at + len(part):].lstrip()[:1] in ("?", "？")
 
 
 def _follows_up(candidate: Candidate) -> bool:

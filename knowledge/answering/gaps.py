@@ -52,6 +52,13 @@ class GapFinder:
         words = [w for variant, canonical in lexicon.variants for w in (variant, canonical)] + list(lexicon.next_words)
         self.corpus = squash(" ".join(parts + words))
         self._synonyms = frozenset(w for variant, canonical in lexicon.variants for w in (variant, squash(canonical)))
+        #: every aspect a fact may fail to state: how it is asked (``aspects``) and what it names
+        #: (``subject_aspects``: a certificate, a passport, a scholarship), its ways of asking one pattern
+        self.missable = tuple((name, _any_of(asks), evidence)
+                              for name, asks, evidence in (*lexicon.aspects, *lexicon.subject_aspects))
+        self._askable = tuple((name, _any_of(asks), evidence)
+                              for name, asks, evidence in (*lexicon.aspects, *lexicon.topic_aspects))
+        self._stated: dict[tuple[str, str, str], str] = {}
 
     def is_gap_sentence(self, sentence: str) -> bool:
         key = squash(sentence)
@@ -116,15 +123,22 @@ class GapFinder:
         ``fact`` does not state, if any: "직업심리검사 비용 있어요?" of a fact with no cost in it."""
         key = squash(question)
         text = self.stated_text(fact)
-        for name, asks, evidence in self.lex.aspects:
-            if any(a in key for a in asks) and not evidence.search(text):
+        for name, asks, evidence in self.missable:
+            if asks.search(key) and not evidence.search(text):
                 return name
         return None
 
     def stated_text(self, fact: Fact) -> str:
         """What ``fact`` states: its title and the sentences that do not say the sources are silent
         ("전화번호는 문서에 없어요" states no phone number)."""
-        return "\n".join([fact.title or "", *(s for s in sentences(fact.text) if not self.is_gap_sentence(s))])
+        key = (fact.id, fact.title or "", fact.text)
+        text = self._stated.get(key)
+        if text is None:
+            text = "\n".join([fact.title or "", *(s for s in sentences(fact.text) if not self.is_gap_sentence(s))])
+            if len(self._stated) > 4096:
+                self._stated.clear()
+            self._stated[key] = text
+        return text
 
     def admits(self, question: str, fact: Fact) -> bool:
         """Whether a sentence of ``fact`` saying the sources are silent speaks of the aspect ``question``
@@ -132,23 +146,21 @@ class GapFinder:
         said."""
         key = squash(question)
         silent = "\n".join(s for s in sentences(fact.text) if self.is_gap_sentence(s))
-        return bool(silent) and any(any(a in key for a in asks) and evidence.search(silent)
-                                    for _, asks, evidence in self.lex.aspects)
+        return bool(silent) and any(asks.search(key) and evidence.search(silent) for _, asks, evidence in self.missable)
 
     def states_asked(self, question: str, fact: Fact) -> bool:
         """Whether ``question`` asks an aspect (where, how long …) that ``fact`` states: then its words
         for that aspect ("장소", "기간") need not be the fact's own."""
         key = squash(question)
         text = self.stated_text(fact)
-        return any(any(a in key for a in asks) and evidence.search(text) for _, asks, evidence in self.lex.aspects)
+        return any(asks.search(key) and evidence.search(text) for _, asks, evidence in self.missable)
 
     def asked(self, question: str) -> list[tuple[str, re.Pattern[str]]]:
         """Every aspect ``question`` asks (its name and what shows it in a fact), those a fact may lack
         (``aspects``) and those only a follow-up's topic decides (``topic_aspects``): "승인은 누가 해줘요?"
         asks who."""
         key = squash(question)
-        return [(name, evidence) for name, asks, evidence in (*self.lex.aspects, *self.lex.topic_aspects)
-                if any(a in key for a in asks)]
+        return [(name, evidence) for name, asks, evidence in self._askable if asks.search(key)]
 
     def uncovered(self, question: str) -> list[str]:
         """Nouns of the question that appear in no fact (nor as an everyday synonym). A leading clause
@@ -185,6 +197,11 @@ class GapFinder:
         if match is None or asks_something(match.group(0), self.lex) or not question[match.end():].strip():
             return question
         return question[match.end():]
+
+
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern finding any of ``words`` (squashed) in a squashed text; none matches nothing."""
+    return re.compile("|".join(re.escape(w) for w in words) or r"(?!)")
 
 
 def _finds(text: str, word: str) -> list[int]:

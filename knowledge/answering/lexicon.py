@@ -83,10 +83,13 @@ class _LexiconFile(BaseModel):
     press_words: list[str] = Field(default_factory=list)
     aspects: dict[str, _Aspect] = Field(default_factory=dict)
     topic_aspects: dict[str, _Aspect] = Field(default_factory=dict)
+    subject_aspects: dict[str, _Aspect] = Field(default_factory=dict)
     contrast_particles: list[str] = Field(default_factory=list)
     word_particles: list[str] = Field(default_factory=list)
     aspect_nouns: list[str] = Field(default_factory=list)
     deictic_words: list[str] = Field(default_factory=list)
+    part_heads: list[str] = Field(default_factory=list)
+    question_joins: list[str] = Field(default_factory=list)
     people: dict[str, _Person] = Field(default_factory=dict)
     grammar: GrammarWords
 
@@ -169,6 +172,10 @@ class AnswerLexicon:
     #: aspect -> (ways of asking for it, what shows it): what a follow-up may ask of the topic just talked
     #: about ("누가 승인해요?", "얼마예요?"); a fact of that topic that shows it answers, never a gap line
     topic_aspects: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = ()
+    #: aspect -> (ways of asking for it, what shows it): things asked of a topic that are named by a noun of
+    #: their own (수료증, 여권, 장학금): like ``aspects`` a fact not showing one is missing it, but the words
+    #: name what is asked, so they stay in the question's topic
+    subject_aspects: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = ()
     #: "…은요?", "…엔요?", "…에선": the endings that make a word the topic a follow-up contrasts (raw, longest first)
     contrast_particles: tuple[str, ...] = ()
     #: the particles a word of a message may end with ("남자가", "재취업쪽"), raw, longest first
@@ -177,6 +184,11 @@ class AnswerLexicon:
     aspect_nouns: frozenset[str] = frozenset()
     #: "여기", "그거", "이제", "그럼": words that point at what the conversation is on (squashed, longest first)
     deictic_words: tuple[str, ...] = ()
+    #: nouns that ask about a thing rather than name it ("신청은 어디서 해요"): a later part of a message
+    #: whose nouns are only these asks about the thing the part before named
+    part_heads: frozenset[str] = frozenset()
+    #: "-는데" endings that close a question before another ("뭔데", "어떻게 하는데"), raw, longest first
+    question_joins: tuple[str, ...] = ()
     #: squashed words someone says who is one kind of person the sources write for -> that kind, longest first
     people_cues: tuple[tuple[str, str], ...] = ()
     #: kind of person -> squashed words of the facts written for them (in a fact's title or first line)
@@ -269,10 +281,14 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
                       for name, a in data.aspects.items()),
         topic_aspects=tuple((name, _longest_first(a.ask), re.compile("|".join(f"(?:{e})" for e in a.evidence)))
                             for name, a in data.topic_aspects.items()),
+        subject_aspects=tuple((name, _longest_first(a.ask), re.compile("|".join(f"(?:{e})" for e in a.evidence)))
+                              for name, a in data.subject_aspects.items()),
         contrast_particles=tuple(sorted(set(data.contrast_particles), key=lambda w: (-len(w), w))),
         word_particles=tuple(sorted(set(data.word_particles), key=lambda w: (-len(w), w))),
         aspect_nouns=frozenset(squash(w) for w in data.aspect_nouns),
         deictic_words=_longest_first(data.deictic_words),
+        part_heads=frozenset(squash(w) for w in data.part_heads),
+        question_joins=tuple(sorted(set(data.question_joins), key=lambda w: (-len(w), w))),
         people_cues=tuple(sorted({(squash(w), name) for name, p in data.people.items() for w in p.say if squash(w)},
                                  key=lambda pair: (-len(pair[0]), pair[0]))),
         people_for=tuple((name, _longest_first(p.written_for)) for name, p in data.people.items()),

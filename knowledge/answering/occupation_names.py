@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.answering.lexicon import AnswerLexicon
@@ -74,6 +73,7 @@ class OccupationNames:
                 jamos, codes = self._fuzzy.setdefault(len(name), ([], []))
                 jamos.append(to_jamo(name))
                 codes.append(code)
+        self._near = {size: OneEdit(jamos) for size, (jamos, _) in self._fuzzy.items()}
 
     def find(self, text: str) -> OccupationMention | None:
         key = squash(text)
@@ -109,11 +109,11 @@ class OccupationNames:
         """Names typed with one jamo wrong ("회게사", "바리스따") where a word starts: (typed, code, at)."""
         found: list[tuple[str, str, int]] = []
         for at in sorted(starts):
-            for size, (jamos, codes) in self._fuzzy.items():
+            for size, (_jamos, codes) in self._fuzzy.items():
                 piece = key[at : at + size]
                 if len(piece) < size:
                     continue
-                best = process.extractOne(to_jamo(piece), jamos, scorer=Levenshtein.distance, score_cutoff=1)
+                best = self._near[size].best(to_jamo(piece))
                 if best is not None:
                     found.append((piece, codes[best[2]], at))
         found.sort(key=lambda item: -len(item[0]))
@@ -158,6 +158,38 @@ class OccupationNames:
                 if hits:
                     return OccupationMention(hits[0].code, hits[0].name, view)
         return None
+
+
+class OneEdit:
+    """The first of some strings (jamo) nearest a piece and at most one edit from it: what
+    ``process.extractOne(piece, strings, scorer=Levenshtein.distance, score_cutoff=1)`` gives, as
+    (string, distance, index). Only the strings whose first or second half the piece keeps are compared
+    (one edit changes one half), not all of them: a message is looked at in many places."""
+
+    def __init__(self, strings: list[str]) -> None:
+        self.strings = strings
+        self.heads: dict[str, list[int]] = {}
+        self.tails: dict[str, list[int]] = {}
+        for i, s in enumerate(strings):
+            self.heads.setdefault(s[: len(s) // 2], []).append(i)
+            self.tails.setdefault(s[len(s) // 2 :], []).append(i)
+        self.head_sizes = sorted({len(h) for h in self.heads})
+        self.tail_sizes = sorted({len(t) for t in self.tails if t})
+
+    def best(self, piece: str) -> tuple[str, int, int] | None:
+        found: set[int] = set()
+        for n in self.head_sizes:
+            found.update(self.heads.get(piece[:n], ()))
+        for n in self.tail_sizes:
+            found.update(self.tails.get(piece[-n:], ()))
+        best: tuple[str, int, int] | None = None
+        for i in sorted(found):
+            distance = Levenshtein.distance(piece, self.strings[i], score_cutoff=1)
+            if distance <= 1 and (best is None or distance < best[1]):
+                best = (self.strings[i], distance, i)
+                if distance == 0:
+                    break
+        return best
 
 
 def _word_starts(text: str) -> set[int]:

@@ -17,8 +17,8 @@ and are checked on the held-out set.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from knowledge.answering import derived, learned
@@ -70,6 +70,8 @@ W_SHORT = 0.25
 KEY_IDF = 5.0
 #: how many recent texts' lexical scores are kept (one turn asks several times)
 MEMO = 256
+#: how many recent rankings (question and context) are kept: about one turn's
+RANKED = 32
 #: how many lexical candidates are re-ranked
 POOL = 40
 #: a statement names a guide step when one of its best STEP_POOL candidates matches at least STEP_AT
@@ -124,6 +126,17 @@ def char_grams(text: str) -> Counter[str]:
     return Counter(key[i : i + n] for n in CHAR_NS for i in range(len(key) - n + 1))
 
 
+def _rank_key(question: str, context: AnswerContext) -> tuple[object, ...] | None:
+    """What a ranking depends on, hashable (mappings as their items); ``None`` if a field cannot be."""
+    try:
+        key = (question, *(frozenset(v.items()) if isinstance(v, Mapping) else v
+                           for v in (getattr(context, f.name) for f in fields(context))))
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 #: shortest word that can be a question's missing key
 MIN_KEY = 2
 
@@ -139,6 +152,7 @@ class FactRanker:
         self.words = Words(lexicon)
         self.morph_terms, self.expand = self.words.terms, self.words.expand
         self._lexical_memo: dict[str, dict[str, tuple[Fact, float, float]]] = {}
+        self._rank_memo: dict[tuple[object, ...], list[Candidate]] = {}
         self.facts = {f.id: f for f in facts}
         self.areas = dict(areas)
         self.guides = dict(guides)
@@ -197,11 +211,21 @@ class FactRanker:
 
     def coverage(self, terms: Counter[str], fact_id: str) -> float:
         """The IDF-weighted share of the question's morphemes that the fact uses somewhere."""
-        total = sum(self.idf.get(t, 0.0) for t in terms)
+        return self.coverer(terms)(fact_id)
+
+    def coverer(self, terms: Counter[str]) -> Callable[[str], float]:
+        """``coverage`` of ``terms`` as a function of the fact, the weights read once (a ranking asks it
+        of every candidate); the same sums in the same order, so the same numbers."""
+        weights = [(t, self.idf.get(t, 0.0)) for t in terms]
+        total = sum(w for _, w in weights)
         if total <= 0:
-            return 0.0
-        have = self.fact_terms.get(fact_id, frozenset())
-        return sum(self.idf.get(t, 0.0) for t in terms if t in have) / total
+            return lambda _fact_id: 0.0
+        fact_terms, empty = self.fact_terms, frozenset()
+
+        def covered(fact_id: str) -> float:
+            have = fact_terms.get(fact_id, empty)
+            return sum(w for t, w in weights if t in have) / total
+        return covered
 
     def key_term(self, question: str) -> str | None:
         """The question's most telling word (rarest over the phrasings, at least ``KEY_IDF``), if any: a
@@ -324,6 +348,20 @@ class FactRanker:
         return asks(text, self.lex)
 
     def rank(self, question: str, context: AnswerContext = AnswerContext(), limit: int = 5) -> list[Candidate]:
+        """The best ``limit`` facts for ``question`` in ``context``, best first. One turn ranks the same
+        question in the same context several times (the decision, its preferences, the follow-ups): the
+        last few rankings are kept whole and cut to ``limit``."""
+        key = _rank_key(question, context)
+        ranked = self._rank_memo.get(key) if key is not None else None
+        if ranked is None:
+            ranked = self._ranked(question, context, limit=len(self.facts) + 1)
+            if key is not None:
+                if len(self._rank_memo) >= RANKED:
+                    self._rank_memo.clear()
+                self._rank_memo[key] = ranked
+        return ranked[:limit]
+
+    def _ranked(self, question: str, context: AnswerContext = AnswerContext(), limit: int = 5) -> list[Candidate]:
         described = self.audience_of(question)
         audience = described or context.audience
         # who someone says they are, asking nothing yet, is answered from their own facts
@@ -348,8 +386,9 @@ class FactRanker:
         found = self.lexical(question)
         if last in self.facts and last not in found:
             found[last] = (self.facts[last], 0.0, 0.0)
+        coverage = self.coverer(terms)
         for fact, lexical, taught in found.values():
-            covered = self.coverage(terms, fact.id)
+            covered = coverage(fact.id)
             cover, reasons = W_COVER * covered, []
             bonus = 0.0
             if fact.id == last:

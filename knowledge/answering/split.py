@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from knowledge.answering.lexicon import AnswerLexicon, asks
 from knowledge.occupations.text import analyze
@@ -131,9 +132,15 @@ def split_questions(text: str, lex: AnswerLexicon, limit: int = MAX_QUESTIONS) -
 def _split_joiners(sentence: str, lex: AnswerLexicon) -> list[str]:
     if not lex.joiners:
         return [sentence]
-    words = "|".join(re.escape(w) for w in sorted(lex.joiners, key=len, reverse=True))
-    pieces = re.split(rf"(?:^|[\s,]+)(?:{words})(?:[\s,]+|$)|,\s+", sentence)
+    pieces = _joiners_pattern(tuple(lex.joiners)).split(sentence)
     return [p for p in pieces if p and p.strip()]
+
+
+@lru_cache(maxsize=8)
+def _joiners_pattern(joiners: tuple[str, ...]) -> re.Pattern[str]:
+    """A joining word between clauses, or a comma: built once per lexicon, not at every question."""
+    words = "|".join(re.escape(w) for w in sorted(joiners, key=len, reverse=True))
+    return re.compile(rf"(?:^|[\s,]+)(?:{words})(?:[\s,]+|$)|,\s+")
 
 
 def _split_go_clauses(clause: str, lex: AnswerLexicon) -> list[str]:
@@ -149,7 +156,10 @@ def _split_go_clauses(clause: str, lex: AnswerLexicon) -> list[str]:
                 and len(words) - i > 1)
         go = ((bare.endswith(lex.grammar.go_ends) and not bare.endswith(lex.grammar.not_go_ends))
               or bare.endswith(lex.clause_ends))
-        if not ends and not go:
+        # "IAP가 뭔데 어디서 써요", "가입은 어떻게 하는데 …": -는데 right after a question word closes a question
+        joins = (bool(lex.question_joins) and bare.endswith(lex.question_joins) and not bare.endswith(lex.wondering)
+                 and any(q in squash(" ".join(words[max(start, i - 1) : i + 1])) for q in lex.question_words))
+        if not ends and not go and not joins:
             continue
         so_far = squash(" ".join(words[start : i + 1]))
         if any(q in so_far for q in (*lex.question_words, *lex.request_words)):  # "주소 알려주고 …"
@@ -190,3 +200,21 @@ def _noun_phrase(word: str) -> bool:
     """Whether a word is a noun with its particles ("홈페이지", "누가"), not a verb ("상담하고")."""
     tags = [tag for _, tag in analyze(word.lower())]
     return bool(tags) and tags[0].startswith(_NOUN_START) and all(t.startswith(_NOUN_PARTS) for t in tags)
+
+
+def subject(text: str, lex: AnswerLexicon) -> str:
+    """What a question is about, as its first words name it: the words before its first word marked by a
+    particle ("재맞고 수당은 얼마예요" -> "재맞고", "IAP 상담 신청은 어디서 하고" -> "IAP 상담"), or that word
+    itself when it comes first ("수당은 얼마고" -> "수당"); "" when a question word or the predicate comes
+    first."""
+    named: list[str] = []
+    words = text.split()
+    for word in words[:-1]:
+        bare = word.strip(",~?!.")
+        if not bare or asks(bare, lex):
+            break
+        stem = next((bare[: -len(p)] for p in lex.word_particles if bare.endswith(p) and len(bare) > len(p)), None)
+        if stem is not None and _noun_phrase(bare):
+            return " ".join(named) if named else stem
+        named.append(bare)
+    return ""

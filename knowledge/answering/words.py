@@ -29,6 +29,7 @@ class Words:
         self.lex = lexicon
         self.canonical = {variant: squash(canonical) for variant, canonical in lexicon.variants}
         self._memo: dict[tuple[str, frozenset[str]], Counter[str]] = {}
+        self._expanded: dict[str, str] = {}
 
     def signature(self) -> str:
         """Everything of the lexicon this reading depends on, in a stable form (what cached readings are
@@ -56,6 +57,14 @@ class Words:
 
     def expand(self, question: str) -> str:
         """The question with the facts' own words added for the everyday ones it uses."""
+        expanded = self._expanded.get(question)
+        if expanded is None:
+            if len(self._expanded) >= MEMO:
+                self._expanded.clear()
+            expanded = self._expanded[question] = self._expand(question)
+        return expanded
+
+    def _expand(self, question: str) -> str:
         key = squash(question)
         added = [canonical for variant, canonical in self.lex.variants
                  if variant in key and squash(canonical) not in key]

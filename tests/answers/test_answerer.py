@@ -7,7 +7,8 @@ import pytest
 
 from flows.answers import build_answerer
 from knowledge.answering import AnswerContext
-from knowledge.answering.answerer import Answerer, names_only
+from knowledge.answering.answerer import Answerer
+from knowledge.answering.parts import names_only
 
 
 @pytest.fixture(scope="module")
@@ -72,14 +73,18 @@ def test_two_questions_get_two_answers(answerer: Answerer) -> None:
 
 
 @pytest.mark.parametrize("question", ["수당은 매달 며칠에 입금돼요?", "수당은 세금 떼고 들어와요?",
-                                      "IAP 상담 예약 날짜 바꾸고 싶어요"])
+                                      "IAP 상담 예약 날짜 바꾸고 싶어요", "워크넷 비밀번호 잊어버렸어요 어떻게 찾아요",
+                                      "잡케어 보고서 영어 버전 있어요?", "희망일자리센터 토요일에도 해요?",
+                                      "성동구 주민 아니어도 이용할 수 있나요?", "졸업하고도 재맞고 할 수 있어요?",
+                                      "생애경력설계 받으면 수료증 나와요?"])
 def test_what_the_sources_do_not_say_is_flagged(answerer: Answerer, question: str) -> None:
     decision = answerer.decide(question, AnswerContext())
     assert decision.kind == "not_in_guide" or all(a.gap for a in decision.answers)
 
 
 @pytest.mark.parametrize("question", ["워크넷 가입 어떻게 해요", "구인배수가 뭔가요", "희망일자리센터 위치",
-                                      "선생님 수당 얼마예요", "수고 많으십니다 보고서는 몇 개까지 만들어요?"])
+                                      "선생님 수당 얼마예요", "수고 많으십니다 보고서는 몇 개까지 만들어요?",
+                                      "일경험 수료증은 어디서 발급받아요?", "IAP 상담 예약은 어디서 해요?"])
 def test_what_the_sources_say_is_not_flagged(answerer: Answerer, question: str) -> None:
     decision = answerer.decide(question, AnswerContext())
     assert decision.kind == "answers" and not any(a.gap for a in decision.answers)
@@ -301,3 +306,27 @@ def test_a_sentence_saying_only_who_one_is_gets_no_answer_of_its_own(answerer: A
     # "올해 쉰여섯 된 사람입니다." names no audience the lexicon knows, and still asks nothing
     decision = answerer.decide("올해 쉰여섯 된 사람입니다. 잡케어 보고서는 몇 개까지 만들 수 있어요?", AnswerContext())
     assert len(decision.answers) == 1 and not decision.answers[0].candidate.fact.id.startswith("portal_")
+
+
+def test_a_second_question_contrasting_a_case_asks_the_first_of_it(answerer: Answerer) -> None:
+    # "서비스참여형은 몇 개예요" asks the 영역 of the other support type, not what 서비스참여형 is
+    decision = answerer.decide("자기주도형은 영역이 몇 개고 서비스참여형은 몇 개예요?", AnswerContext())
+    assert _ids(decision) == ["iap.plan_self", "iap.plan_service"]
+
+
+def test_a_second_question_naming_only_what_it_asks_is_asked_of_the_first_ones_subject(answerer: Answerer) -> None:
+    # "신청은 어디서 해요" after "재맞고 수당은 얼마예요" asks where 재맞고 is applied for
+    decision = answerer.decide("재맞고 수당은 얼마예요 그리고 신청은 어디서 해요", AnswerContext())
+    assert _ids(decision) == ["program.allowance", "program_apply.about"]
+
+
+def test_a_part_asked_with_a_question_mark_is_no_sentence_saying_who_asks(answerer: Answerer) -> None:
+    text = "잡케어는 워크넷 어디서 들어가요? 그리고 학생 말고 아무나 쓸 수 있는거에요?"
+    decision = answerer.decide(text, AnswerContext())
+    assert len(decision.answers) == 2 and _ids(decision)[1] == "jobcare_intro.who"
+
+
+def test_an_aspect_the_nearest_fact_does_not_state_is_not_in_the_guide(answerer: Answerer) -> None:
+    # too far from any fact to answer, but about the guides, asking what the nearest fact does not state
+    decision = answerer.decide("잡케어 보고서 영어로도 볼 수 있나요? 외국계 지원하려구요", AnswerContext())
+    assert decision.kind == "not_in_guide" or all(a.gap for a in decision.answers)

@@ -133,3 +133,36 @@ def test_a_mobile_number_states_the_phone_aspect() -> None:
 def test_a_fee_asked_is_the_cost_a_fact_must_state(gaps: GapFinder, question: str) -> None:
     # 상담료, 수수료 … ask what it costs: a fact that only says where to get counselling states no cost
     assert gaps.unstated(question, CENTRE) == "cost"
+
+
+@pytest.mark.parametrize(("question", "aspect"), [
+    ("워크넷 비번 까먹었는데 어떻게 찾아요", "password"),
+    ("수당은 언제 입금돼요?", "payday"),
+    ("센터 상담 예약은 어떻게 해요?", "booking"),
+    ("센터 점심시간에도 해요?", "hours"),
+    ("성동구 안 사는데 이용해도 돼요?", "residence"),
+    # what a question names of its own (subject_aspects): a certificate, another language, a tax ...
+    ("과정 다 들으면 수료증 나와요?", "certificate"),
+    ("보고서 영어로도 볼 수 있나요", "language"),
+    ("수당 받으면 국가장학금에 영향 있나요", "other_benefits"),
+    ("신분증이 여권밖에 없는데 돼요?", "id_document"),
+    ("졸업하고도 계속 할 수 있어요?", "graduation"),
+    ("앱은 어디서 다운받아요?", "app"),
+])
+def test_what_the_guides_never_describe_is_unstated(gaps: GapFinder, question: str, aspect: str) -> None:
+    assert gaps.unstated(question, CENTRE) == aspect
+
+
+def test_a_fact_that_states_what_is_named_answers_it(gaps: GapFinder) -> None:
+    issued = Fact(id="t.cert", text="수료증은 마이페이지 '증명서 발급현황'에서 신청해요.")
+    assert gaps.unstated("수료증은 어디서 받아요?", issued) is None
+    assert gaps.states_asked("수료증은 어디서 받아요?", issued)
+    # a sentence saying the sources are silent states nothing
+    assert gaps.unstated("예약 일정 바꿀 수 있어요?", Fact(id="t.b", text="예약 변경은 안내서에 나와 있지 않아요.")) \
+        == "reschedule"
+
+
+def test_a_named_aspect_stays_the_questions_topic() -> None:
+    # subject_aspects are no cue words: keep_topic leaves them in the question's topic
+    cues = {a for _, asks, _ in (*LEX.aspects, *LEX.topic_aspects) for a in asks}
+    assert "수료증" not in cues and any("수료증" in asks for _, asks, _ in LEX.subject_aspects)

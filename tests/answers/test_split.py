@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.answering.lexicon import asks, load_lexicon
-from knowledge.answering.split import question_start, split_questions, strip_greeting, strip_thanks
+from knowledge.answering.split import question_start, split_questions, strip_greeting, strip_thanks, subject
 
 LEX = load_lexicon()
 
@@ -58,6 +58,10 @@ def test_strip_greeting(text: str, rest: str | None) -> None:
         ("간편입력이랑 상세입력 뭐가 달라요", ["간편입력이랑 상세입력 뭐가 달라요"]),
         ("결과 나오면 컨설턴트랑 상담해야 돼요?", ["결과 나오면 컨설턴트랑 상담해야 돼요"]),
         ("워크넷이랑 잡케어 연동돼요?", ["워크넷이랑 잡케어 연동돼요"]),
+        # "-는데" right after a question word closes a question; after a statement it leads to one
+        ("IAP가 뭔데 어디서 작성해요?", ["IAP가 뭔데", "어디서 작성해요"]),
+        ("워크넷 가입은 어떻게 하는데 전환은 왜 해요?", ["워크넷 가입은 어떻게 하는데", "전환은 왜 해요"]),
+        ("워크넷 가입하려는데 어떻게 해요", ["워크넷 가입하려는데 어떻게 해요"]),
     ],
 )
 def test_split_questions(text: str, parts: list[str]) -> None:
@@ -116,3 +120,13 @@ def test_sentences_keep_the_mark_that_ends_them() -> None:
 
     assert split_sentences("낮으면 나빠요? 그 숫자 어디예요") == ["낮으면 나빠요?", "그 숫자 어디예요"]
     assert split_sentences("신청 넣었거든요. 승인은 어디서 해요?\n") == ["신청 넣었거든요.", "승인은 어디서 해요?"]
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("재맞고 수당은 얼마예요", "재맞고"),
+    ("IAP 상담 신청은 어디서 하고", "IAP 상담"),
+    ("수당은 얼마고", "수당"),
+    ("어디서 신청해요", ""),
+])
+def test_the_subject_is_what_the_first_words_name(text: str, named: str) -> None:
+    assert subject(text, LEX) == named
