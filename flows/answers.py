@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 import nlu
 from flows.context import TurnContext
+from flows.expanded import decide_in_context
 from flows.follow_up import follow_up
 from flows.guide_start import first_of_named_guide
 from flows.guides import render_step, start_button
@@ -95,7 +96,7 @@ class Answers:
         # the checklist is the student programme's: elsewhere "다음 순서는?" asks about that procedure
         not_checklist = elsewhere and intent in STUDENT_ONLY and self.ranker.asks(text)
         acting_ok = elsewhere and (intent == "center_info" or not_checklist)
-        decision = self.answerer.decide(text, context, acting_ok=acting_ok)
+        decision = decide_in_context(ctx, self.answerer, text, context, acting_ok=acting_ok)
         if decision.kind == "none":
             inherited = asked_of_before(ctx, self.answerer, text, context)  # "어디어디서 해요?" after a topic
             if inherited is not None:
@@ -288,7 +289,6 @@ def area_of(path: Any) -> str:
     except ValueError:
         parts = path.parts[-2:]
     return parts[0] if len(parts) > 1 else "general"
-
 
 def _links(fact: Fact) -> list[Button]:
     return [Button(label=fact.link.label, url=str(fact.link.url))] if fact.link else []

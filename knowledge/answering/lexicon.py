@@ -87,6 +87,7 @@ class _LexiconFile(BaseModel):
     contrast_particles: list[str] = Field(default_factory=list)
     word_particles: list[str] = Field(default_factory=list)
     aspect_nouns: list[str] = Field(default_factory=list)
+    deictic_words: list[str] = Field(default_factory=list)
     part_heads: list[str] = Field(default_factory=list)
     question_joins: list[str] = Field(default_factory=list)
     people: dict[str, _Person] = Field(default_factory=dict)
@@ -181,6 +182,8 @@ class AnswerLexicon:
     word_particles: tuple[str, ...] = ()
     #: "장소", "비용": what a question asks of the topic before it when it names none of its own
     aspect_nouns: frozenset[str] = frozenset()
+    #: "여기", "그거", "이제", "그럼": words that point at what the conversation is on (squashed, longest first)
+    deictic_words: tuple[str, ...] = ()
     #: nouns that ask about a thing rather than name it ("신청은 어디서 해요"): a later part of a message
     #: whose nouns are only these asks about the thing the part before named
     part_heads: frozenset[str] = frozenset()
@@ -283,6 +286,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         contrast_particles=tuple(sorted(set(data.contrast_particles), key=lambda w: (-len(w), w))),
         word_particles=tuple(sorted(set(data.word_particles), key=lambda w: (-len(w), w))),
         aspect_nouns=frozenset(squash(w) for w in data.aspect_nouns),
+        deictic_words=_longest_first(data.deictic_words),
         part_heads=frozenset(squash(w) for w in data.part_heads),
         question_joins=tuple(sorted(set(data.question_joins), key=lambda w: (-len(w), w))),
         people_cues=tuple(sorted({(squash(w), name) for name, p in data.people.items() for w in p.say if squash(w)},
