@@ -20,7 +20,8 @@ from dataclasses import replace
 
 from flows.context import TurnContext
 from flows.situation import answers_situation
-from flows.told import asked_ahead, asked_near, heads, locate, placed, telling_nouns, told_position, up_to, up_to_word
+from flows.told import (asked_after_choice, asked_ahead, asked_near, heads, locate, placed, telling_nouns, told_position,
+                        up_to, up_to_word)
 from knowledge.answering import AnswerContext, FactRanker
 from knowledge.answering.answerer import Answerer
 from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
@@ -48,7 +49,8 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
     lex = ranker.lex
     rest = ranker.without(text, lex.next_words)
     if rest is None:  # no "what next", yet asked of the steps ahead of a told position ("사이트엔 어떻게 올려요")
-        near = asked_near(ctx, ranker, text, context)
+        # or of the screen after a choice ("회원가입 누르면 뭐 골라요?")
+        near = asked_after_choice(ctx, ranker, text, context) or asked_near(ctx, ranker, text, context)
         return ctx.k.fact(near) if near else None
     statement = ranker.without(rest, lex.done_words)
     if len(ranker.morph_terms(statement if statement is not None else rest)) > NEXT_TERMS:

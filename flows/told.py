@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from flows.context import TurnContext
 from knowledge.answering import AnswerContext, FactRanker
-from knowledge.answering.position import says_appeared, says_done
+from knowledge.answering.position import before_action, says_appeared, says_done
 from knowledge.answering.ranker import KEY_IDF, NOUN_TAGS
 
 #: how many steps after the one someone was last placed at count as where they may have got to
@@ -162,3 +162,34 @@ def telling_nouns(ranker: FactRanker, text: str) -> list[str]:
     generic ("것", "방법"); a leading self-description is left out."""
     return [t for t in ranker.morph_terms(ranker.topic_of(text), NOUN_TAGS)
             if ranker.idf.get(t, 0.0) >= KEY_IDF and t not in ranker.lex.generic_nouns]
+
+
+def asked_after_choice(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerContext) -> str | None:
+    """A question asked of the screen after a choice ("웤넷 회원가입 누르면 뭐 골라야 돼요?", "운전면허증
+    고르면 뭘 적어요?"): the step after the one that says to make it, the branch for the option chosen —
+    not the step that lists the option. None unless the choice's last word is in that step and the
+    choice is its action, not a lead-in to it ("로그인하면 뭐 눌러요?" asks that step itself)."""
+    cues = ranker.lex.chosen_words
+    at = min((i for i in (text.find(c) for c in cues) if i > 0), default=-1)
+    if at < 0 or not ranker.asks(text[at:]):
+        return None
+    said = text[:at].strip()
+    chosen = said.split()[-1] if said.split() else ""
+    anchor = locate(ctx, ranker, said, context)
+    topic = set(ranker.morph_terms(chosen, NOUN_TAGS))
+    if not anchor or not topic or not topic <= set(ranker.morph_terms(ctx.k.fact(anchor).text)):
+        return None
+    if before_action(said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf):
+        return None
+    slots = {**ctx.state.slots, **ctx.domain.cases_named(said)}
+    following = ctx.domain.following_fact(anchor, slots)
+    asking = _asks_slot(ctx, following)
+    if asking and asking in slots:  # the question of which option, answered by the choice itself
+        following = ctx.domain.following_fact(following or "", slots)
+    return following
+
+
+def _asks_slot(ctx: TurnContext, fact_id: str | None) -> str | None:
+    place = ctx.domain.fact_places.get(fact_id or "")
+    step = next((s for s in ctx.domain.flows[place[0]].steps if s.key == place[1]), None) if place else None
+    return step.slot_name if step is not None and step.ask is not None else None
