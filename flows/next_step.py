@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from flows.context import TurnContext
 from flows.situation import answers_situation
-from flows.told import (asked_after_choice, asked_ahead, asked_near, heads, locate, placed, telling_nouns, told_position,
+from flows.told import (asked_after_choice, asked_ahead, asked_near, heads, locate, past_intro, placed, telling_nouns, told_position,
                         up_to, up_to_word)
 from knowledge.answering import AnswerContext, FactRanker
 from knowledge.answering.answerer import Answerer
@@ -67,6 +67,7 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
             following = ctx.domain.following_fact(context.recent[-1], ctx.state.slots)
     if following and statement is None:  # "이제 어디 눌러요?": the step ahead that says where to press
         following = asked_ahead(ctx, ranker, rest, following)
+    following = past_intro(ctx, ranker, following)
     return ctx.k.fact(following) if following else None
 
 

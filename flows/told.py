@@ -33,6 +33,8 @@ _HEAD = re.compile(r"([^:.\n]{1,30}):\s")
 #: how many steps from the next one a "what next" question with a word of its own looks at: the next
 #: step and, when that is a check to make first, the one after it
 ASKED_AHEAD = 2
+#: a guide's first step that shares this much of its words with the guide's summary only introduces it
+INTRO_SHARE = 0.95
 #: a word before "까지" this rare (IDF over phrasings) names a thing of the guide ("보안서약서")
 UP_TO_IDF = 4.5
 
@@ -193,3 +195,20 @@ def _asks_slot(ctx: TurnContext, fact_id: str | None) -> str | None:
     place = ctx.domain.fact_places.get(fact_id or "")
     step = next((s for s in ctx.domain.flows[place[0]].steps if s.key == place[1]), None) if place else None
     return step.slot_name if step is not None and step.ask is not None else None
+
+
+def past_intro(ctx: TurnContext, ranker: FactRanker, fact_id: str | None) -> str | None:
+    """``fact_id``, or, when it is a guide's first step that only restates the guide's summary
+    ("잡케어는 … 서비스예요. 지금부터 순서대로 해 볼게요."), the step after it: "next" after the last step
+    of one guide asks the first thing to do in the next one, not what it is."""
+    place = ctx.domain.fact_places.get(fact_id or "")
+    if place is None:
+        return fact_id
+    flow = ctx.domain.flows[place[0]]
+    if not flow.about or not flow.steps or flow.steps[0].fact_id != fact_id or len(flow.steps) < 2:
+        return fact_id
+    own = set(ranker.morph_terms(ctx.k.fact(fact_id).text))
+    about = set(ranker.morph_terms(ctx.k.fact(flow.about).text))
+    if not own or len(own & about) < INTRO_SHARE * len(own):
+        return fact_id
+    return ctx.domain.following_fact(fact_id, ctx.state.slots) or fact_id
