@@ -20,8 +20,20 @@ from dataclasses import replace
 
 from flows.context import TurnContext
 from flows.situation import answers_situation
-from flows.told import (asked_after_choice, asked_ahead, asked_near, heads, locate, past_intro, placed, telling_nouns, told_position,
-                        up_to, up_to_word)
+from flows.told import (
+    asked_after_choice,
+    asked_ahead,
+    asked_near,
+    heads,
+    locate,
+    not_pressed,
+    past_intro,
+    placed,
+    telling_nouns,
+    told_position,
+    up_to,
+    up_to_word,
+)
 from knowledge.answering import AnswerContext, FactRanker
 from knowledge.answering.answerer import Answerer
 from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
@@ -186,6 +198,8 @@ def step_after(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> 
     if not (last and heads(ctx, ranker, said, anchor)) and before_action(
             said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf, on_screen=appeared):
         return anchor
+    if not last and not appeared and not_pressed(ctx, ranker, said, anchor):
+        return anchor  # "신청서 다 썼어요" at the step that says to press '신청'
     named = up_to_word(said, ranker) if last else None  # "사업관리기관까지 선택했어요": the item, not "선택"
     return ctx.domain.following_fact(end_of_topic(ctx, ranker, said, anchor, named), slots)
 

@@ -25,6 +25,7 @@ from flows.context import TurnContext
 from knowledge.answering import AnswerContext, FactRanker
 from knowledge.answering.position import before_action, says_appeared, says_done
 from knowledge.answering.ranker import KEY_IDF, NOUN_TAGS
+from knowledge.retrieval import squash
 
 #: how many steps after the one someone was last placed at count as where they may have got to
 AHEAD = 4
@@ -212,3 +213,17 @@ def past_intro(ctx: TurnContext, ranker: FactRanker, fact_id: str | None) -> str
     if not own or len(own & about) < INTRO_SHARE * len(own):
         return fact_id
     return ctx.domain.following_fact(fact_id, ctx.state.slots) or fact_id
+
+
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+def not_pressed(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> bool:
+    """Whether a finished statement placed at a step that says to press a button has not pressed it:
+    it names no pressing and not the button ("신청서 다 썼어요" at "신청서 화면 오른쪽 위의 '신청' 버튼을
+    눌러요": the form is filled, the button still to press). "'검색' 눌렀어요", "확인 누름" name it."""
+    text, lex = ctx.k.fact(anchor).text, ranker.lex
+    if not any(w in squash(text) for w in lex.press_steps) or ranker.without(said, lex.press_words) is not None:
+        return False
+    words = {squash(w) for w in re.findall(r"\w+", said)}
+    return not any(squash(label) in words for label in _QUOTED.findall(text))
