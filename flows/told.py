@@ -170,8 +170,9 @@ def telling_nouns(ranker: FactRanker, text: str) -> list[str]:
 def asked_after_choice(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerContext) -> str | None:
     """A question asked of the screen after a choice ("웤넷 회원가입 누르면 뭐 골라야 돼요?", "운전면허증
     고르면 뭘 적어요?"): the step after the one that says to make it, the branch for the option chosen —
-    not the step that lists the option. None unless the choice's last word is in that step and the
-    choice is its action, not a lead-in to it ("로그인하면 뭐 눌러요?" asks that step itself)."""
+    not the step that lists the option. None unless the question alone would be answered by that step,
+    the choice's last word is in it and the choice is its action, not a lead-in to it ("로그인하면 뭐
+    눌러요?" asks that step itself)."""
     cues = ranker.lex.chosen_words
     at = min((i for i in (text.find(c) for c in cues) if i > 0), default=-1)
     if at < 0 or not ranker.asks(text[at:]):
@@ -184,6 +185,13 @@ def asked_after_choice(ctx: TurnContext, ranker: FactRanker, text: str, context:
         return None
     if before_action(said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf):
         return None
+    flow_id, key = ctx.domain.fact_places[anchor]
+    step = ctx.domain.step(flow_id, key)
+    if step is None or step.when:
+        return None  # the step for the option chosen ("운전면허증이면 '면허번호'를 입력해요") answers itself
+    best = ranker.rank(text, context, limit=1)
+    if not best or best[0].fact.id != anchor:
+        return None  # only where the step that says to make the choice would answer what comes after it
     slots = {**ctx.state.slots, **ctx.domain.cases_named(said)}
     following = ctx.domain.following_fact(anchor, slots)
     asking = _asks_slot(ctx, following)
