@@ -187,8 +187,10 @@ def asked_after_choice(ctx: TurnContext, ranker: FactRanker, text: str, context:
         return None
     flow_id, key = ctx.domain.fact_places[anchor]
     step = ctx.domain.step(flow_id, key)
-    if step is None or step.when:
-        return None  # the step for the option chosen ("운전면허증이면 '면허번호'를 입력해요") answers itself
+    if step is None or step.when or says_what_follows(ctx.k.fact(anchor).text, chosen, cues):
+        # the step for the option chosen ("운전면허증이면 '면허번호'를 입력해요"), or one that says what
+        # choosing does ("'상세보기'를 누르면 세부 보고서가 나와요"), answers itself
+        return None
     best = ranker.rank(text, context, limit=1)
     if not best or best[0].fact.id != anchor:
         return None  # only where the step that says to make the choice would answer what comes after it
@@ -235,3 +237,16 @@ def not_pressed(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) ->
         return False
     words = {squash(w) for w in re.findall(r"\w+", said)}
     return not any(squash(label) in words for label in _QUOTED.findall(text))
+
+
+def says_what_follows(step_text: str, chosen: str, cues: tuple[str, ...]) -> bool:
+    """Whether a step says what choosing ``chosen`` leads to: a sentence of it goes on past the verb after
+    the chosen word ("'상세보기'를 눌러 세부 보고서로 가요", "비선발 처리하면 '비선발관리' 탭으로 옮겨져요"),
+    or says what happens when something is chosen ("…누르면 …"). "'회원가입'을 눌러요." says only to choose."""
+    key = squash(chosen)
+    for sentence in re.split(r"[.\n]+", step_text):
+        words = sentence.split()
+        at = next((i for i, w in enumerate(words) if key and key in squash(w)), None)
+        if at is not None and len(words) - at - 1 > 1:
+            return True
+    return any(c in squash(step_text) for c in cues)

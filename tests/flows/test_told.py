@@ -11,7 +11,7 @@ import pytest
 from flows.engine import Engine
 from flows.payloads import Menu
 from flows.state import ConversationState
-from flows.told import asked_after_choice, asked_ahead, heads, not_pressed, past_intro, up_to, window
+from flows.told import asked_after_choice, asked_ahead, heads, not_pressed, past_intro, says_what_follows, up_to, window
 from tests.flows.test_engine import Chat
 
 
@@ -130,3 +130,11 @@ def test_a_filled_form_has_not_pressed_the_button_its_step_says_to_press(domain,
 def test_a_filled_form_then_where_to_press_is_its_submit_button(chat: Chat) -> None:
     shown = chat.typed("통합포털 계정 신청서 다 채웠어요", "그럼 이제 뭐 눌러요?")
     assert "오른쪽 위의 '신청'" in shown
+
+
+def test_a_step_that_says_what_a_choice_leads_to_answers_itself(domain, answerer) -> None:
+    cues = answerer.ranker.lex.chosen_words
+    assert not says_what_follows("① 워크넷에 접속해서 '회원가입'을 눌러요.", "회원가입", cues)
+    assert says_what_follows("더 보려면 '상세보기'를 눌러 세부 보고서로 가요.", "상세보기", cues)
+    assert says_what_follows("'검색'을 누르면 목록이 보여요.", "목록", cues)
+    assert "세부 보고서" in Chat(Engine(domain)).typed("잡케어 대시보드에서 상세보기 누르면 뭐 나와요?")
