@@ -17,6 +17,9 @@ from knowledge.retrieval import squash
 #: morpheme tags that carry what a question is about: nouns, foreign words, roots, verb and adjective
 #: stems, adverbs ("다시", "따로": IDF keeps the empty ones small)
 TERM_TAGS = CONTENT_TAGS | {"VV", "VA", "MAG"}
+#: a morpheme shorter than this inside an everyday word of several morphemes is a fragment of a
+#: shortening ("취준도" = 취+준+도): dropped; longer ones are words of their own and are kept ("연락이 와")
+FRAGMENT = 2
 #: how many recent texts' terms are kept
 MEMO = 256
 
@@ -60,10 +63,10 @@ class Words:
 
     def _mapped(self, morphs: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
         """The morphemes with each everyday word of several morphemes ("취준도" = 취+준+도, "연락이 와")
-        read as its canonical word's own morphemes (취업+준비+검사), as the facts' word is read: its
-        pieces would otherwise match other facts (취준생). A variant starts at a morpheme and covers
-        whole morphemes; one it ends inside ("와" of "와요") stays. Single morphemes are mapped by
-        ``canonical`` as before (and only when their tag counts)."""
+        read also as its canonical word's own morphemes (취업+준비+검사), as the facts' word is read;
+        its one-syllable pieces are dropped: they would match other facts (취준생). A variant starts at
+        a morpheme and covers whole morphemes; one it ends inside ("와" of "와요") stays. Single
+        morphemes are mapped by ``canonical`` as before (and only when their tag counts)."""
         out: list[tuple[str, str]] = []
         keys = [squash(surface) for surface, _ in morphs]
         i = 0
@@ -74,7 +77,11 @@ class Words:
                 i += 1
             else:
                 end, canonical = found
-                out.extend(analyze(unicodedata.normalize("NFKC", canonical).lower()))
+                kept = [morphs[k] for k in range(i, end) if len(keys[k]) >= FRAGMENT]
+                own = {squash(surface) for surface, _ in kept}
+                out.extend(kept)
+                out.extend(m for m in analyze(unicodedata.normalize("NFKC", canonical).lower())
+                           if squash(m[0]) not in own)
                 i = end
         return out
 
