@@ -72,6 +72,8 @@ class Words:
         i = 0
         while i < len(morphs):
             found = self._variant_at(keys, i)
+            if found is not None and not any(tag in CONTENT_TAGS for _, tag in morphs[i:found[0]]):
+                found = None  # "어디 있": no word of a thing, only how it is asked
             if found is None:
                 out.append(morphs[i])
                 i += 1
