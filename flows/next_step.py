@@ -106,7 +106,8 @@ def what_was_told(ranker: FactRanker, said: str | None) -> str | None:
     (it sets the audience, not the topic), "저 성동구 사는 58세인데요 경비 일 알아보고 있어요" the rest."""
     if not said or ranker.asks(said):
         return said
-    if ranker.lex.grammar.self_sentence.match(said.strip()):
+    grammar = ranker.lex.grammar
+    if grammar.self_sentence.match(said.strip()) and not grammar.doing_sentence.search(said.strip()):
         return None
     return ranker.topic_of(said)
 
