@@ -110,9 +110,21 @@ def candidate_asked_of_before(ctx: TurnContext, answerer: Answerer, text: str,
                               context: AnswerContext) -> Candidate | None:
     """``asked_of_before``'s candidate, whose score and reasons the follow-ups weigh."""
     ranker = answerer.ranker
-    if not ctx.said_before or not ctx.state.recent or not ranker.asks(text) or not topicless(ranker, text):
+    before = what_was_told(ranker, ctx.said_before)
+    if not before or not ctx.state.recent or not ranker.asks(text) or not topicless(ranker, text):
         return None
-    return answerer.best(f"{ctx.said_before} {text}", replace(context, intent=None, confidence=0.0))
+    return answerer.best(f"{before} {text}", replace(context, intent=None, confidence=0.0))
+
+
+def what_was_told(ranker: FactRanker, said: str | None) -> str | None:
+    """A message before without what only says who is asking: "저 올해 52세 직장인이에요" tells none
+    (it sets the audience, not the topic), "저 성동구 사는 58세인데요 경비 일 알아보고 있어요" the rest."""
+    if not said or ranker.asks(said):
+        return said
+    grammar = ranker.lex.grammar
+    if grammar.self_sentence.match(said.strip()) and not grammar.doing_sentence.search(said.strip()):
+        return None
+    return ranker.topic_of(said)
 
 
 def carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext) -> Candidate | None:
@@ -123,15 +135,18 @@ def carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: Answ
     with no noun of their own ("왜 안 보이죠?"), about that step or the few after it. When the message
     before carries nothing ("직무에 필요한 능력이 뭔지 알고싶어요" names no programme), it is read after
     the statement before it ("재취업 알아보고 있어요"): the topic may have been said two messages back."""
-    found = _carried_topic(ctx, answerer, text, context, ctx.said_before)
-    earlier = getattr(ctx, "said_earlier", None)
-    if found is None and earlier and ctx.said_before and not answerer.ranker.asks(earlier):
-        found = _carried_topic(ctx, answerer, text, context, f"{earlier} {ctx.said_before}")
+    ranker = answerer.ranker
+    before = what_was_told(ranker, ctx.said_before)
+    found = _carried_topic(ctx, answerer, text, context, before, before == ctx.said_before)
+    earlier = what_was_told(ranker, getattr(ctx, "said_earlier", None))
+    if found is None and earlier and before and not ranker.asks(earlier):
+        found = _carried_topic(ctx, answerer, text, context, f"{earlier} {before}",
+                               before == ctx.said_before and earlier == ctx.said_earlier)
     return found
 
 
 def _carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: AnswerContext,
-                   before: str | None) -> Candidate | None:
+                   before: str | None, situation: bool = True) -> Candidate | None:
     ranker = answerer.ranker
     if context.intent == "progress_status" and context.confidence >= OWN_PROGRESS_SURE:
         return None  # "다음에 뭐 해야 돼?" asks the person's own checklist, whatever was said before
@@ -147,7 +162,8 @@ def _carried_topic(ctx: TurnContext, answerer: Answerer, text: str, context: Ans
     # the fact said to a statement of the person's situation, found again clearly when the question is
     # read with it ("선발관리에서 비선발로 처리했는데 실수였어요" -> "되돌릴 수 있어요?"): it answers there
     # ("검색 눌렀어요" pressed the step's button: the person is past it, at the screen after)
-    situated = (bool(context.recent) and best.fact.id == context.recent[-1]
+    # (not one that said who the person is: the fact said to it was found for words of a self-description)
+    situated = (situation and bool(context.recent) and best.fact.id == context.recent[-1]
                 and ranker.without(last_clause(before), ranker.lex.press_words) is None
                 and answers_situation(ctx, answerer, before, asked, best, plain))
     if context.near and (own or best.fact.id not in context.near) and not situated:

@@ -49,6 +49,7 @@ class GrammarWords(BaseModel):
     trailing_jamo: list[str] = _Words
     age_units: list[str] = _Words
     self_endings: list[str] = _Words
+    doing_nouns: list[str] = _Words
     profile_glued_ends: list[str] = _Words
     profile_glued_joiners: list[str] = _Words
 
@@ -93,6 +94,8 @@ class Grammar:
     #: a leading clause saying who is asking ("운영기관 담당자인데"), and a sentence saying only that
     self_description: re.Pattern[str]
     self_sentence: re.Pattern[str]
+    #: a sentence that says what one is doing or about to do ("… 생각 중이에요"), not who one is
+    doing_sentence: re.Pattern[str]
     #: in a profile answer, where a clause ending or joiner glued to a word cuts two items
     profile_glued: str
 
@@ -140,5 +143,7 @@ def build_grammar(words: GrammarWords, path: Path) -> Grammar:
         age=_compile(path, "age_units", rf"(?<![0-9])([1-9][0-9])(?:{_alt(w.age_units)})"),
         self_description=_compile(path, "self_endings", self_ending + r"[,.!~\s]+"),
         self_sentence=_compile(path, "self_endings", self_ending + r"[,.!~\s]*$"),
+        doing_sentence=_compile(path, "doing_nouns/self_endings",
+                                rf"(?:^|\s)(?:{_alt(w.doing_nouns)})(?:{_alt(w.self_endings)})[,.!~\s]*$"),
         profile_glued=glued,
     )

@@ -45,7 +45,7 @@ C = 1.0
 MIN_LINE = 4
 SEED = 8
 #: bump when the features, the training or the stored form change, so that cached models are not reused
-VERSION = 2
+VERSION = 3
 GROUPS = ("c", "m")
 
 Terms = Callable[[str], Counter[str]]

@@ -40,6 +40,28 @@ def test_the_facts_word_is_not_added_twice() -> None:
     assert Words(LEX).expand("운전면허증으로 실명등록") == "운전면허증으로 실명등록"
 
 
+@pytest.mark.parametrize(("typed", "written"), [
+    ("취준도검사 어디서 해요", "취업준비도 검사"),  # 취+준+도: the pieces of a shortening
+    ("취능평가 결과", "취업능력평가 결과"),
+])
+def test_a_shortening_of_several_morphemes_is_read_as_the_facts_word(typed: str, written: str) -> None:
+    words = Words(LEX)
+    assert {"취", "준", "능"}.isdisjoint(words.terms(typed))  # would match 취준생
+    assert set(words.terms(written)) <= set(words.terms(typed))
+
+
+def test_a_phrase_mapped_keeps_its_own_words() -> None:
+    terms = Words(LEX).terms("연락이 와요?")  # "연락이 와" -> 문자; 와요 only partly covered: kept
+    assert {"연락", "문자", "와요"} <= set(terms)
+    assert Words(LEX).terms("취업준비도 검사") == Words(LEX).terms("취업준비도검사")  # counted once
+
+
+def test_a_phrase_without_a_noun_is_not_mapped() -> None:
+    # "어디 있" is how a question asks, not a thing: no 위치 term (the char n-grams still get it)
+    assert "위치" not in Words(LEX).terms("어디 있어요?")
+    assert "위치" in Words(LEX).expand("어디 있어요?")
+
+
 @pytest.mark.parametrize("text", ["사회공헌 쪽으로 가고 싶은 사람은요", "그럼 휴학생이면요", "프로젝트형은요",
                                   "다른 건요"])
 def test_an_elliptical_ending_asks(text: str) -> None:
@@ -63,6 +85,7 @@ def test_who_asks_from_everyday_cues(answerer: Answerer, text: str, audience: st
 @pytest.mark.parametrize(("text", "fact"), [
     ("준비도검사 잘 보는 팁 있어요?", "assessments.readiness_answer"),
     ("취준도검사 결과 점수는 어디서 봐요", "assessments.readiness_score"),
+    ("취준도검사 어디서 하는거임", "assessments.readiness_open"),
     ("면허증 고르면 뭐 입력해요", "jobseeker.id_license"),
     ("생애경력설계 이용자들 불만은 뭐였어요", "midcareer.pain_points"),
 ])

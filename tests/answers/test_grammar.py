@@ -28,6 +28,14 @@ def test_patterns_read_the_grammar() -> None:
     assert grammar.age.search("52세").group(1) == "52"
 
 
+def test_a_sentence_of_what_one_is_doing_is_told_from_one_of_who_one_is() -> None:
+    grammar = load_lexicon().grammar
+    assert grammar.doing_sentence.search("프리랜서로 일해볼까 생각 중이에요")
+    assert grammar.doing_sentence.search("다음 달에 신청할 예정입니다.")
+    assert not grammar.doing_sentence.search("저 올해 52세 직장인이에요")
+    assert not grammar.doing_sentence.search("은퇴 준비 중인 50대예요")
+
+
 def test_missing_list_names_file_and_field(tmp_path: Path) -> None:
     path = _write(tmp_path, lambda g: g.pop("self_endings"))
     with pytest.raises(ContentError, match=r"lexicon\.yml: grammar\.self_endings"):

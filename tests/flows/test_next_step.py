@@ -192,3 +192,18 @@ def test_a_statement_no_fact_was_said_to_sets_the_guide_of_the_step_it_names(dom
     context = answer_context(ctx, answerer.ranker, None, 0.0, "저장은 어떻게 해요")
     assert context.near and context.guide == domain.flow_of_fact(context.near[0]) == "assessments"
     assert context.audience == "student"
+
+
+def test_a_message_only_saying_who_asks_tells_no_topic(answerer) -> None:
+    from flows.next_step import what_was_told
+
+    ranker = answerer.ranker
+    assert what_was_told(ranker, "저 올해 52세 직장인이에요") is None
+    assert what_was_told(ranker, "저 성동구 사는 58세인데요 경비 일 알아보고 있어요") == "경비 일 알아보고 있어요"
+    assert what_was_told(ranker, "2015년 구인구직 발굴단 성과 알고 싶어요") == "2015년 구인구직 발굴단 성과 알고 싶어요"
+    # what one is about to do is a topic, said with the same ending
+    assert what_was_told(ranker, "퇴직하고 프리랜서로 일해볼까 생각 중이에요") == "퇴직하고 프리랜서로 일해볼까 생각 중이에요"
+
+
+def test_a_self_description_is_not_carried_as_the_topic(answerer) -> None:
+    assert _carried(answerer, "저 올해 52세 직장인이에요", "어떤 서비스 받을 수 있어요?") is None
