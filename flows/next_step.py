@@ -18,22 +18,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flows import told as where
 from flows.context import TurnContext
 from flows.situation import answers_situation
-from flows.told import (
-    asked_after_choice,
-    asked_ahead,
-    asked_near,
-    heads,
-    locate,
-    not_pressed,
-    past_intro,
-    placed,
-    telling_nouns,
-    told_position,
-    up_to,
-    up_to_word,
-)
+from flows.told import asked_ahead, asked_near, heads, locate, placed, telling_nouns, told_position, up_to, up_to_word
 from knowledge.answering import AnswerContext, FactRanker
 from knowledge.answering.answerer import Answerer
 from knowledge.answering.position import before_action, last_clause, says_appeared, says_done
@@ -62,7 +50,7 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
     rest = ranker.without(text, lex.next_words)
     if rest is None:  # no "what next", yet asked of the steps ahead of a told position ("사이트엔 어떻게 올려요")
         # or of the screen after a choice ("회원가입 누르면 뭐 골라요?")
-        near = asked_after_choice(ctx, ranker, text, context) or asked_near(ctx, ranker, text, context)
+        near = where.asked_after_choice(ctx, ranker, text, context) or asked_near(ctx, ranker, text, context)
         return ctx.k.fact(near) if near else None
     statement = ranker.without(rest, lex.done_words)
     if len(ranker.morph_terms(statement if statement is not None else rest)) > NEXT_TERMS:
@@ -79,7 +67,7 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
             following = ctx.domain.following_fact(context.recent[-1], ctx.state.slots)
     if following and statement is None:  # "이제 어디 눌러요?": the step ahead that says where to press
         following = asked_ahead(ctx, ranker, rest, following)
-    following = past_intro(ctx, ranker, following)
+    following = where.past_intro(ctx, ranker, following)
     return ctx.k.fact(following) if following else None
 
 
@@ -214,10 +202,12 @@ def step_after(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> 
     if not (last and heads(ctx, ranker, said, anchor)) and before_action(
             said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf, on_screen=appeared):
         return anchor
-    if not last and not appeared and not_pressed(ctx, ranker, said, anchor):
+    if not last and not appeared and where.not_pressed(ctx, ranker, said, anchor):
         return anchor  # "신청서 다 썼어요" at the step that says to press '신청'
     named = up_to_word(said, ranker) if last else None  # "사업관리기관까지 선택했어요": the item, not "선택"
-    return ctx.domain.following_fact(end_of_topic(ctx, ranker, said, anchor, named), slots)
+    end = end_of_topic(ctx, ranker, said, anchor, named)  # a filled form's button is still to press
+    pressed = last or appeared or not where.not_pressed(ctx, ranker, said, end)
+    return ctx.domain.following_fact(end, slots) if pressed else end
 
 
 def only_chose_case(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> bool:
