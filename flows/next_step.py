@@ -205,9 +205,7 @@ def step_after(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> 
     if not last and not appeared and where.not_pressed(ctx, ranker, said, anchor):
         return anchor  # "신청서 다 썼어요" at the step that says to press '신청'
     named = up_to_word(said, ranker) if last else None  # "사업관리기관까지 선택했어요": the item, not "선택"
-    end = end_of_topic(ctx, ranker, said, anchor, named)  # a filled form's button is still to press
-    pressed = last or appeared or not where.not_pressed(ctx, ranker, said, end)
-    return ctx.domain.following_fact(end, slots) if pressed else end
+    return ctx.domain.following_fact(end_of_topic(ctx, ranker, said, anchor, named), slots)
 
 
 def only_chose_case(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> bool:

@@ -235,8 +235,18 @@ def not_pressed(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) ->
     text, lex = ctx.k.fact(anchor).text, ranker.lex
     if not any(w in squash(text) for w in lex.press_steps) or ranker.without(said, lex.press_words) is not None:
         return False
-    words = {squash(w) for w in re.findall(r"\w+", said)}
-    return not any(squash(label) in words for label in _QUOTED.findall(text))
+    return not any(_names(said, label, lex.word_particles) for label in _QUOTED.findall(text))
+
+
+def _names(said: str, label: str, particles: tuple[str, ...]) -> bool:
+    """Whether ``said`` names ``label`` as a word of its own, spaced as it likes ("상세보고서 생성 완료" names
+    '상세 보고서 생성'; "신청서" does not name '신청'): the match ends the word, or a particle follows."""
+    pattern = r"\s*".join(map(re.escape, squash(label)))
+    for found in re.finditer(pattern, said, re.IGNORECASE) if pattern else ():
+        after = said[found.end():]
+        if not after or not after[0].isalnum() or any(after.startswith(p) for p in particles):
+            return True
+    return False
 
 
 def says_what_follows(step_text: str, chosen: str, cues: tuple[str, ...]) -> bool:

@@ -127,9 +127,13 @@ def test_a_filled_form_has_not_pressed_the_button_its_step_says_to_press(domain,
     assert not not_pressed(ctx, ranker, "계정 신청서 다 썼어요", "portal_account.approver")  # nothing to press
 
 
-def test_a_filled_form_then_where_to_press_is_its_submit_button(chat: Chat) -> None:
-    shown = chat.typed("통합포털 계정 신청서 다 채웠어요", "그럼 이제 뭐 눌러요?")
-    assert "오른쪽 위의 '신청'" in shown
+def test_a_filled_form_placed_at_its_submit_step_is_still_at_it(domain, answerer) -> None:
+    from flows.next_step import step_after
+
+    ctx, ranker = _ctx(domain), answerer.ranker
+    assert step_after(ctx, ranker, "계정 신청서 다 썼어요", "portal_account.submit") == "portal_account.submit"
+    # the button named, spaced as the person likes: past it
+    assert not not_pressed(ctx, ranker, "잡케어 상세보고서 생성 완료!", "jobcare_student.report")
 
 
 def test_a_step_that_says_what_a_choice_leads_to_answers_itself(domain, answerer) -> None:
