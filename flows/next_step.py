@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flows import told as where
 from flows.context import TurnContext
 from flows.situation import answers_situation
 from flows.told import asked_ahead, asked_near, heads, locate, placed, telling_nouns, told_position, up_to, up_to_word
@@ -48,7 +49,8 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
     lex = ranker.lex
     rest = ranker.without(text, lex.next_words)
     if rest is None:  # no "what next", yet asked of the steps ahead of a told position ("사이트엔 어떻게 올려요")
-        near = asked_near(ctx, ranker, text, context)
+        # or of the screen after a choice ("회원가입 누르면 뭐 골라요?")
+        near = where.asked_after_choice(ctx, ranker, text, context) or asked_near(ctx, ranker, text, context)
         return ctx.k.fact(near) if near else None
     statement = ranker.without(rest, lex.done_words)
     if len(ranker.morph_terms(statement if statement is not None else rest)) > NEXT_TERMS:
@@ -65,6 +67,7 @@ def next_fact(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerCo
             following = ctx.domain.following_fact(context.recent[-1], ctx.state.slots)
     if following and statement is None:  # "이제 어디 눌러요?": the step ahead that says where to press
         following = asked_ahead(ctx, ranker, rest, following)
+    following = where.past_intro(ctx, ranker, following)
     return ctx.k.fact(following) if following else None
 
 
@@ -199,6 +202,8 @@ def step_after(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> 
     if not (last and heads(ctx, ranker, said, anchor)) and before_action(
             said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf, on_screen=appeared):
         return anchor
+    if not last and not appeared and where.not_pressed(ctx, ranker, said, anchor):
+        return anchor  # "신청서 다 썼어요" at the step that says to press '신청'
     named = up_to_word(said, ranker) if last else None  # "사업관리기관까지 선택했어요": the item, not "선택"
     return ctx.domain.following_fact(end_of_topic(ctx, ranker, said, anchor, named), slots)
 

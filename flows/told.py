@@ -23,8 +23,9 @@ from dataclasses import replace
 
 from flows.context import TurnContext
 from knowledge.answering import AnswerContext, FactRanker
-from knowledge.answering.position import says_appeared, says_done
+from knowledge.answering.position import before_action, says_appeared, says_done
 from knowledge.answering.ranker import KEY_IDF, NOUN_TAGS
+from knowledge.retrieval import squash
 
 #: how many steps after the one someone was last placed at count as where they may have got to
 AHEAD = 4
@@ -33,6 +34,8 @@ _HEAD = re.compile(r"([^:.\n]{1,30}):\s")
 #: how many steps from the next one a "what next" question with a word of its own looks at: the next
 #: step and, when that is a check to make first, the one after it
 ASKED_AHEAD = 2
+#: a guide's first step that shares this much of its words with the guide's summary only introduces it
+INTRO_SHARE = 0.95
 #: a word before "까지" this rare (IDF over phrasings) names a thing of the guide ("보안서약서")
 UP_TO_IDF = 4.5
 
@@ -162,3 +165,98 @@ def telling_nouns(ranker: FactRanker, text: str) -> list[str]:
     generic ("것", "방법"); a leading self-description is left out."""
     return [t for t in ranker.morph_terms(ranker.topic_of(text), NOUN_TAGS)
             if ranker.idf.get(t, 0.0) >= KEY_IDF and t not in ranker.lex.generic_nouns]
+
+
+def asked_after_choice(ctx: TurnContext, ranker: FactRanker, text: str, context: AnswerContext) -> str | None:
+    """A question asked of the screen after a choice ("웤넷 회원가입 누르면 뭐 골라야 돼요?", "운전면허증
+    고르면 뭘 적어요?"): the step after the one that says to make it, the branch for the option chosen —
+    not the step that lists the option. None unless the question alone would be answered by that step,
+    the choice's last word is in it and the choice is its action, not a lead-in to it ("로그인하면 뭐
+    눌러요?" asks that step itself)."""
+    cues = ranker.lex.chosen_words
+    at = min((i for i in (text.find(c) for c in cues) if i > 0), default=-1)
+    if at < 0 or not ranker.asks(text[at:]):
+        return None
+    said = text[:at].strip()
+    chosen = said.split()[-1] if said.split() else ""
+    anchor = locate(ctx, ranker, said, context)
+    topic = set(ranker.morph_terms(chosen, NOUN_TAGS))
+    if not anchor or not topic or not topic <= set(ranker.morph_terms(ctx.k.fact(anchor).text)):
+        return None
+    if before_action(said, ctx.k.fact(anchor).text, ranker.morph_terms, ranker.idf):
+        return None
+    flow_id, key = ctx.domain.fact_places[anchor]
+    step = ctx.domain.step(flow_id, key)
+    if step is None or step.when or says_what_follows(ctx.k.fact(anchor).text, chosen, cues):
+        # the step for the option chosen ("운전면허증이면 '면허번호'를 입력해요"), or one that says what
+        # choosing does ("'상세보기'를 누르면 세부 보고서가 나와요"), answers itself
+        return None
+    best = ranker.rank(text, context, limit=1)
+    if not best or best[0].fact.id != anchor:
+        return None  # only where the step that says to make the choice would answer what comes after it
+    slots = {**ctx.state.slots, **ctx.domain.cases_named(said)}
+    following = ctx.domain.following_fact(anchor, slots)
+    asking = _asks_slot(ctx, following)
+    if asking and asking in slots:  # the question of which option, answered by the choice itself
+        following = ctx.domain.following_fact(following or "", slots)
+    return following
+
+
+def _asks_slot(ctx: TurnContext, fact_id: str | None) -> str | None:
+    place = ctx.domain.fact_places.get(fact_id or "")
+    step = next((s for s in ctx.domain.flows[place[0]].steps if s.key == place[1]), None) if place else None
+    return step.slot_name if step is not None and step.ask is not None else None
+
+
+def past_intro(ctx: TurnContext, ranker: FactRanker, fact_id: str | None) -> str | None:
+    """``fact_id``, or, when it is a guide's first step that only restates the guide's summary
+    ("잡케어는 … 서비스예요. 지금부터 순서대로 해 볼게요."), the step after it: "next" after the last step
+    of one guide asks the first thing to do in the next one, not what it is."""
+    place = ctx.domain.fact_places.get(fact_id or "")
+    if place is None:
+        return fact_id
+    flow = ctx.domain.flows[place[0]]
+    if not flow.about or not flow.steps or flow.steps[0].fact_id != fact_id or len(flow.steps) < 2:
+        return fact_id
+    own = set(ranker.morph_terms(ctx.k.fact(fact_id).text))
+    about = set(ranker.morph_terms(ctx.k.fact(flow.about).text))
+    if not own or len(own & about) < INTRO_SHARE * len(own):
+        return fact_id
+    return ctx.domain.following_fact(fact_id, ctx.state.slots) or fact_id
+
+
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+def not_pressed(ctx: TurnContext, ranker: FactRanker, said: str, anchor: str) -> bool:
+    """Whether a finished statement placed at a step that says to press a button has not pressed it:
+    it names no pressing and not the button ("신청서 다 썼어요" at "신청서 화면 오른쪽 위의 '신청' 버튼을
+    눌러요": the form is filled, the button still to press). "'검색' 눌렀어요", "확인 누름" name it."""
+    text, lex = ctx.k.fact(anchor).text, ranker.lex
+    if not any(w in squash(text) for w in lex.press_steps) or ranker.without(said, lex.press_words) is not None:
+        return False
+    return not any(_names(said, label, lex.word_particles) for label in _QUOTED.findall(text))
+
+
+def _names(said: str, label: str, particles: tuple[str, ...]) -> bool:
+    """Whether ``said`` names ``label`` as a word of its own, spaced as it likes ("상세보고서 생성 완료" names
+    '상세 보고서 생성'; "신청서" does not name '신청'): the match ends the word, or a particle follows."""
+    pattern = r"\s*".join(map(re.escape, squash(label)))
+    for found in re.finditer(pattern, said, re.IGNORECASE) if pattern else ():
+        after = said[found.end():]
+        if not after or not after[0].isalnum() or any(after.startswith(p) for p in particles):
+            return True
+    return False
+
+
+def says_what_follows(step_text: str, chosen: str, cues: tuple[str, ...]) -> bool:
+    """Whether a step says what choosing ``chosen`` leads to: a sentence of it goes on past the verb after
+    the chosen word ("'상세보기'를 눌러 세부 보고서로 가요", "비선발 처리하면 '비선발관리' 탭으로 옮겨져요"),
+    or says what happens when something is chosen ("…누르면 …"). "'회원가입'을 눌러요." says only to choose."""
+    key = squash(chosen)
+    for sentence in re.split(r"[.\n]+", step_text):
+        words = sentence.split()
+        at = next((i for i, w in enumerate(words) if key and key in squash(w)), None)
+        if at is not None and len(words) - at - 1 > 1:
+            return True
+    return any(c in squash(step_text) for c in cues)

@@ -81,6 +81,8 @@ class _LexiconFile(BaseModel):
     doing_words: list[str] = Field(default_factory=list)
     appeared_words: list[str] = Field(default_factory=list)
     press_words: list[str] = Field(default_factory=list)
+    chosen_words: list[str] = Field(default_factory=list)
+    press_steps: list[str] = Field(default_factory=list)
     aspects: dict[str, _Aspect] = Field(default_factory=dict)
     topic_aspects: dict[str, _Aspect] = Field(default_factory=dict)
     subject_aspects: dict[str, _Aspect] = Field(default_factory=dict)
@@ -167,6 +169,10 @@ class AnswerLexicon:
     appeared_words: tuple[str, ...] = ()
     #: "검색 눌렀어요": a button pressed — the word before it names the button, not an activity finished
     press_words: tuple[str, ...] = ()
+    #: "X 누르면 뭐 골라요?": a choice made, the question asked of the screen after it
+    chosen_words: tuple[str, ...] = ()
+    #: "'신청' 버튼을 눌러요": a step whose action is pressing a button
+    press_steps: tuple[str, ...] = ()
     #: aspect -> (squashed ways of asking for it, what in a fact's text shows it)
     aspects: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = ()
     #: aspect -> (ways of asking for it, what shows it): what a follow-up may ask of the topic just talked
@@ -277,6 +283,8 @@ def load_lexicon(path: Path = LEXICON_FILE) -> AnswerLexicon:
         doing_words=_longest_first(data.doing_words),
         appeared_words=_longest_first(data.appeared_words),
         press_words=_longest_first(data.press_words),
+        chosen_words=_longest_first(data.chosen_words),
+        press_steps=_longest_first(data.press_steps),
         aspects=tuple((name, _longest_first(a.ask), re.compile("|".join(f"(?:{e})" for e in a.evidence)))
                       for name, a in data.aspects.items()),
         topic_aspects=tuple((name, _longest_first(a.ask), re.compile("|".join(f"(?:{e})" for e in a.evidence)))

@@ -11,7 +11,7 @@ import pytest
 from flows.engine import Engine
 from flows.payloads import Menu
 from flows.state import ConversationState
-from flows.told import asked_ahead, heads, up_to, window
+from flows.told import asked_after_choice, asked_ahead, heads, not_pressed, past_intro, says_what_follows, up_to, window
 from tests.flows.test_engine import Chat
 
 
@@ -95,3 +95,50 @@ def test_a_word_of_its_own_looks_only_one_step_past_the_next(domain, answerer) -
     # "버튼 누르고" is said by the PDF step far on; the next step (연관직종 분석) is still what comes next
     ctx = _ctx(domain)
     assert asked_ahead(ctx, answerer.ranker, "누르는 버튼 머임", "jobcare_student.analyze") == "jobcare_student.analyze"
+
+
+def test_asked_after_a_choice_is_the_step_after_the_one_that_says_to_make_it(chat: Chat) -> None:
+    assert "14세 이상 개인회원" in chat.typed("워크넷 회원가입 누르면 뭐 선택해요?")
+    # the option chosen picks its branch, past the question of which option
+    assert "면허번호" in Chat(chat.engine).typed("사이렌24 실명등록에서 운전면허증 고르면 뭐 넣어요?")
+
+
+def test_a_choice_answered_by_its_own_step_is_left_to_the_ranker(domain, answerer) -> None:
+    from knowledge.answering import AnswerContext
+
+    ctx, ranker, plain = _ctx(domain), answerer.ranker, AnswerContext()
+    # the step for the option chosen says what to enter itself
+    assert asked_after_choice(ctx, ranker, "사이렌24에서 운전면허증 고르면 뭐 넣어요?", plain) is None
+    assert asked_after_choice(ctx, ranker, "워크넷 회원가입 어떻게 해요?", plain) is None
+
+
+def test_next_into_a_guide_skips_a_first_step_that_only_restates_its_summary(domain, answerer) -> None:
+    ctx, ranker = _ctx(domain), answerer.ranker
+    assert past_intro(ctx, ranker, "jobcare_student.what") == domain.following_fact("jobcare_student.what")
+    assert past_intro(ctx, ranker, "worknet.signup_open") == "worknet.signup_open"  # a first step to do
+    assert past_intro(ctx, ranker, "jobcare_student.open") == "jobcare_student.open"  # not a first step
+
+
+def test_a_filled_form_has_not_pressed_the_button_its_step_says_to_press(domain, answerer) -> None:
+    ctx, ranker = _ctx(domain), answerer.ranker
+    assert not_pressed(ctx, ranker, "계정 신청서 다 썼어요", "portal_account.submit")
+    assert not not_pressed(ctx, ranker, "신청서 신청 버튼 눌렀어요", "portal_account.submit")
+    assert not not_pressed(ctx, ranker, "신청 했어요", "portal_account.submit")  # names the button
+    assert not not_pressed(ctx, ranker, "계정 신청서 다 썼어요", "portal_account.approver")  # nothing to press
+
+
+def test_a_filled_form_placed_at_its_submit_step_is_still_at_it(domain, answerer) -> None:
+    from flows.next_step import step_after
+
+    ctx, ranker = _ctx(domain), answerer.ranker
+    assert step_after(ctx, ranker, "계정 신청서 다 썼어요", "portal_account.submit") == "portal_account.submit"
+    # the button named, spaced as the person likes: past it
+    assert not not_pressed(ctx, ranker, "잡케어 상세보고서 생성 완료!", "jobcare_student.report")
+
+
+def test_a_step_that_says_what_a_choice_leads_to_answers_itself(domain, answerer) -> None:
+    cues = answerer.ranker.lex.chosen_words
+    assert not says_what_follows("① 워크넷에 접속해서 '회원가입'을 눌러요.", "회원가입", cues)
+    assert says_what_follows("더 보려면 '상세보기'를 눌러 세부 보고서로 가요.", "상세보기", cues)
+    assert says_what_follows("'검색'을 누르면 목록이 보여요.", "목록", cues)
+    assert "세부 보고서" in Chat(Engine(domain)).typed("잡케어 대시보드에서 상세보기 누르면 뭐 나와요?")
