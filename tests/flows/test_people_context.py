@@ -35,5 +35,6 @@ def test_a_goal_said_with_some_thing_is_the_persons_case(chat: Chat) -> None:
 
 def test_who_someone_is_is_not_what_they_ask_next(chat: Chat) -> None:
     # the words of the self-description ("주차관리") found a fact: the next question is not asked of it
-    shown = chat.typed("저 성동구 사는 58세인데요 경비나 주차관리 쪽 일 알아보고 있어요", "상담 받으려면 어디로 가면 돼요")
+    shown = chat.typed("저 성동구 사는 58세인데요 경비나 주차관리 쪽 일 알아보고 있어요",
+                       "상담 받으려면 어디로 가면 돼요")
     assert "성동구청 3층" in shown
