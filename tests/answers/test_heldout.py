@@ -14,12 +14,12 @@ from bot.evaluation import accuracy, load_cases, occupation_accuracy, run_cases,
 from bot.messages import Inbound
 
 DATA = Path(__file__).parent / "data"
-#: The issue's bar is 95% for both. Occupation names meet it (96.0% measured) and are held to it; first
-#: replies do NOT yet (88.4%, see README, "Answers"): that floor sits a few points under what the build
+#: The issue's bar is 95% for both. Occupation names meet it (97.3% measured) and are held to it; first
+#: replies do NOT yet (90.2%, see README, "Answers"): that floor sits a few points under what the build
 #: measures, so that a regression fails while the gap stays visible in ``make bench``. Raise it as the
 #: answering improves; never lower it to make a change pass.
 TARGET = 0.95
-FLOOR = 0.86
+FLOOR = 0.88
 FLOOR_OCCUPATIONS = TARGET
 
 
