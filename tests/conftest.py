@@ -44,7 +44,6 @@ def _restore_logging() -> Iterator[None]:
         logging.getLogger(name).setLevel(value)
 
 
-
 #: The console's password hasher in tests: Argon2id still, at its lowest cost. The product's (the
 #: library's defaults, 64 MiB and 3 passes on 4 lanes) costs ~0.3 s of CPU per hash and check, and
 #: the console and hand-off tests add and log in some fifty accounts; no test is about that cost, and
@@ -125,6 +124,15 @@ def domain(_one_domain_per_institution_file):
     from bot.config import Settings
 
     return build_domain(Settings(data_dir=NLU_CACHE))
+
+
+@pytest.fixture
+def chat(domain):
+    """A conversation with the engine alone over the shared domain (``tests.flows.test_engine.Chat``)."""
+    from flows.engine import Engine
+    from tests.flows.test_engine import Chat
+
+    return Chat(Engine(domain))
 
 
 @pytest.fixture

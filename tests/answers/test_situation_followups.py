@@ -4,16 +4,7 @@ Parses are given; the ranker and content are real."""
 
 from __future__ import annotations
 
-import pytest
-
-from flows.engine import Engine
 from tests.flows.test_engine import Chat
-
-
-@pytest.fixture
-def chat(domain) -> Chat:
-    return Chat(Engine(domain))
-
 
 
 def test_a_statement_that_only_names_the_case_chosen_is_at_that_cases_step(chat: Chat) -> None:

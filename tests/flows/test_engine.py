@@ -52,11 +52,6 @@ class Chat:
         return self.shown
 
 
-@pytest.fixture
-def chat(domain) -> Chat:
-    return Chat(Engine(domain))
-
-
 def test_the_engine_does_not_mutate_the_state_it_is_given(domain) -> None:
     engine = Engine(domain)
     state = ConversationState()

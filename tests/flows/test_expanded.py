@@ -3,15 +3,7 @@ with the real ranker and content (parses are given)."""
 
 from __future__ import annotations
 
-import pytest
-
-from flows.engine import Engine
 from tests.flows.test_engine import Chat
-
-
-@pytest.fixture
-def chat(domain) -> Chat:
-    return Chat(Engine(domain))
 
 
 def test_a_generic_question_is_about_the_screen_said_before(chat: Chat) -> None:

@@ -3,16 +3,7 @@ engine with the real ranker and content (parses are given)."""
 
 from __future__ import annotations
 
-import pytest
-
-from flows.engine import Engine
 from tests.flows.test_engine import Chat
-
-
-@pytest.fixture
-def chat(domain) -> Chat:
-    return Chat(Engine(domain))
-
 
 
 def test_a_contrast_the_fact_just_said_speaks_of_is_answered_by_it(chat: Chat) -> None:

@@ -6,13 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.engine import Engine
 from tests.flows.test_engine import Chat, parse
-
-
-@pytest.fixture
-def chat(domain) -> Chat:
-    return Chat(Engine(domain))
 
 
 def test_after_one_branch_of_a_choice_comes_the_step_after_the_choice(domain) -> None:

@@ -4,16 +4,7 @@ the ranker and content are real."""
 
 from __future__ import annotations
 
-import pytest
-
-from flows.engine import Engine
 from tests.flows.test_engine import Chat
-
-
-@pytest.fixture
-def chat(domain) -> Chat:
-    return Chat(Engine(domain))
-
 
 
 def test_the_nth_test_is_the_nth_of_the_three_tests(chat: Chat) -> None:

@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
-from flows.engine import Engine
 from knowledge.answering import PERSON_SLOT
 from tests.flows.test_engine import Chat
-
-
-@pytest.fixture
-def chat(domain) -> Chat:
-    return Chat(Engine(domain))
 
 
 def test_the_kind_of_person_said_is_kept_for_the_next_questions(chat: Chat) -> None:

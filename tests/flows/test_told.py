@@ -16,11 +16,6 @@ from tests.flows.test_engine import Chat
 
 
 @pytest.fixture
-def chat(domain) -> Chat:
-    return Chat(Engine(domain))
-
-
-@pytest.fixture
 def answerer(domain):
     from flows.answers import build_answerer
 
